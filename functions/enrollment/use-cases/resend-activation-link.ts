@@ -1,0 +1,43 @@
+import { AppError } from '../../../shared/domain/errors.js';
+import type { Actor, TenantDirectory, UserDirectory } from '../../../shared/ports/directory.js';
+import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
+import type { MessageComposer } from '../../../shared/outbox.js';
+import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';
+import { findTenantUser } from './tenant-user.js';
+
+export interface ResendActivationLinkDeps {
+  tenants: Pick<TenantDirectory, 'findTenant'>;
+  users: Pick<UserDirectory, 'findUser' | 'findToken' | 'reissueActivationLink'>;
+  composer: MessageComposer;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: ActivationLinkSettings;
+}
+
+const resendable = new Set(['INVITED', 'ACTIVATING']);
+
+/**
+ * A verifier sends a user a new activation link (the old one expired or got lost).
+ * 1. Only a user of the verifier's tenant who has not submitted yet.
+ * 2. The previous token is marked revoked in the same transaction that stores the new one,
+ *    guarded by the user's version, so two resends cannot both leave a working link.
+ */
+export async function resendActivationLink(deps: ResendActivationLinkDeps, input: { actor: Actor; userId: string }) {
+  const user = await findTenantUser(deps.users, input.actor, input.userId);
+  if (!resendable.has(user.status)) throw new AppError('USER_NOT_INVITED');
+  const tenant = await deps.tenants.findTenant(user.tenantId);
+  if (!tenant) throw new AppError('FORBIDDEN');
+
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const previous = user.activationTokenHash ? await deps.users.findToken(user.activationTokenHash) : undefined;
+  const { token, message } = await newActivationLink(deps.composer, deps.settings, user, tenant.name, now);
+  await deps.users.reissueActivationLink({
+    user: { ...user, activationTokenHash: token.tokenHash, activationExpiresAt: token.expiresAt, updatedAt: at, version: user.version + 1 },
+    ...(previous ? { previousToken: { ...previous, revokedAt: at } } : {}),
+    token,
+    message,
+    audit: { auditId: deps.ids.newId(), at, actorId: input.actor.actorId, actorRole: input.actor.role, action: 'ACTIVATION_LINK_RESENT' },
+  });
+  return { activationExpiresAt: token.expiresAt };
+}

@@ -1,0 +1,165 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../domain/errors.js';
+import { indexKeys, keys } from '../../data/table.js';
+import type {
+  ApiKeyRecord, AuditEntry, LinkReissue, LinkTokenRecord, Page, Registration, Tenant, TenantDirectory, UserDirectory, UserRecord,
+} from '../../ports/directory.js';
+import type { OutboxMessage } from '../../ports/outbox.js';
+import { cancellationCodes, decodeCursor, encodeCursor, epochSeconds, fromItem, withConflictRetry } from './dynamo-items.js';
+
+// Used tokens stay readable for a while so an old link answers "already used", not "unknown".
+const TOKEN_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export function tokenItem(token: LinkTokenRecord) {
+  return { ...keys.token(token.tokenHash), ...token, ttl: epochSeconds(token.expiresAt) + TOKEN_RETENTION_SECONDS };
+}
+
+export function userItem(user: UserRecord) {
+  return {
+    ...keys.user(user.userId),
+    ...indexKeys.usersByStatus(user.tenantId, user.status, user.updatedAt, user.userId),
+    ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
+    ...user,
+  };
+}
+
+export function auditItem(userId: string, entry: AuditEntry) {
+  return { ...keys.audit(keys.userPartition(userId), entry.at, entry.auditId), ...entry };
+}
+
+export function outboxItem(message: OutboxMessage) {
+  return {
+    ...keys.outbox(message.messageId),
+    ...indexKeys.pendingOutbox(message.createdAt, message.messageId),
+    ...message,
+    status: 'PENDING',
+    attempts: 0,
+  };
+}
+
+export class DynamoDirectory implements TenantDirectory, UserDirectory {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async findTenant(tenantId: string): Promise<Tenant | undefined> {
+    return this.get<Tenant>(keys.tenant(tenantId));
+  }
+
+  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    return this.get<ApiKeyRecord>(keys.apiKey(keyHash));
+  }
+
+  async findUser(userId: string): Promise<UserRecord | undefined> {
+    return this.get<UserRecord>(keys.user(userId));
+  }
+
+  async findToken(tokenHash: string): Promise<LinkTokenRecord | undefined> {
+    return this.get<LinkTokenRecord>(keys.token(tokenHash));
+  }
+
+  async findUserWithHistory(userId: string) {
+    const partition = keys.userPartition(userId);
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ExclusiveStartKey: startKey,
+      }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const profile = items.find((item) => item.sk === 'PROFILE');
+    if (!profile) return undefined;
+    const history = items.filter((item) => String(item.sk).startsWith('AUDIT#')).map((item) => fromItem<AuditEntry>(item));
+    return { user: fromItem<UserRecord>(profile), history };
+  }
+
+  async listUsers(query: { tenantId: string; status?: UserRecord['status']; limit: number; cursor?: string }): Promise<Page<UserRecord>> {
+    const byStatus = query.status !== undefined;
+    const partition = byStatus
+      ? indexKeys.usersByStatus(query.tenantId, query.status!, '', '').gsi1pk
+      : indexKeys.usersOfTenant(query.tenantId, '', '').gsi2pk;
+    const [indexName, pkName, skName] = byStatus ? ['gsi1', 'gsi1pk', 'gsi1sk'] : ['gsi2', 'gsi2pk', 'gsi2sk'];
+    const startKey = decodeCursor(query.cursor, { attribute: pkName, value: partition, keys: ['pk', 'sk', pkName, skName] });
+    const page = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: indexName,
+      KeyConditionExpression: `${pkName} = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+      // The review queue is oldest first (first come, first served); the full list newest first.
+      ScanIndexForward: byStatus,
+      Limit: query.limit,
+      ExclusiveStartKey: startKey,
+    }));
+    return { items: (page.Items ?? []).map((item) => fromItem<UserRecord>(item)), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+  }
+
+  async register(registration: Registration): Promise<void> {
+    const { user, token, audit, message, usageEvent } = registration;
+    const month = user.createdAt.slice(0, 7);
+    await this.transact('register', [
+      { Put: { TableName: this.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.emailUnique(user.email), userId: user.userId, tenantId: user.tenantId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
+      { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.usage(user.tenantId, month, usageEvent),
+          UpdateExpression: 'ADD #count :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      },
+    ], (codes) => (codes[1] === 'ConditionalCheckFailed' ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
+  }
+
+  async reissueActivationLink(reissue: LinkReissue): Promise<void> {
+    const { user, previousToken, token, audit, message } = reissue;
+    const previousVersion = user.version - 1;
+    await this.transact('reissue', [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: userItem(user),
+          ConditionExpression: 'attribute_exists(pk) AND #version = :previous',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':previous': previousVersion },
+        },
+      },
+      { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
+      // Written whole (not updated) so the revocation holds even if the old item already expired.
+      ...(previousToken ? [{ Put: { TableName: this.tableName, Item: tokenItem(previousToken) } }] : []),
+      { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
+      { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ], (codes) => (codes[0] === 'ConditionalCheckFailed' ? new AppError('CONFLICT') : undefined));
+  }
+
+  private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
+    return result.Item ? fromItem<T>(result.Item) : undefined;
+  }
+
+  private async transact(
+    name: string,
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    explain: (codes: (string | undefined)[]) => AppError | undefined,
+  ): Promise<void> {
+    try {
+      await withConflictRetry(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      throw explain(codes) ?? new AppError('CONFLICT', [], { internal: `${name} transaction cancelled: ${codes.join(',')}` });
+    }
+  }
+}

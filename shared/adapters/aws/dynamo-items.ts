@@ -1,0 +1,66 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { AppError } from '../../domain/errors.js';
+
+const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl'] as const;
+
+/** The record without the table's storage keys. */
+export function fromItem<T>(item: Record<string, unknown>): T {
+  const record: Record<string, unknown> = { ...item };
+  for (const key of keyAttributes) delete record[key];
+  return record as T;
+}
+
+export function epochSeconds(iso: string): number {
+  return Math.floor(new Date(iso).getTime() / 1000);
+}
+
+/**
+ * Page cursors are the last evaluated key, opaque to callers. A cursor is only accepted for the
+ * partition it came from, so a forged one can neither read elsewhere nor make DynamoDB fail.
+ */
+export function encodeCursor(lastKey: Record<string, unknown> | undefined): string | null {
+  return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : null;
+}
+
+export function decodeCursor(cursor: string | undefined, expected: { attribute: string; value: string; keys: readonly string[] }) {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const entries = Object.entries(parsed);
+      const wellFormed = entries.length === expected.keys.length
+        && entries.every(([name, value]) => expected.keys.includes(name) && typeof value === 'string' && value.length < 512);
+      if (wellFormed && (parsed as Record<string, string>)[expected.attribute] === expected.value) {
+        return parsed as Record<string, string>;
+      }
+    }
+  } catch {
+    // fall through: not base64url JSON
+  }
+  throw new AppError('VALIDATION_FAILED', [{ field: 'cursor', code: 'CURSOR_INVALID' }]);
+}
+
+/** The cancellation reason codes of a failed transaction, by position of its items. */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (error instanceof TransactionCanceledException) {
+    return (error.CancellationReasons ?? []).map((reason) => reason.Code);
+  }
+  return undefined;
+}
+
+/**
+ * Runs a transaction, retrying while DynamoDB reports a conflict with another transaction in
+ * flight (that one may still fail, so ours must be tried again before we say who won).
+ */
+export async function withConflictRetry<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      const conflicted = codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+      if (!conflicted || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * Runtime configuration, read once at cold start. A missing or bad variable fails fast with its
+ * name, so a misconfigured deployment never half-works.
+ */
+const configSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  WEB_BASE_URL: z.url(),
+  EMAIL_SUBJECT_PREFIX: z.string().default('[TTE]'),
+  MAIL_FROM: z.string().min(3).default('TTE <no-reply@tte.local>'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+  SEALING_KEY_ID: z.string().min(1).optional(),
+  PHOTO_BUCKET: z.string().min(1).optional(),
+  CA_KEY_ID: z.string().min(1).optional(),
+  APPROVAL_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  ACTIVATION_LINK_HOURS: z.coerce.number().int().positive().default(24),
+  PRIVACY_MIN_READ_SECONDS: z.coerce.number().int().nonnegative().default(60),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Narrows an optional setting to required for the function that needs it, naming the variable. */
+export function required<K extends keyof Config>(config: Config, name: K): NonNullable<Config[K]> {
+  const value = config[name];
+  if (value === undefined || value === null || value === '') {
+    throw new ConfigError(`Invalid configuration: ${String(name)} is required by this function`);
+  }
+  return value as NonNullable<Config[K]>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The single table, described once. The CDK stack and the local runtime both build the table
+ * from this description, so the two can never drift apart.
+ */
+export const tableDesign = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export type IndexName = (typeof tableDesign.globalSecondaryIndexes)[number]['indexName'];
+
+/** Key builders: the only place key strings are spelled. */
+export const keys = {
+  tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  emailUnique: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNIQUE' }),
+  token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${createdAt}#${deviceId}` }),
+  audit: (partition: string, at: string, id: string) => ({ pk: partition, sk: `AUDIT#${at}#${id}` }),
+  outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
+  usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
+} as const;
+
+/** Secondary index keys, sparse: an item is in an index only while it carries these. */
+export const indexKeys = {
+  /** Verifier queue: a tenant's users in one status, most recently changed last. */
+  usersByStatus: (tenantId: string, status: string, updatedAt: string, userId: string) => ({
+    gsi1pk: `TENANT#${tenantId}#STATUS#${status}`,
+    gsi1sk: `${updatedAt}#${userId}`,
+  }),
+  /** All of a tenant's users, newest first when read backwards. */
+  usersOfTenant: (tenantId: string, createdAt: string, userId: string) => ({
+    gsi2pk: `TENANT#${tenantId}#USERS`,
+    gsi2sk: `${createdAt}#${userId}`,
+  }),
+  /** Outbox messages not yet delivered, oldest first. */
+  pendingOutbox: (createdAt: string, messageId: string) => ({ gsi1pk: 'OUTBOX#PENDING', gsi1sk: `${createdAt}#${messageId}` }),
+} as const;
+
+export const pendingOutboxPartition = 'OUTBOX#PENDING';

@@ -1,0 +1,78 @@
+/**
+ * Every error a caller can see, with its HTTP status and its Indonesian and English detail.
+ * Codes are stable and machine-readable; the texts are for people.
+ */
+export const errorCatalog = {
+  MALFORMED_REQUEST: { status: 400, id: 'Permintaan tidak dapat dibaca. Periksa format JSON yang dikirim.', en: 'The request could not be read. Check the JSON you sent.' },
+  VALIDATION_FAILED: { status: 422, id: 'Data yang dikirim belum sesuai. Periksa isian yang ditandai.', en: 'Some fields are not valid. Check the fields listed.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, id: 'Jenis konten tidak didukung untuk alamat ini.', en: 'This content type is not supported here.' },
+  PAYLOAD_TOO_LARGE: { status: 413, id: 'Isi permintaan terlalu besar (maksimal 1 MB).', en: 'The request body is too large (1 MB at most).' },
+  UNAUTHENTICATED: { status: 401, id: 'Kredensial tidak ada atau tidak valid.', en: 'Credentials are missing or not valid.' },
+  FORBIDDEN: { status: 403, id: 'Anda tidak memiliki hak untuk tindakan ini.', en: 'You are not allowed to do this.' },
+  NOT_FOUND: { status: 404, id: 'Data yang diminta tidak ditemukan.', en: 'The requested resource was not found.' },
+  ROUTE_NOT_FOUND: { status: 404, id: 'Alamat tidak dikenal.', en: 'Unknown path.' },
+  METHOD_NOT_ALLOWED: { status: 405, id: 'Metode ini tidak didukung untuk alamat ini.', en: 'This method is not supported for this path.' },
+  USER_NOT_FOUND: { status: 404, id: 'Pengguna tidak ditemukan.', en: 'User not found.' },
+  TOKEN_NOT_FOUND: { status: 404, id: 'Tautan tidak dikenal. Periksa kembali tautan pada e-mail Anda.', en: 'Unknown link. Check the link in your e-mail.' },
+  TOKEN_EXPIRED: { status: 410, id: 'Tautan sudah tidak berlaku. Mintalah verifikator instansi Anda mengirim tautan baru.', en: 'This link is no longer valid. Ask your agency verifier for a new one.' },
+  TOKEN_USED: { status: 410, id: 'Tautan ini sudah digunakan.', en: 'This link has already been used.' },
+  EMAIL_ALREADY_REGISTERED: { status: 409, id: 'Alamat e-mail ini sudah terdaftar.', en: 'This e-mail address is already registered.' },
+  EMAIL_DOMAIN_NOT_ALLOWED: { status: 422, id: 'Gunakan alamat e-mail dinas dengan domain yang diizinkan untuk instansi Anda.', en: 'Use an official e-mail address in one of your agency domains.' },
+  USER_NOT_INVITED: { status: 409, id: 'Tautan aktivasi hanya dapat dikirim ulang untuk pengguna yang belum menyelesaikan aktivasi.', en: 'An activation link can only be resent to a user who has not finished activation.' },
+  CONFLICT: { status: 409, id: 'Data sedang diubah oleh permintaan lain. Silakan coba lagi.', en: 'The data is being changed by another request. Try again.' },
+  SERVICE_UNAVAILABLE: { status: 503, id: 'Layanan sedang sibuk. Silakan coba lagi sebentar lagi.', en: 'The service is busy. Try again shortly.' },
+  INTERNAL_ERROR: { status: 500, id: 'Terjadi kesalahan pada layanan. Silakan coba lagi.', en: 'Something went wrong on our side. Try again.' },
+} as const satisfies Record<string, { status: number; id: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** Field-level codes carried in `errors[].code`, each with its messages. */
+export const fieldErrorCatalog = {
+  REQUIRED: { id: 'Wajib diisi.', en: 'Required.' },
+  UNKNOWN_FIELD: { id: 'Isian ini tidak dikenal.', en: 'Unknown field.' },
+  TYPE_INVALID: { id: 'Jenis isian tidak sesuai.', en: 'Wrong type.' },
+  VALUE_INVALID: { id: 'Nilai tidak valid.', en: 'Invalid value.' },
+  TOO_LONG: { id: 'Isian terlalu panjang.', en: 'Too long.' },
+  NAME_INVALID: { id: 'Nama hanya boleh berisi huruf dan spasi tunggal (2–100 karakter), tanpa gelar.', en: 'A name has letters and single spaces only (2–100 characters), no titles.' },
+  EMAIL_INVALID: { id: 'Alamat e-mail tidak valid.', en: 'Invalid e-mail address.' },
+  PHONE_INVALID: { id: 'Nomor ponsel harus nomor Indonesia, misalnya 081234567890 atau +6281234567890.', en: 'Use an Indonesian mobile number, e.g. 081234567890 or +6281234567890.' },
+  NIK_INVALID: { id: 'NIK harus 16 digit yang sesuai dengan KTP.', en: 'NIK must be the 16 digits on the KTP.' },
+  NIP_INVALID: { id: 'NIP harus 18 digit yang valid.', en: 'NIP must be 18 valid digits.' },
+  NRP_INVALID: { id: 'NRP harus 8 digit.', en: 'NRP must be 8 digits.' },
+  PASSWORD_POLICY: { id: 'Kata sandi belum memenuhi ketentuan.', en: 'The password does not meet the policy.' },
+  PASSPHRASE_POLICY: { id: 'Passphrase belum memenuhi ketentuan.', en: 'The passphrase does not meet the policy.' },
+  PASSPHRASE_MISMATCH: { id: 'Konfirmasi passphrase tidak sama.', en: 'The passphrase confirmation does not match.' },
+  CURSOR_INVALID: { id: 'Kursor halaman tidak valid.', en: 'Invalid page cursor.' },
+} as const satisfies Record<string, { id: string; en: string }>;
+
+export type FieldErrorCode = keyof typeof fieldErrorCatalog;
+
+export interface FieldError {
+  field: string;
+  code: FieldErrorCode;
+}
+
+/** A failure the caller caused or can act on; mapped to problem+json in one place. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly status: number;
+
+  readonly detailOverride?: { id: string; en: string };
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly fieldErrors: readonly FieldError[] = [],
+    options: {
+      /** A more specific explanation than the catalog's (still in both languages). */
+      detail?: { id: string; en: string };
+      /** For the log only, never the response: what went wrong underneath. */
+      internal?: string;
+    } = {},
+  ) {
+    super(options.internal ? `${code}: ${options.internal}` : code);
+    this.status = errorCatalog[code].status;
+    this.detailOverride = options.detail;
+  }
+}
+
+export const isAppError = (error: unknown): error is AppError => error instanceof AppError;

@@ -1,0 +1,69 @@
+import type { z } from 'zod';
+import type { Role } from '../domain/user.js';
+import type { Actor } from '../ports/directory.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+/**
+ * Who may call a route: anyone (public pages, link-token pages), or an authenticated actor in
+ * one of the listed roles (API key now; sessions join with the accounts context).
+ */
+export type Access = 'public' | readonly Role[];
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json when a schema is given. */
+  contentType?: string;
+}
+
+/**
+ * One route, declared once. The same declaration builds the API Gateway method (CDK), routes the
+ * request inside the Lambda, serves it locally, and documents it in OpenAPI.
+ */
+export interface RouteSpec {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  access: Access;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The body's media type; JSON unless said otherwise. */
+  bodyType?: 'application/json' | 'text/csv';
+  responses: Readonly<Record<number, ResponseSpec>>;
+}
+
+export interface RouteTable<R extends Record<string, RouteSpec> = Record<string, RouteSpec>> {
+  /** The bounded context, which is also the Lambda function serving these routes. */
+  context: string;
+  routes: R;
+}
+
+export function defineRoutes<const R extends Record<string, RouteSpec>>(context: string, routes: R): RouteTable<R> {
+  return { context, routes };
+}
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteRequest<S extends RouteSpec> {
+  params: Infer<S['params']>;
+  query: Infer<S['query']>;
+  body: S['bodyType'] extends 'text/csv' ? string : Infer<S['body']>;
+  /** Present on every route whose access names roles. */
+  actor: S['access'] extends 'public' ? undefined : Actor;
+  requestId: string;
+  sourceIp: string;
+  language: 'id' | 'en';
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One function per operation: the compiler checks that a context implements its whole table. */
+export type RouteActions<R extends Record<string, RouteSpec>> = {
+  [K in keyof R]: (request: RouteRequest<R[K]>) => Promise<Reply>;
+};

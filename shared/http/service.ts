@@ -1,0 +1,114 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { AppError } from '../domain/errors.js';
+import type { TenantDirectory } from '../ports/directory.js';
+import { ApiKeyAuthenticator } from './auth.js';
+import { preferredLanguage, problemResponse, toAppError } from './problem.js';
+import type { RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
+import { parseOrThrow } from './validation.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface HttpServiceDeps {
+  directory: Pick<TenantDirectory, 'findApiKey'>;
+  logger: Logger;
+}
+
+/** Rejects oversized bodies before anything parses them. */
+const bodySizeLimit = (): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
+  before: ({ event }) => {
+    if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
+      throw new AppError('PAYLOAD_TOO_LARGE');
+    }
+  },
+});
+
+/** The one place errors become responses: typed ones by their code, the rest as 500 and logged. */
+const problemErrorHandler = (logger: Logger): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: (request) => {
+    const { appError, unexpected } = toAppError(request.error);
+    if (unexpected) logger.error('Request failed', { error: request.error as Error, path: request.event.resource });
+    const language = preferredLanguage(request.event.headers?.['accept-language']);
+    request.response = problemResponse(appError, language, request.event.requestContext?.requestId);
+  },
+});
+
+function routeKey(method: string, resource: string): string {
+  return `${method.toUpperCase()} ${resource}`;
+}
+
+/**
+ * The Lambda entry for one context: middy's HTTP stack, then the route table decides the rest.
+ * API Gateway (or the local gateway) has already matched the route and gives its resource path.
+ */
+export function createHttpHandler<R extends Record<string, RouteSpec>>(
+  table: RouteTable<R>,
+  actions: RouteActions<R>,
+  deps: HttpServiceDeps,
+): HttpHandler {
+  const authenticator = new ApiKeyAuthenticator(deps.directory);
+  const byKey = new Map<string, [RouteSpec, (request: RouteRequest<RouteSpec>) => Promise<import('./route.js').Reply>]>();
+  for (const [operationId, spec] of Object.entries(table.routes)) {
+    byKey.set(routeKey(spec.method, spec.path), [spec, actions[operationId] as never]);
+  }
+
+  const dispatch = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const entry = byKey.get(routeKey(event.httpMethod, event.resource));
+    if (!entry) throw new AppError('ROUTE_NOT_FOUND');
+    const [spec, action] = entry;
+    const headers = event.headers ?? {};
+    const actor = await authenticator.authorize(spec.access, headers['x-api-key']);
+    const request: RouteRequest<RouteSpec> = {
+      params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'params') : undefined,
+      query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
+      body: parseBody(spec, event),
+      actor: actor as never,
+      requestId: event.requestContext?.requestId ?? 'unknown',
+      sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+      language: preferredLanguage(headers['accept-language']),
+    };
+    const reply = await action(request);
+    const isJson = reply.body !== undefined && typeof reply.body !== 'string';
+    return {
+      statusCode: reply.status,
+      headers: {
+        ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'cache-control': 'no-store',
+        ...reply.headers,
+      },
+      body: reply.body === undefined ? '' : isJson ? JSON.stringify(reply.body) : (reply.body as string),
+    };
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHeaderNormalizer())
+    .use(httpSecurityHeaders())
+    .use(problemErrorHandler(deps.logger))
+    .use(bodySizeLimit())
+    .use(httpJsonBodyParser({ disableContentTypeError: true }))
+    .handler(dispatch) as unknown as HttpHandler;
+}
+
+function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
+  const body: unknown = event.body;
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (spec.bodyType === 'text/csv') {
+    if (!/^text\/csv\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    return typeof body === 'string' ? (event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+  }
+  if (!spec.body) {
+    // Routes without a body accept none (an empty JSON object is tolerated from generic clients).
+    const empty = body === undefined || body === null || body === '' || (typeof body === 'object' && Object.keys(body).length === 0);
+    if (!empty) throw new AppError('VALIDATION_FAILED', [{ field: 'body', code: 'UNKNOWN_FIELD' }]);
+    return undefined;
+  }
+  // The JSON parser leaves the body a string when the content type was not JSON.
+  if (typeof body === 'string' && body !== '') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  return parseOrThrow(spec.body, body ?? undefined, 'body');
+}
