@@ -1,0 +1,21 @@
+import { createLogger } from '../../shared/logger.js';
+import type { TenantDirectory } from '../../shared/ports/directory.js';
+import { buildOpenApi } from '../../shared/http/openapi.js';
+import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
+import { lambdaEntry } from '../../shared/adapters/aws/runtime.js';
+import { routeTables } from '../route-tables.js';
+import { docsRoutes } from './routes.js';
+
+const packageVersion = '1.0.0';
+
+export function createDocsHandler(): HttpHandler {
+  // Built once per container: the route tables do not change at run time.
+  const document = buildOpenApi(routeTables, { title: 'TTE Service API', version: packageVersion });
+  // Public routes only: no key is ever looked up, so no table access is needed.
+  const noKeys: Pick<TenantDirectory, 'findApiKey'> = { findApiKey: async () => undefined };
+  return createHttpHandler(docsRoutes, {
+    getOpenApi: async () => ({ status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } }),
+  }, { directory: noKeys, logger: createLogger('docs') });
+}
+
+export const handler = lambdaEntry(createDocsHandler);

@@ -1,0 +1,66 @@
+import type { MessageTemplates, TemplateName } from '../../shared/domain/messages.js';
+import type { MailMessage } from '../../shared/ports/mailer.js';
+
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
+
+/** Times in e-mails are for people in Indonesia: Indonesian words, Western Indonesia Time. */
+export function formatJakartaTime(iso: string): string {
+  const formatted = new Intl.DateTimeFormat('id-ID', {
+    dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta',
+  }).format(new Date(iso));
+  return `${formatted} WIB`;
+}
+
+interface Rendered {
+  subject: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+}
+
+type Renderers = { [T in TemplateName]: (data: MessageTemplates[T]['data'], secret: MessageTemplates[T]['secret']) => Rendered };
+
+const renderers: Renderers = {
+  activation: (data, secret) => ({
+    subject: 'Aktivasi Akun',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Verifikator ${data.tenantName} telah mendaftarkan Anda sebagai calon pengguna layanan Tanda Tangan Elektronik (TTE).`,
+      'Untuk mengaktifkan akun, buka tautan di bawah ini, lalu lengkapi data identitas dan kepegawaian, unggah foto KTP dan swafoto, serta baca dan setujui kebijakan privasi.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)} dan hanya dapat digunakan oleh Anda. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika tautan sudah tidak berlaku, mintalah verifikator instansi Anda untuk mengirim tautan baru. Jika Anda tidak merasa mendaftar, abaikan e-mail ini.',
+    ],
+    action: { label: 'Aktivasi Akun', url: secret.link },
+  }),
+};
+
+/** Renders one outbox message as plain text and HTML, with the configured subject prefix. */
+export function renderMessage<T extends TemplateName>(
+  template: T,
+  to: string,
+  data: MessageTemplates[T]['data'],
+  secret: MessageTemplates[T]['secret'],
+  subjectPrefix: string,
+): MailMessage {
+  const renderer = renderers[template] as (d: typeof data, s: typeof secret) => Rendered;
+  const rendered = renderer(data, secret);
+  const footer = 'E-mail ini dikirim otomatis oleh layanan TTE. Mohon tidak membalas e-mail ini.';
+  const text = [
+    ...rendered.paragraphs,
+    ...(rendered.action ? [`${rendered.action.label}: ${rendered.action.url}`] : []),
+    '',
+    footer,
+  ].join('\n\n');
+  const html = [
+    '<!doctype html><html lang="id"><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1f2937">',
+    ...rendered.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`),
+    ...(rendered.action
+      ? [`<p><a href="${escapeHtml(rendered.action.url)}" style="background:#0b5cad;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none">${escapeHtml(rendered.action.label)}</a></p>`,
+        `<p style="font-size:12px">Jika tombol tidak berfungsi, salin tautan ini ke peramban: ${escapeHtml(rendered.action.url)}</p>`]
+      : []),
+    `<hr><p style="font-size:12px;color:#6b7280">${escapeHtml(footer)}</p></body></html>`,
+  ].join('\n');
+  return { to, subject: `${subjectPrefix} ${rendered.subject}`.trim(), text, html };
+}
+
+export const isTemplateName = (name: string): name is TemplateName => name in renderers;

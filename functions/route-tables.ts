@@ -1,0 +1,6 @@
+import type { RouteTable } from '../shared/http/route.js';
+import { docsRoutes } from './docs/routes.js';
+import { enrollmentRoutes } from './enrollment/routes.js';
+
+/** Every HTTP context's route table: the API Gateway, the local gateway and OpenAPI read this. */
+export const routeTables: readonly RouteTable[] = [enrollmentRoutes, docsRoutes];

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { AppError } from '../../shared/domain/errors.js';
+import { preferredLanguage, problemResponse } from '../../shared/http/problem.js';
+import type { RouteTable } from '../../shared/http/route.js';
+import type { HttpHandler } from '../../shared/http/service.js';
+
+// API Gateway's own limit; the handlers enforce the service's 1 MB limit themselves.
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  method: string;
+  resource: string;
+  context: string;
+  pattern: RegExp;
+  paramNames: string[];
+  /** Literal segments win over parameters, as in API Gateway. */
+  literalSegments: number;
+}
+
+export function compileRoutes(tables: readonly RouteTable[]): CompiledRoute[] {
+  return tables.flatMap((table) => Object.values(table.routes).map((spec) => {
+    const paramNames: string[] = [];
+    const segments = spec.path.split('/').filter(Boolean);
+    const pattern = segments.map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (param) {
+        paramNames.push(param);
+        return '/([^/]+)';
+      }
+      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    }).join('');
+    return {
+      method: spec.method,
+      resource: spec.path,
+      context: table.context,
+      pattern: new RegExp(`^${pattern || '/'}$`),
+      paramNames,
+      literalSegments: segments.length - paramNames.length,
+    };
+  })).sort((a, b) => b.literalSegments - a.literalSegments);
+}
+
+/** A stand-in for API Gateway: matches the route tables and invokes the context's handler. */
+export function startGateway(options: {
+  port: number;
+  host?: string;
+  tables: readonly RouteTable[];
+  handlers: Readonly<Record<string, HttpHandler>>;
+  onError?: (error: unknown) => void;
+}): Promise<Server> {
+  const routes = compileRoutes(options.tables);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value ?? '']));
+    const language = preferredLanguage(headers['accept-language']);
+    const reject = (code: 'ROUTE_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE') => {
+      const problem = problemResponse(new AppError(code), language);
+      res.writeHead(problem.statusCode, problem.headers).end(problem.body);
+    };
+
+    let path: string;
+    try {
+      path = decodeURI(url.pathname);
+    } catch {
+      return reject('ROUTE_NOT_FOUND');
+    }
+    const onPath = routes.filter((route) => route.pattern.test(url.pathname));
+    const route = onPath.find((candidate) => candidate.method === req.method);
+    if (!route) return reject(onPath.length > 0 ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND');
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > GATEWAY_MAX_BODY_BYTES) return reject('PAYLOAD_TOO_LARGE');
+      chunks.push(chunk as Buffer);
+    }
+    const match = route.pattern.exec(url.pathname)!;
+    const pathParameters = Object.fromEntries(route.paramNames.map((name, index) => [name, safeDecode(match[index + 1]!)]));
+    const query = Object.fromEntries(url.searchParams.entries());
+    const requestId = randomUUID();
+    const event = {
+      resource: route.resource,
+      path,
+      httpMethod: route.method,
+      headers,
+      multiValueHeaders: {},
+      queryStringParameters: Object.keys(query).length > 0 ? query : null,
+      multiValueQueryStringParameters: null,
+      pathParameters: route.paramNames.length > 0 ? pathParameters : null,
+      stageVariables: null,
+      body: chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null,
+      isBase64Encoded: false,
+      requestContext: { requestId, identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } },
+    } as unknown as APIGatewayProxyEvent;
+    const context = { awsRequestId: requestId, functionName: route.context, getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+    const result = await options.handlers[route.context]!(event, context);
+    res.writeHead(result.statusCode, result.headers as Record<string, string>).end(result.body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      options.onError?.(error);
+      if (!res.headersSent) {
+        const problem = problemResponse(new AppError('INTERNAL_ERROR'), 'id');
+        res.writeHead(problem.statusCode, problem.headers).end(problem.body);
+      }
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server));
+  });
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,32 @@
+// First: Node 20 lacks Promise.withResolvers, which the local flow runner needs.
+import './polyfills.js';
+import { optionsFromEnv, startLocalRuntime } from './runtime.js';
+
+const started = Date.now();
+const options = optionsFromEnv();
+const runtime = await startLocalRuntime(options);
+const { seed } = runtime;
+
+process.stdout.write([
+  '',
+  `TTE service is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  `  API:            ${seed.apiUrl}   (OpenAPI: ${seed.apiUrl}/openapi.json)`,
+  `  Mail inbox:     ${seed.mailUrl}   (sent mail as JSON: ${seed.mailUrl}/store)`,
+  `  Data and seed:  ${runtime.dataDir}/seed.json`,
+  `  Demo tenant:    ${seed.tenant.name} (${seed.tenant.emailDomains.join(', ')})`,
+  `  Verifier key:   x-api-key: ${seed.verifier.apiKey}`,
+  '',
+  'Press Ctrl+C to stop.',
+  '',
+].join('\n'));
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal} received, stopping...\n`);
+  await runtime.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

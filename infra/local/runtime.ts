@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
+import { createAwsClients } from '../../shared/adapters/aws/clients.js';
+import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
+import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
+import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
+import { createLogger } from '../../shared/logger.js';
+import { randomIds, systemClock } from '../../shared/ports/runtime.js';
+import { createDocsHandler } from '../../functions/docs/handler.js';
+import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
+import { routeTables } from '../../functions/route-tables.js';
+import { startOutboxLoop } from './dispatcher.js';
+import { startGateway } from './gateway.js';
+import { ensureBucket, ensureTable } from './provision.js';
+import { seedDemo, type SeedFile } from './seed.js';
+import { localCredentials, localRegion, startStandIns } from './stand-ins.js';
+
+export interface LocalRuntimeOptions {
+  dataDir: string;
+  apiPort: number;
+  mailPort: number;
+  s3Port: number;
+  dynamodbPort: number;
+  webBaseUrl?: string;
+  privacyMinReadSeconds: number;
+  subjectPrefix?: string;
+}
+
+export interface LocalRuntime {
+  seed: SeedFile;
+  dataDir: string;
+  endpoints: { dynamodb: string; s3: string; ses: string };
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+export const localTableName = 'tte-local';
+export const localPhotoBucket = 'tte-local-photos';
+
+/** Reads the runtime's settings from the environment variables API.md names. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRuntimeOptions {
+  const port = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+    return parsed;
+  };
+  const seconds = env.TTE_PRIVACY_MIN_READ_SECONDS;
+  if (seconds !== undefined && !/^\d+$/.test(seconds)) throw new Error('TTE_PRIVACY_MIN_READ_SECONDS must be a whole number');
+  return {
+    dataDir: resolve(env.TTE_DATA_DIR || '.local'),
+    apiPort: port('TTE_API_PORT', 3000),
+    mailPort: port('TTE_MAIL_PORT', 8005),
+    s3Port: port('TTE_S3_PORT', 4569),
+    dynamodbPort: port('TTE_DYNAMODB_PORT', 8000),
+    ...(env.TTE_WEB_BASE_URL ? { webBaseUrl: env.TTE_WEB_BASE_URL } : {}),
+    privacyMinReadSeconds: seconds === undefined ? 60 : Number(seconds),
+  };
+}
+
+/**
+ * The whole service on this machine: stand-ins, table and bucket, keys, seed, the outbox loop and
+ * the local API gateway, all wired to the same handlers that run in Lambda.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const logger = createLogger('local');
+  const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const webBaseUrl = options.webBaseUrl ?? `${apiUrl}/web`;
+
+  const standIns = await startStandIns(dataDir, { dynamodb: options.dynamodbPort, s3: options.s3Port, mail: options.mailPort });
+  const stops: (() => Promise<void>)[] = [() => standIns.stop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => logger.warn('Stop failed', { error: error as Error }));
+  };
+
+  try {
+    const clients = createAwsClients({ ...standIns.endpoints, region: localRegion, credentials: localCredentials });
+    stops.push(async () => {
+      for (const client of Object.values(clients)) client.destroy();
+    });
+    await Promise.all([
+      ensureTable(clients.dynamo as never, localTableName),
+      ensureBucket(clients.s3, localPhotoBucket),
+    ]);
+    const { sealer } = openLocalKeyVault(dataDir);
+    const directory = new DynamoDirectory(clients.dynamo, localTableName);
+
+    const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
+
+    const outbox = startOutboxLoop({
+      outbox: new DynamoOutboxStore(clients.dynamo, localTableName),
+      mailer: new SesMailer(clients.ses, 'TTE <no-reply@tte.local>'),
+      sealer,
+      clock: systemClock,
+      logger,
+      settings: { subjectPrefix: options.subjectPrefix ?? '[TTE]' },
+    });
+    stops.push(() => outbox.stop());
+
+    const handlers = {
+      enrollment: createEnrollmentHandler({
+        directory,
+        sealer,
+        clock: systemClock,
+        ids: randomIds,
+        logger: createLogger('enrollment'),
+        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds },
+      }),
+      docs: createDocsHandler(),
+    };
+    const gateway: Server = await startGateway({
+      port: options.apiPort,
+      tables: routeTables,
+      handlers,
+      onError: (error) => logger.error('Gateway failed', { error: error as Error }),
+    });
+    stops.push(() => new Promise((done) => {
+      gateway.closeAllConnections();
+      gateway.close(() => done());
+    }));
+
+    return { seed, dataDir, endpoints: standIns.endpoints, tableName: localTableName, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { generateSecret } from 'otplib';
+import { hashPassword } from '../../shared/crypto/passwords.js';
+import { indexKeys, keys } from '../../shared/data/table.js';
+import { hashApiKey, newApiKey } from '../../shared/http/auth.js';
+import type { Role } from '../../shared/domain/user.js';
+import type { Sealer } from '../../shared/ports/sealer.js';
+
+/** The shape of `<dataDir>/seed.json`, as API.md gives it. */
+export interface SeedFile {
+  apiUrl: string;
+  mailUrl: string;
+  tenant: { tenantId: string; name: string; emailDomains: string[] };
+  verifier: StaffCredentials;
+  operator: StaffCredentials;
+}
+
+export interface StaffCredentials {
+  email: string;
+  password: string;
+  totpSecret: string;
+  apiKey: string;
+}
+
+// Stable ids, so a restart finds the same demo records instead of making new ones.
+const demo = {
+  tenant: { tenantId: 'tenant-contoh', name: 'Pemerintah Kabupaten Contoh', organizationName: 'Pemerintah Kabupaten Contoh', emailDomains: ['contoh.go.id'] },
+  verifier: { userId: 'staff-verifier-contoh', fullName: 'Verifikator Contoh', email: 'verifikator@contoh.go.id' },
+  operator: { userId: 'staff-operator', fullName: 'Operator Diskominfo', email: 'operator@contoh.go.id' },
+  // The operator works for the provider, not for an agency.
+  platformTenantId: 'platform',
+} as const;
+
+function newPassword(): string {
+  // Random, and still within any sane policy (upper, lower, digit, special).
+  return `Tte-${randomBytes(12).toString('base64url')}9a!`;
+}
+
+function newStaff(email: string): StaffCredentials {
+  return { email, password: newPassword(), totpSecret: generateSecret(), apiKey: newApiKey() };
+}
+
+/**
+ * Seeds the demo operator, tenant and verifier, idempotently. Credentials live in seed.json:
+ * a restart reuses them (and only restores records that are missing); without seed.json, new
+ * credentials are made and written over the old records.
+ */
+export async function seedDemo(deps: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  sealer: Sealer;
+  dataDir: string;
+  urls: { apiUrl: string; mailUrl: string };
+}): Promise<SeedFile> {
+  const seedPath = join(deps.dataDir, 'seed.json');
+  const previous = existsSync(seedPath) ? (JSON.parse(readFileSync(seedPath, 'utf8')) as SeedFile) : undefined;
+  const verifier = previous?.verifier ?? newStaff(demo.verifier.email);
+  const operator = previous?.operator ?? newStaff(demo.operator.email);
+  const overwrite = previous === undefined;
+  const now = new Date().toISOString();
+
+  const put = async (item: Record<string, unknown>) => {
+    try {
+      await deps.db.send(new PutCommand({
+        TableName: deps.tableName,
+        Item: item,
+        ...(overwrite ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  };
+
+  await put({ ...keys.tenant(demo.tenant.tenantId), ...demo.tenant, createdAt: now });
+  const staff: [typeof demo.verifier | typeof demo.operator, Role, string, StaffCredentials][] = [
+    [demo.verifier, 'VERIFIER', demo.tenant.tenantId, verifier],
+    [demo.operator, 'OPERATOR', demo.platformTenantId, operator],
+  ];
+  for (const [person, role, tenantId, credentials] of staff) {
+    const deviceId = `${person.userId}-device`;
+    // A restart keeps the first seed's time, so the device key (which holds it) stays the same.
+    const existing = await deps.db.send(new GetCommand({ TableName: deps.tableName, Key: keys.user(person.userId) }));
+    const createdAt = !overwrite && typeof existing.Item?.createdAt === 'string' ? existing.Item.createdAt : now;
+    await put({
+      ...keys.user(person.userId),
+      ...indexKeys.usersByStatus(tenantId, 'ACTIVE', createdAt, person.userId),
+      userId: person.userId,
+      tenantId,
+      role,
+      fullName: person.fullName,
+      email: person.email,
+      status: 'ACTIVE',
+      passwordHash: await hashPassword(credentials.password),
+      createdAt: createdAt,
+      updatedAt: createdAt,
+      createdBy: 'seed',
+      version: 1,
+    });
+    await put({ ...keys.emailUnique(person.email), userId: person.userId, tenantId });
+    await put({
+      ...keys.device(person.userId, createdAt, deviceId),
+      deviceId,
+      name: 'Perangkat demo',
+      sealedSecret: await deps.sealer.seal(credentials.totpSecret, { purpose: 'otp-device', userId: person.userId, deviceId }),
+      createdAt: createdAt,
+    });
+    await put({
+      ...keys.apiKey(hashApiKey(credentials.apiKey)),
+      keyHash: hashApiKey(credentials.apiKey),
+      actorId: person.userId,
+      role,
+      tenantId,
+      label: `Demo ${role.toLowerCase()} key`,
+      createdAt: createdAt,
+    });
+  }
+
+  const seed: SeedFile = {
+    ...deps.urls,
+    tenant: { tenantId: demo.tenant.tenantId, name: demo.tenant.name, emailDomains: [...demo.tenant.emailDomains] },
+    verifier,
+    operator,
+  };
+  writeFileSync(seedPath, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
+  return seed;
+}
