@@ -2,7 +2,7 @@ import { createLogger } from '../../shared/logger.js';
 import type { TenantDirectory } from '../../shared/ports/directory.js';
 import { buildOpenApi } from '../../shared/http/openapi.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
-import { lambdaEntry } from '../../shared/adapters/aws/runtime.js';
+import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { routeTables } from '../route-tables.js';
 import { docsRoutes } from './routes.js';
 

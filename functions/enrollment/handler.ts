@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { required } from '../../shared/config.js';
-import { awsBasePorts, lambdaEntry } from '../../shared/adapters/aws/runtime.js';
+import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
+import { lambdaEntry } from '../../shared/lambda-entry.js';
+import { createKmsClient } from '../../shared/adapters/aws/clients.js';
 import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { messageComposer } from '../../shared/outbox.js';
@@ -49,7 +51,7 @@ export const handler = lambdaEntry(() => {
   const base = awsBasePorts('enrollment');
   return createEnrollmentHandler({
     ...base,
-    sealer: new KmsSealer(base.clients.kms, required(base.config, 'SEALING_KEY_ID')),
+    sealer: new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID')),
     settings: {
       webBaseUrl: base.config.WEB_BASE_URL,
       activationLinkHours: base.config.ACTIVATION_LINK_HOURS,

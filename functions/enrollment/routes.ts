@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { userStatuses, isValidPersonName, normaliseIndonesianMobile, tidyPersonName } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { fieldCode } from '../../shared/http/validation.js';

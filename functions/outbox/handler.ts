@@ -1,9 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { required } from '../../shared/config.js';
+import { createKmsClient, createSesClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
 import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
-import { awsBasePorts, lambdaEntry } from '../../shared/adapters/aws/runtime.js';
+import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
+import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { dispatchMessage, type DispatchDeps } from './use-cases/dispatch-message.js';
 
@@ -45,9 +47,9 @@ export const handler = lambdaEntry(() => {
   const base = awsBasePorts('outbox');
   return createOutboxHandler({
     ...base,
-    outbox: new DynamoOutboxStore(base.clients.dynamo, base.config.TABLE_NAME),
-    mailer: new SesMailer(base.clients.ses, base.config.MAIL_FROM, base.config.SES_CONFIGURATION_SET),
-    sealer: new KmsSealer(base.clients.kms, required(base.config, 'SEALING_KEY_ID')),
+    outbox: new DynamoOutboxStore(base.dynamo, base.config.TABLE_NAME),
+    mailer: new SesMailer(createSesClient(), base.config.MAIL_FROM, base.config.SES_CONFIGURATION_SET),
+    sealer: new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID')),
     settings: { subjectPrefix: base.config.EMAIL_SUBJECT_PREFIX },
   });
 });

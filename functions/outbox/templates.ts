@@ -32,6 +32,14 @@ const renderers: Renderers = {
     ],
     action: { label: 'Aktivasi Akun', url: secret.link },
   }),
+  certificateExpiring: (data) => ({
+    subject: 'Sertifikat Elektronik Akan Berakhir',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Sertifikat elektronik Anda dengan nomor seri ${data.serialNumber} akan berakhir dalam ${data.daysLeft} hari, pada ${formatJakartaTime(data.notAfter)}.`,
+      'Anda dapat memperbarui sertifikat melalui menu Sertifikat pada layanan TTE selama 30 hari terakhir masa berlakunya. Setelah berakhir, sertifikat tidak dapat diperbarui dan Anda perlu mengajukan sertifikat baru.',
+    ],
+  }),
 };
 
 /** Renders one outbox message as plain text and HTML, with the configured subject prefix. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
-import { createAwsClients } from '../../shared/adapters/aws/clients.js';
+import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
@@ -79,7 +79,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 
   try {
-    const clients = createAwsClients({ ...standIns.endpoints, region: localRegion, credentials: localCredentials });
+    const endpoints = { ...standIns.endpoints, region: localRegion, credentials: localCredentials };
+    const clients = { dynamo: createDynamoClient(endpoints), s3: createS3Client(endpoints), ses: createSesClient(endpoints) };
     stops.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
     });

@@ -24,6 +24,7 @@ export const keys = {
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${createdAt}#${deviceId}` }),
   audit: (partition: string, at: string, id: string) => ({ pk: partition, sk: `AUDIT#${at}#${id}` }),
+  certificate: (userId: string, serialNumber: string) => ({ pk: `USER#${userId}`, sk: `CERT#${serialNumber}` }),
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
   usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
 } as const;
@@ -40,6 +41,8 @@ export const indexKeys = {
     gsi2pk: `TENANT#${tenantId}#USERS`,
     gsi2sk: `${createdAt}#${userId}`,
   }),
+  /** Certificates by the UTC day they expire on: the daily notice job reads one day at a time. */
+  certificatesExpiringOn: (day: string, serialNumber: string) => ({ gsi2pk: `EXPIRES#${day}`, gsi2sk: serialNumber }),
   /** Outbox messages not yet delivered, oldest first. */
   pendingOutbox: (createdAt: string, messageId: string) => ({ gsi1pk: 'OUTBOX#PENDING', gsi1sk: `${createdAt}#${messageId}` }),
 } as const;

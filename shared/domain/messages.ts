@@ -4,6 +4,7 @@
  */
 export interface MessageTemplates {
   activation: { data: { fullName: string; tenantName: string; expiresAt: string }; secret: { link: string } };
+  certificateExpiring: { data: { fullName: string; serialNumber: string; notAfter: string; daysLeft: string }; secret: Record<string, never> };
 }
 
 export type TemplateName = keyof MessageTemplates;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteSpec, RouteTable } from './route.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>

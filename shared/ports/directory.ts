@@ -38,6 +38,10 @@ export interface UserRecord {
   activationExpiresAt?: string;
   /** Optimistic lock: every change is conditional on the version read. */
   version: number;
+  /** The approval workflow's task token while the user waits for a verifier. */
+  reviewTaskToken?: string;
+  /** Why the approval workflow stopped, when it failed after its retries. */
+  workflowFailure?: { error: string; at: string };
 }
 
 export interface LinkTokenRecord {
@@ -81,19 +85,24 @@ export interface Registration {
   usageEvent: string;
 }
 
-export interface LinkReissue {
+/**
+ * A change to one user, committed atomically: the new record (its version one above the one
+ * read), the link tokens it creates or revokes, its audit entry and its e-mails.
+ */
+export interface UserChange {
   user: UserRecord;
-  previousToken?: LinkTokenRecord;
-  token: LinkTokenRecord;
+  tokens?: LinkTokenRecord[];
   audit: AuditEntry;
-  message: OutboxMessage;
+  messages?: OutboxMessage[];
+  /** The statuses the stored user must still be in, besides having the version read. */
+  fromStatuses?: readonly UserStatus[];
 }
 
 export interface UserDirectory {
   /** Creates the user, its e-mail claim, token, audit entry and e-mail atomically. */
   register(registration: Registration): Promise<void>;
-  /** Replaces the user's activation link atomically; the old one stops working. */
-  reissueActivationLink(reissue: LinkReissue): Promise<void>;
+  /** Commits a change made on a version read earlier; CONFLICT when the user changed meanwhile. */
+  commitUserChange(change: UserChange): Promise<void>;
   findUser(userId: string): Promise<UserRecord | undefined>;
   /** The profile with its audit trail, in one read. */
   findUserWithHistory(userId: string): Promise<{ user: UserRecord; history: AuditEntry[] } | undefined>;

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/domain/errors.js';
+import type { UserStatus } from '../../../shared/domain/user.js';
 import type { Actor, TenantDirectory, UserDirectory } from '../../../shared/ports/directory.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
@@ -7,14 +8,14 @@ import { findTenantUser } from './tenant-user.js';
 
 export interface ResendActivationLinkDeps {
   tenants: Pick<TenantDirectory, 'findTenant'>;
-  users: Pick<UserDirectory, 'findUser' | 'findToken' | 'reissueActivationLink'>;
+  users: Pick<UserDirectory, 'findUser' | 'findToken' | 'commitUserChange'>;
   composer: MessageComposer;
   clock: Clock;
   ids: IdGenerator;
   settings: ActivationLinkSettings;
 }
 
-const resendable = new Set(['INVITED', 'ACTIVATING']);
+const resendable: readonly UserStatus[] = ['INVITED', 'ACTIVATING'];
 
 /**
  * A verifier sends a user a new activation link (the old one expired or got lost).
@@ -24,7 +25,7 @@ const resendable = new Set(['INVITED', 'ACTIVATING']);
  */
 export async function resendActivationLink(deps: ResendActivationLinkDeps, input: { actor: Actor; userId: string }) {
   const user = await findTenantUser(deps.users, input.actor, input.userId);
-  if (!resendable.has(user.status)) throw new AppError('USER_NOT_INVITED');
+  if (!resendable.includes(user.status)) throw new AppError('USER_NOT_INVITED');
   const tenant = await deps.tenants.findTenant(user.tenantId);
   if (!tenant) throw new AppError('FORBIDDEN');
 
@@ -32,11 +33,11 @@ export async function resendActivationLink(deps: ResendActivationLinkDeps, input
   const at = now.toISOString();
   const previous = user.activationTokenHash ? await deps.users.findToken(user.activationTokenHash) : undefined;
   const { token, message } = await newActivationLink(deps.composer, deps.settings, user, tenant.name, now);
-  await deps.users.reissueActivationLink({
+  await deps.users.commitUserChange({
     user: { ...user, activationTokenHash: token.tokenHash, activationExpiresAt: token.expiresAt, updatedAt: at, version: user.version + 1 },
-    ...(previous ? { previousToken: { ...previous, revokedAt: at } } : {}),
-    token,
-    message,
+    tokens: previous ? [token, { ...previous, revokedAt: at }] : [token],
+    messages: [message],
+    fromStatuses: resendable,
     audit: { auditId: deps.ids.newId(), at, actorId: input.actor.actorId, actorRole: input.actor.role, action: 'ACTIVATION_LINK_RESENT' },
   });
   return { activationExpiresAt: token.expiresAt };

@@ -6,8 +6,9 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
- * Where each client points. Empty on AWS (the SDK's own resolution); the local runtime and the
- * tests point them at the stand-ins.
+ * Where the clients point. Empty on AWS (the SDK's own resolution); the local runtime and the
+ * tests point them at the stand-ins. One factory per service, so each function's bundle holds
+ * only the clients it uses. Clients are made once per process (module scope), never per event.
  */
 export interface ClientEndpoints {
   region?: string;
@@ -17,32 +18,34 @@ export interface ClientEndpoints {
   credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
-export interface AwsClients {
-  dynamo: DynamoDBDocumentClient;
-  kms: KMSClient;
-  s3: S3Client;
-  ses: SESClient;
-  sfn: SFNClient;
+const common = (endpoints: ClientEndpoints) => ({
+  ...(endpoints.region ? { region: endpoints.region } : {}),
+  ...(endpoints.credentials ? { credentials: endpoints.credentials } : {}),
+});
+
+export function createDynamoClient(endpoints: ClientEndpoints = {}): DynamoDBDocumentClient {
+  const base = new DynamoDBClient({ ...common(endpoints), ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) });
+  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** Made once per process (module scope in each handler), never per invocation. */
-export function createAwsClients(endpoints: ClientEndpoints = {}): AwsClients {
-  const common = {
-    ...(endpoints.region ? { region: endpoints.region } : {}),
-    ...(endpoints.credentials ? { credentials: endpoints.credentials } : {}),
-  };
-  const dynamoBase = new DynamoDBClient({ ...common, ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) });
-  return {
-    dynamo: DynamoDBDocumentClient.from(dynamoBase, { marshallOptions: { removeUndefinedValues: true } }),
-    kms: new KMSClient(common),
-    s3: new S3Client({
-      ...common,
-      ...(endpoints.s3 ? { endpoint: endpoints.s3, forcePathStyle: true } : {}),
-      // s3rver does not understand the newer default checksums.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-    ses: new SESClient({ ...common, ...(endpoints.ses ? { endpoint: endpoints.ses } : {}) }),
-    sfn: new SFNClient(common),
-  };
+export function createKmsClient(endpoints: ClientEndpoints = {}): KMSClient {
+  return new KMSClient(common(endpoints));
+}
+
+export function createS3Client(endpoints: ClientEndpoints = {}): S3Client {
+  return new S3Client({
+    ...common(endpoints),
+    ...(endpoints.s3 ? { endpoint: endpoints.s3, forcePathStyle: true } : {}),
+    // s3rver does not understand the newer default checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+export function createSesClient(endpoints: ClientEndpoints = {}): SESClient {
+  return new SESClient({ ...common(endpoints), ...(endpoints.ses ? { endpoint: endpoints.ses } : {}) });
+}
+
+export function createSfnClient(endpoints: ClientEndpoints = {}): SFNClient {
+  return new SFNClient(common(endpoints));
 }

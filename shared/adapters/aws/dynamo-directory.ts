@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type {
-  ApiKeyRecord, AuditEntry, LinkReissue, LinkTokenRecord, Page, Registration, Tenant, TenantDirectory, UserDirectory, UserRecord,
+  ApiKeyRecord, AuditEntry, LinkTokenRecord, Page, Registration, Tenant, TenantDirectory, UserChange, UserDirectory, UserRecord,
 } from '../../ports/directory.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import { cancellationCodes, decodeCursor, encodeCursor, epochSeconds, fromItem, withConflictRetry } from './dynamo-items.js';
@@ -123,24 +123,26 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
     ], (codes) => (codes[1] === 'ConditionalCheckFailed' ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 
-  async reissueActivationLink(reissue: LinkReissue): Promise<void> {
-    const { user, previousToken, token, audit, message } = reissue;
-    const previousVersion = user.version - 1;
-    await this.transact('reissue', [
+  async commitUserChange(change: UserChange): Promise<void> {
+    const { user, tokens = [], audit, messages = [], fromStatuses } = change;
+    const statusValues = Object.fromEntries((fromStatuses ?? []).map((status, index) => [`:from${index}`, status]));
+    const statusCondition = fromStatuses?.length ? ` AND #status IN (${Object.keys(statusValues).join(', ')})` : '';
+    await this.transact('userChange', [
       {
         Put: {
           TableName: this.tableName,
           Item: userItem(user),
-          ConditionExpression: 'attribute_exists(pk) AND #version = :previous',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':previous': previousVersion },
+          ConditionExpression: `attribute_exists(pk) AND #version = :previous${statusCondition}`,
+          ExpressionAttributeNames: { '#version': 'version', ...(statusCondition ? { '#status': 'status' } : {}) },
+          ExpressionAttributeValues: { ':previous': user.version - 1, ...statusValues },
         },
       },
-      { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
-      // Written whole (not updated) so the revocation holds even if the old item already expired.
-      ...(previousToken ? [{ Put: { TableName: this.tableName, Item: tokenItem(previousToken) } }] : []),
+      // Tokens are written whole (not updated) so a revocation holds even if the item expired.
+      ...tokens.map((token) => ({ Put: { TableName: this.tableName, Item: tokenItem(token) } })),
       { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
-      { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...messages.map((message) => ({
+        Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
     ], (codes) => (codes[0] === 'ConditionalCheckFailed' ? new AppError('CONFLICT') : undefined));
   }
 

@@ -1,0 +1,109 @@
+import { Stack } from 'aws-cdk-lib';
+import {
+  AccessLogFormat, EndpointType, LambdaIntegration, LogGroupLogDestination, MethodLoggingLevel, RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { RouteTable } from '../../shared/http/route.js';
+
+export interface ApiProps {
+  tables: readonly RouteTable[];
+  /** The function serving each context's routes. */
+  functions: Readonly<Record<string, IFunction>>;
+  /** Requests per five minutes per client IP before WAF blocks it. */
+  rateLimitPerFiveMinutes?: number;
+}
+
+/**
+ * The REST API, built from the route tables: one resource path and method per route, proxied to
+ * its context's function. Nothing here names a route by hand.
+ */
+export class Api extends Construct {
+  readonly restApi: RestApi;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.restApi = new RestApi(this, 'RestApi', {
+      description: 'TTE service API',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields({
+          caller: false, user: false, ip: true, httpMethod: true, protocol: true, requestTime: true,
+          resourcePath: true, responseLength: true, status: true,
+        }),
+        throttlingRateLimit: 200,
+        throttlingBurstLimit: 400,
+      },
+    });
+    const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
+
+    const integrations = new Map<string, LambdaIntegration>();
+    for (const table of props.tables) {
+      const fn = props.functions[table.context];
+      if (!fn) throw new Error(`No function for the ${table.context} routes`);
+      const integration = integrations.get(table.context) ?? new LambdaIntegration(fn, { allowTestInvoke: false });
+      integrations.set(table.context, integration);
+      for (const spec of Object.values(table.routes)) {
+        const resource = this.restApi.root.resourceForPath(spec.path);
+        const pathParameters = [...spec.path.matchAll(/\{(\w+)\}/g)].map((match) => `method.request.path.${match[1]}`);
+        resource.addMethod(spec.method, integration, {
+          requestValidator: validator,
+          requestParameters: Object.fromEntries(pathParameters.map((name) => [name, true])),
+        });
+      }
+    }
+
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api', sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'common',
+          priority: 0,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-common', sampledRequestsEnabled: true },
+        },
+        {
+          name: 'rate-per-ip',
+          priority: 1,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: props.rateLimitPerFiveMinutes ?? 2000, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-rate', sampledRequestsEnabled: true },
+        },
+      ],
+    });
+    new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.restApi.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+
+    const stack = Stack.of(this);
+    NagSuppressions.addResourceSuppressions(this.restApi, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Authorization is enforced in each function from the route table: API keys (hashed, tenant- and role-scoped) and, for link pages, single-use link tokens in the path.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'The service authenticates its own users (password + TOTP) and API keys; there is no Cognito user pool by design.',
+      },
+    ], true);
+    NagSuppressions.addResourceSuppressionsByPath(stack, `${this.restApi.node.path}/CloudWatchRole/Resource`, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'API Gateway account-level logging requires the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+    }]);
+  }
+}

@@ -1,0 +1,142 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How every function is bundled (also used by `npm run bench` to measure the same bundles). */
+export const bundlingOptions = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: "import { createRequire as __tteCreateRequire } from 'node:module'; const require = __tteCreateRequire(import.meta.url);",
+  // The Lambda runtime ships SDK v3, but pinning our own keeps local and cloud behaviour equal.
+  externalModules: [],
+  forceDockerBundling: false,
+} satisfies BundlingOptions;
+
+export const functionEntry = (context: string) => `${repoRoot}functions/${context}/handler.ts`;
+
+export interface ServiceFunctionProps {
+  /** The bounded context: `functions/<context>/handler.ts`, export `handler`. */
+  context: string;
+  description: string;
+  environment?: Record<string, string>;
+  timeout?: Duration;
+  memorySize?: number;
+}
+
+/**
+ * One Lambda function per context with the project's defaults: Node 22 on arm64, ESM bundle made
+ * by the local esbuild, JSON logs in a log group with retention, X-Ray, and a role that starts
+ * with nothing but its own log group. Every grant comes with the variable that names what it
+ * grants, so a function can never hold a permission it has no name for, or the reverse.
+ */
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.context} function`,
+    });
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+    }));
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: functionEntry(props.context),
+      handler: 'handler',
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(15),
+      description: props.description,
+      role: this.role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      projectRoot: repoRoot,
+      depsLockFilePath: `${repoRoot}package-lock.json`,
+      bundling: bundlingOptions,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.context,
+        ...props.environment,
+      },
+    });
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource scoping; the log stream wildcard is within the function\'s own log group.',
+      appliesTo: ['Resource::*', { regex: '/^Resource::<.*Logs.*\\.Arn>:\\*$/g' }],
+    }], true);
+    NagSuppressions.addResourceSuppressions(this.fn, [{
+      id: 'AwsSolutions-L1',
+      reason: 'The product pins the Lambda runtime to nodejs22.x (tested locally on Node 20/22); upgrades are a deliberate change.',
+    }]);
+  }
+
+  /** The single table: read or read/write on the table and its indexes, named by TABLE_NAME. */
+  useTable(table: ITable, access: 'read' | 'readWrite'): this {
+    if (access === 'read') table.grantReadData(this.fn);
+    else table.grantReadWriteData(this.fn);
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Queries go through the table\'s GSIs (gsi1, gsi2): the index ARNs are table/<name>/index/*.',
+      appliesTo: [{ regex: '/^Resource::<.*Table.*\\.Arn>\\/index\\/\\*$/g' }],
+    }], true);
+    return this;
+  }
+
+  /**
+   * The sealing key for small secrets, named by SEALING_KEY_ID. Encrypt and decrypt are granted
+   * separately, and only for the sealing purposes given (the KMS encryption context), so a
+   * function that seals outbox links cannot open an OTP secret.
+   */
+  useSealingKey(key: IKey, operations: readonly ('encrypt' | 'decrypt')[], purposes: readonly string[]): this {
+    const actions = operations.map((operation) => (operation === 'encrypt' ? 'kms:Encrypt' : 'kms:Decrypt'));
+    this.role.addToPolicy(new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions,
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } },
+    }));
+    this.fn.addEnvironment('SEALING_KEY_ID', key.keyArn);
+    return this;
+  }
+
+  /** Sending through SES from the configured identity and configuration set. */
+  useMail(options: { identityArn: string; configurationSetName: string; from: string }): this {
+    const stack = Stack.of(this);
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: [
+        options.identityArn,
+        stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: options.configurationSetName }),
+      ],
+    }));
+    this.fn.addEnvironment('MAIL_FROM', options.from);
+    this.fn.addEnvironment('SES_CONFIGURATION_SET', options.configurationSetName);
+    return this;
+  }
+
+  /** Plain settings that grant nothing. */
+  withSettings(settings: Record<string, string>): this {
+    for (const [name, value] of Object.entries(settings)) this.fn.addEnvironment(name, value);
+    return this;
+  }
+}

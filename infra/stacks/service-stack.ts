@@ -1,0 +1,105 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { routeTables } from '../../functions/route-tables.js';
+import { Api } from '../constructs/api.js';
+import { ApprovalFlow } from '../constructs/approval-flow.js';
+import { ServiceFunction } from '../constructs/service-function.js';
+
+export interface ServiceSettings {
+  webBaseUrl: string;
+  mailFrom: string;
+  /** An existing SES configuration set; one is created when empty. */
+  sesConfigurationSet: string;
+  emailSubjectPrefix: string;
+  approvalTimeout: Duration;
+}
+
+export interface ServiceStackProps extends StackProps {
+  table: TableV2;
+  photoBucket: Bucket;
+  dataKey: Key;
+  caKey: Key;
+  settings: ServiceSettings;
+}
+
+/** The code: one function per context, the API built from the route tables, flows, schedules. */
+export class ServiceStack extends Stack {
+  readonly api: Api;
+  readonly approvalFlow: ApprovalFlow;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { table, dataKey, settings } = props;
+    const common = { WEB_BASE_URL: settings.webBaseUrl, EMAIL_SUBJECT_PREFIX: settings.emailSubjectPrefix };
+
+    const enrollment = new ServiceFunction(this, 'Enrollment', { context: 'enrollment', description: 'Registration, activation and verifier decisions' })
+      .useTable(table, 'readWrite')
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .withSettings(common);
+    const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
+      .withSettings(common);
+
+    const flows = new ServiceFunction(this, 'Flows', { context: 'flows', description: 'Approval workflow tasks' })
+      .useTable(table, 'readWrite')
+      .withSettings(common);
+    this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', { flowsFunction: flows.fn, reviewTimeout: settings.approvalTimeout });
+    enrollment.fn.addEnvironment('APPROVAL_STATE_MACHINE_ARN', this.approvalFlow.stateMachine.stateMachineArn);
+    this.approvalFlow.stateMachine.grantStartExecution(enrollment.fn);
+    this.approvalFlow.stateMachine.grantTaskResponse(enrollment.fn);
+
+    // Outbox: the table stream feeds the dispatcher; failures retry, then land in the DLQ.
+    const configurationSetName = settings.sesConfigurationSet
+      || new ConfigurationSet(this, 'MailConfiguration', { suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS }).configurationSetName;
+    const senderDomain = /@([^>\s]+)/.exec(settings.mailFrom)?.[1] ?? settings.mailFrom;
+    const outbox = new ServiceFunction(this, 'Outbox', { context: 'outbox', description: 'Sends outbox e-mails through SES', timeout: Duration.seconds(60) })
+      .useTable(table, 'readWrite')
+      .useSealingKey(dataKey, ['decrypt'], ['outbox'])
+      .useMail({ identityArn: this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }), configurationSetName, from: settings.mailFrom })
+      .withSettings(common);
+    const deadLetters = new Queue(this, 'OutboxDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(deadLetters, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the outbox stream.' }]);
+    outbox.fn.addEventSource(new DynamoEventSource(table, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 10,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 8,
+      maxRecordAge: Duration.hours(24),
+      onFailure: new SqsDlq(deadLetters),
+      filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { pk: { S: FilterRule.beginsWith('OUTBOX#') } } } })],
+    }));
+    NagSuppressions.addResourceSuppressions(outbox.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Reading the table stream needs the stream ARN, which ends in a generated label.',
+      appliesTo: [{ regex: '/^Resource::.*Table.*StreamArn.*$/g' }, 'Resource::*'],
+    }], true);
+
+    const notices = new ServiceFunction(this, 'Notices', { context: 'notices', description: 'Daily certificate expiry notices', timeout: Duration.minutes(5) })
+      .useTable(table, 'readWrite')
+      .withSettings(common);
+    new Rule(this, 'DailyNotices', {
+      description: 'Certificate expiry notices (30/7/1 days) and EXPIRED marking, daily at 07:00 WIB',
+      schedule: Schedule.cron({ minute: '0', hour: '0' }),
+      targets: [new LambdaTarget(notices.fn, { retryAttempts: 3 })],
+    });
+
+    this.api = new Api(this, 'Api', {
+      tables: routeTables,
+      functions: { enrollment: enrollment.fn, docs: docs.fn },
+    });
+  }
+}

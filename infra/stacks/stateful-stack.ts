@@ -1,0 +1,94 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { tableDesign } from '../../shared/data/table.js';
+
+export interface StatefulStackProps extends StackProps {
+  /** How long KYC photos are kept (UU PDP retention), in days. */
+  photoRetentionDays: number;
+  /** The web front end's origin, allowed to upload photos with presigned URLs. */
+  webOrigin: string;
+}
+
+/**
+ * What holds data and keys, and must outlive any deployment of the code: the table, the photo
+ * bucket, the envelope key and the CA key. Everything here is retained on stack deletion.
+ */
+export class StatefulStack extends Stack {
+  readonly table: TableV2;
+  readonly photoBucket: Bucket;
+  readonly dataKey: Key;
+  readonly caKey: Key;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: tableDesign.sortKey, type: AttributeType.STRING },
+      globalSecondaryIndexes: tableDesign.globalSecondaryIndexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      })),
+      timeToLiveAttribute: tableDesign.timeToLiveAttribute,
+      billing: Billing.onDemand(),
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.dataKey = new Key(this, 'DataKey', {
+      description: 'TTE envelope encryption: KYC photos, sealed secrets, user key wrapping',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.caKey = new Key(this, 'CaKey', {
+      description: 'TTE certificate authority signing key (certificates, CRLs, OCSP)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.caKey, [{
+      id: 'AwsSolutions-KMS5',
+      reason: 'Asymmetric KMS keys cannot rotate automatically; the CA key is re-keyed by issuing a new CA certificate.',
+    }]);
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(accessLogs, [{
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket itself; logging it into itself would loop.',
+    }]);
+
+    this.photoBucket = new Bucket(this, 'PhotoBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'photos/',
+      lifecycleRules: [{
+        id: 'kyc-retention',
+        expiration: Duration.days(props.photoRetentionDays),
+        noncurrentVersionExpiration: Duration.days(30),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: [props.webOrigin], allowedHeaders: ['*'], maxAge: 300 }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
