@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../infra/local/ports.js';
+import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
+
+/** The whole local runtime on free ports with a throwaway data dir. */
+export async function bootLocalRuntime(): Promise<LocalRuntime & { api: string; mail: string; shutdown(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tte-e2e-'));
+  const runtime = await startLocalRuntime({
+    dataDir,
+    apiPort: await freePort(),
+    mailPort: await freePort(),
+    s3Port: await freePort(),
+    dynamodbPort: await freePort(),
+    privacyMinReadSeconds: 60,
+  });
+  return {
+    ...runtime,
+    api: runtime.seed.apiUrl,
+    mail: runtime.seed.mailUrl,
+    async shutdown() {
+      await runtime.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Mail { subject: string; destination: { to: string[] }; body: { text?: string; html?: string }; at: number }
+
+export async function mailTo(mailUrl: string, address: string): Promise<Mail[]> {
+  const store = (await (await fetch(`${mailUrl}/store`)).json()) as { emails: Mail[] };
+  return store.emails.filter((mail) => mail.destination.to.includes(address));
+}
+
+/** The link token in an e-mail: the last path segment of its link. */
+export function linkToken(mail: Mail, purpose: string): string {
+  const match = new RegExp(`/${purpose}/([A-Za-z0-9_-]{43})`).exec(mail.body.text ?? '');
+  if (!match) throw new Error(`No ${purpose} link in "${mail.subject}"`);
+  return match[1]!;
+}
