@@ -34,6 +34,10 @@ export interface LocalRuntimeOptions {
   subjectPrefix?: string;
   /** How long a verifier has to decide; 14 days as on AWS unless a test shortens it. */
   reviewTimeoutSeconds?: number;
+  /** Keep DynamoDB Local's data in memory only (the bench uses it to separate the stand-in's disk cost). */
+  dynamodbInMemory?: boolean;
+  /** Told of every DynamoDB command the API handlers send (the bench counts round trips). */
+  onApiDynamoCommand?: (commandName: string) => void;
 }
 
 export interface LocalRuntime {
@@ -81,7 +85,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const webBaseUrl = options.webBaseUrl ?? `${apiUrl}/web`;
 
-  const standIns = await startStandIns(dataDir, { dynamodb: options.dynamodbPort, s3: options.s3Port, mail: options.mailPort });
+  const standIns = await startStandIns(dataDir, { dynamodb: options.dynamodbPort, s3: options.s3Port, mail: options.mailPort }, { dynamodbInMemory: options.dynamodbInMemory });
   const stops: (() => Promise<void>)[] = [() => standIns.stop()];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => logger.warn('Stop failed', { error: error as Error }));
@@ -89,7 +93,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   try {
     const endpoints = { ...standIns.endpoints, region: localRegion, credentials: localCredentials };
-    const clients = { dynamo: createDynamoClient(endpoints), s3: createS3Client(endpoints), ses: createSesClient(endpoints) };
+    // The API handlers get their own DynamoDB client, as each Lambda has: its calls can be counted apart
+    // from the background loops'.
+    const clients = { dynamo: createDynamoClient(endpoints), apiDynamo: createDynamoClient(endpoints), s3: createS3Client(endpoints), ses: createSesClient(endpoints) };
+    if (options.onApiDynamoCommand) {
+      const observe = options.onApiDynamoCommand;
+      clients.apiDynamo.middlewareStack.add((next, context) => (args) => {
+        observe(String(context.commandName));
+        return next(args);
+      }, { step: 'initialize', name: 'countApiRoundTrips' });
+    }
     stops.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
     });
@@ -98,7 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureBucket(clients.s3, localPhotoBucket),
     ]);
     const { sealer } = openLocalKeyVault(dataDir);
-    const directory = new DynamoDirectory(clients.dynamo, localTableName);
+    const directory = new DynamoDirectory(clients.apiDynamo, localTableName);
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
 
@@ -112,7 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => outbox.stop());
 
-    const flowsHandler = createFlowsHandler({ users: directory, clock: systemClock, ids: randomIds, logger: createLogger('flows') });
+    const flowsHandler = createFlowsHandler({ users: new DynamoDirectory(clients.dynamo, localTableName), clock: systemClock, ids: randomIds, logger: createLogger('flows') });
     const definition = ApprovalFlow.renderDefinition(Duration.seconds(options.reviewTimeoutSeconds ?? 14 * 86_400));
     const approvalFlow = new LocalFlowRunner(definition, flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }));
     stops.push(async () => approvalFlow.stop());

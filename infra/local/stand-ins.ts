@@ -29,7 +29,7 @@ export const localRegion = 'ap-southeast-3';
  * The real-protocol stand-ins for DynamoDB, S3 and SES, with their data under the data dir.
  * Started in parallel; each is stopped even if another fails to start.
  */
-export async function startStandIns(dataDir: string, ports: StandInPorts): Promise<StandIns> {
+export async function startStandIns(dataDir: string, ports: StandInPorts, options: { dynamodbInMemory?: boolean } = {}): Promise<StandIns> {
   const host = '127.0.0.1';
   const dynamoDir = join(dataDir, 'dynamodb');
   const s3Dir = join(dataDir, 's3');
@@ -42,7 +42,7 @@ export async function startStandIns(dataDir: string, ports: StandInPorts): Promi
   };
 
   try {
-    const dynamo: ChildProcess = spawnDynamoDbLocal({ path: dynamoDir, port: ports.dynamodb, sharedDb: true, stdio: 'ignore' });
+    const dynamo: ChildProcess = spawnDynamoDbLocal({ path: options.dynamodbInMemory ? null : dynamoDir, port: ports.dynamodb, sharedDb: true, stdio: 'ignore' });
     stops.push(() => stopProcess(dynamo));
     const s3 = new S3rver({ port: ports.s3, address: host, directory: s3Dir, silent: true, allowMismatchedSignatures: true });
     stops.push(() => s3.close());

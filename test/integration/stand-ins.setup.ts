@@ -14,7 +14,8 @@ declare module 'vitest' {
 /** DynamoDB Local, s3rver and the SES stand-in, started once for the whole integration run. */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tte-it-'));
-  const standIns = await startStandIns(dataDir, { dynamodb: await freePort(), s3: await freePort(), mail: await freePort() });
+  // In memory: each test file makes its own table, and nothing needs to outlive the run.
+  const standIns = await startStandIns(dataDir, { dynamodb: await freePort(), s3: await freePort(), mail: await freePort() }, { dynamodbInMemory: true });
   project.provide('standIns', standIns.endpoints);
   return async () => {
     await standIns.stop();

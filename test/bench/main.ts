@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: the performance figures of the Foundation issue, measured on this machine and
+ * printed against their targets. Nothing here is asserted in the test suite.
+ *   1. Each Lambda bundle, minified (target ≤ 1 MB), and its cold init: a fresh Node process
+ *      importing the bundle (target ≤ 250 ms), median of 5.
+ *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
+ *      (target p95 ≤ 60 ms) and DynamoDB round trips per request (target: one transaction).
+ */
+import '../../infra/local/polyfills.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
+import { freePort } from '../../infra/local/ports.js';
+import { startLocalRuntime } from '../../infra/local/runtime.js';
+
+const contexts = ['enrollment', 'docs', 'flows', 'outbox', 'notices'];
+const outDir = resolve('.bench');
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+
+async function bundles() {
+  console.log('\nLambda bundles (esbuild, the CDK bundling options)');
+  console.log('function     size (KB)  target  cold init median (ms)  target');
+  for (const context of contexts) {
+    const outfile = join(outDir, context, 'index.mjs');
+    mkdirSync(join(outDir, context), { recursive: true });
+    await build({
+      entryPoints: [functionEntry(context)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      minify: bundlingOptions.minify,
+      target: bundlingOptions.target,
+      mainFields: bundlingOptions.mainFields,
+      banner: { js: bundlingOptions.banner },
+      logLevel: 'silent',
+    });
+    const size = statSync(outfile).size;
+    const probe = join(outDir, context, 'probe.mjs');
+    writeFileSync(probe, `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`);
+    const times = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [probe], {
+      env: { ...process.env, TABLE_NAME: 'bench', WEB_BASE_URL: 'https://tte.example.go.id', AWS_REGION: 'ap-southeast-3' },
+    }).toString().trim()));
+    const init = median(times);
+    console.log(`${context.padEnd(12)} ${(size / 1024).toFixed(0).padStart(9)}  ${verdict(size <= 1024 * 1024).padEnd(6)}  ${init.toFixed(1).padStart(21)}  ${verdict(init <= 250)}`);
+  }
+}
+
+async function registration(dynamodbInMemory: boolean) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tte-bench-'));
+  let commands: string[] = [];
+  const runtime = await startLocalRuntime({
+    dataDir,
+    apiPort: await freePort(),
+    mailPort: await freePort(),
+    s3Port: await freePort(),
+    dynamodbPort: await freePort(),
+    privacyMinReadSeconds: 60,
+    dynamodbInMemory,
+    onApiDynamoCommand: (name) => commands.push(name),
+  });
+  try {
+    const post = async (index: number) => {
+      const started = performance.now();
+      const response = await fetch(`${runtime.seed.apiUrl}/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': runtime.seed.verifier.apiKey },
+        body: JSON.stringify({ fullName: 'Pegawai Uji Beban', email: `beban${index}-${Date.now()}@contoh.go.id` }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`POST /v1/users answered ${response.status}`);
+      return performance.now() - started;
+    };
+    // Warm-up: caches filled, and DynamoDB Local's JVM past its JIT warm-up (its first writes take 3x longer).
+    for (let i = 0; i < 200; i++) await post(-i - 1);
+    commands = [];
+    const total = 500;
+    const concurrency = 10;
+    const latencies: number[] = [];
+    let next = 0;
+    const wallStart = performance.now();
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (next < total) latencies.push(await post(next++));
+    }));
+    const wall = performance.now() - wallStart;
+    const perRequest = commands.length / total;
+    const byName = Object.entries(commands.reduce<Record<string, number>>((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {}))
+      .map(([name, count]) => `${name} ${(count / total).toFixed(2)}`).join(', ');
+    const p95 = percentile(latencies, 95);
+    console.log(`\nPOST /v1/users on the local runtime, DynamoDB Local ${dynamodbInMemory ? 'in memory' : 'on disk (as npm start runs it)'}: ${total} requests, concurrency ${concurrency}, ${(total / (wall / 1000)).toFixed(0)} req/s`);
+    console.log(`  p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms  (target p95 ≤ 60 ms: ${verdict(p95 <= 60)})`);
+    console.log(`  DynamoDB round trips per request: ${perRequest.toFixed(2)} (${byName})  (target: one transaction: ${verdict(perRequest <= 1.05)})`);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await bundles();
+await registration(false);
+await registration(true);

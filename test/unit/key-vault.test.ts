@@ -1,0 +1,119 @@
+import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AesGcmSealer, FileCaSigner, openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
+
+let dataDir: string;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tte-key-vault-'));
+});
+
+afterEach(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const context = { purpose: 'outbox', messageId: 'msg-1' };
+
+describe('openLocalKeyVault', () => {
+  it('makes its key files readable by the owner only', () => {
+    openLocalKeyVault(dataDir);
+    const keysDir = join(dataDir, 'keys');
+    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'sealing.key']);
+    for (const file of ['ca-key.pem', 'sealing.key']) {
+      expect(statSync(join(keysDir, file)).mode & 0o777).toBe(0o600);
+    }
+    expect(statSync(keysDir).mode & 0o077).toBe(0);
+  });
+
+  it('seals and opens a value under the same context', async () => {
+    const { sealer } = openLocalKeyVault(dataDir);
+    const sealed = await sealer.seal('https://tte.go.id/activate/abc ✓', context);
+    expect(sealed).not.toContain('activate');
+    await expect(sealer.open(sealed, context)).resolves.toBe('https://tte.go.id/activate/abc ✓');
+  });
+
+  it('seals the same value differently each time', async () => {
+    const { sealer } = openLocalKeyVault(dataDir);
+    expect(await sealer.seal('x', context)).not.toBe(await sealer.seal('x', context));
+  });
+
+  it('ignores the order of the context keys', async () => {
+    const { sealer } = openLocalKeyVault(dataDir);
+    const sealed = await sealer.seal('secret', { purpose: 'outbox', messageId: 'msg-1' });
+    await expect(sealer.open(sealed, { messageId: 'msg-1', purpose: 'outbox' })).resolves.toBe('secret');
+  });
+
+  it.each([
+    ['another message id', { purpose: 'outbox', messageId: 'msg-2' }],
+    ['another purpose', { purpose: 'otp', messageId: 'msg-1' }],
+    ['an extra entry', { purpose: 'outbox', messageId: 'msg-1', userId: 'u' }],
+    ['no context', {}],
+  ])('refuses to open under %s', async (_label, otherContext: Record<string, string>) => {
+    const { sealer } = openLocalKeyVault(dataDir);
+    const sealed = await sealer.seal('secret', context);
+    await expect(sealer.open(sealed, otherContext)).rejects.toThrow();
+  });
+
+  it('refuses a tampered ciphertext', async () => {
+    const { sealer } = openLocalKeyVault(dataDir);
+    const raw = Buffer.from(await sealer.seal('secret', context), 'base64');
+    raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 0x01;
+    await expect(sealer.open(raw.toString('base64'), context)).rejects.toThrow();
+  });
+
+  it('keeps its keys: the same directory reopened opens old ciphertexts and has the same CA key', async () => {
+    const first = openLocalKeyVault(dataDir);
+    const sealed = await first.sealer.seal('from the first run', context);
+    const firstSpki = await first.caSigner.publicKeySpki();
+
+    const second = openLocalKeyVault(dataDir);
+    await expect(second.sealer.open(sealed, context)).resolves.toBe('from the first run');
+    expect(Buffer.from(await second.caSigner.publicKeySpki())).toEqual(Buffer.from(firstSpki));
+  });
+
+  it('makes different keys for different data directories', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'tte-key-vault-'));
+    try {
+      const sealed = await openLocalKeyVault(dataDir).sealer.seal('secret', context);
+      await expect(openLocalKeyVault(other).sealer.open(sealed, context)).rejects.toThrow();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('signs with the CA key so that the signature verifies against its public key', async () => {
+    const { caSigner } = openLocalKeyVault(dataDir);
+    const tbs = Buffer.from('TBSCertificate bytes');
+    const signature = await caSigner.signSha256(tbs);
+    const publicKey = createPublicKey({ key: Buffer.from(await caSigner.publicKeySpki()), format: 'der', type: 'spki' });
+
+    expect(publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(verify('sha256', tbs, { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(true);
+    expect(verify('sha256', Buffer.from('other bytes'), { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(false);
+  });
+});
+
+describe('FileCaSigner', () => {
+  it('gives DER-encoded ECDSA signatures (an ASN.1 SEQUENCE)', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const signature = Buffer.from(await new FileCaSigner(privateKey).signSha256(new Uint8Array([1, 2, 3])));
+    expect(signature[0]).toBe(0x30);
+    expect(signature.length).toBeGreaterThanOrEqual(8);
+    expect(signature.length).toBeLessThanOrEqual(72);
+  });
+
+  it('publishes the public key of its private key as DER SPKI', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const spki = await new FileCaSigner(privateKey).publicKeySpki();
+    expect(Buffer.from(spki)).toEqual(publicKey.export({ type: 'spki', format: 'der' }));
+  });
+});
+
+describe('AesGcmSealer', () => {
+  it.each([16, 31, 33, 0])('refuses a %i-byte key', (length) => {
+    expect(() => new AesGcmSealer(randomBytes(length))).toThrow('32 bytes');
+  });
+});
