@@ -71,4 +71,4 @@ export function renderMessage<T extends TemplateName>(
   return { to, subject: `${subjectPrefix} ${rendered.subject}`.trim(), text, html };
 }
 
-export const isTemplateName = (name: string): name is TemplateName => name in renderers;
+export const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(renderers, name);

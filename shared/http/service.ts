@@ -13,6 +13,9 @@ import { parseOrThrow } from './validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+// The same media types @middy/http-json-body-parser parses: application/json and +json.
+const jsonContentType = /^application\/(?:.+\+)?json(?:$|;)/i;
+
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface HttpServiceDeps {
@@ -108,7 +111,7 @@ function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
     if (!empty) throw new AppError('VALIDATION_FAILED', [{ field: 'body', code: 'UNKNOWN_FIELD' }]);
     return undefined;
   }
-  // The JSON parser leaves the body a string when the content type was not JSON.
-  if (typeof body === 'string' && body !== '') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  // The JSON parser only parsed JSON content types; anything else with a body is not for this route.
+  if (body !== undefined && body !== null && body !== '' && !jsonContentType.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   return parseOrThrow(spec.body, body ?? undefined, 'body');
 }

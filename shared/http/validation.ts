@@ -26,7 +26,8 @@ function issueToFieldErrors(issue: z.core.$ZodIssue, prefix: string): FieldError
 
 /** Parses one part of a request; failures become a 422 naming every bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params'): z.infer<S> {
-  const result = schema.safeParse(value);
+  // reportInput: zod 4 leaves the input out of issues otherwise, and REQUIRED vs TYPE_INVALID needs it.
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const fieldErrors = result.error.issues.flatMap((issue) => issueToFieldErrors(issue, part === 'body' ? '' : part));
   throw new AppError('VALIDATION_FAILED', fieldErrors.map((error) => ({ ...error, field: error.field || part })));

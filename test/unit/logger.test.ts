@@ -64,11 +64,10 @@ describe('redactSecrets', () => {
     expect(redact({ token: null, password: undefined })).toEqual({ token: null });
   });
 
-  // Source gap (shared/logger.ts redactSecrets): only primitive values are redacted, so a secret
-  // key holding an array or object is walked and its contents logged in the clear, e.g.
-  // JSON.stringify({ tokens: ['abc'] }, redactSecrets) === '{"tokens":["abc"]}' and
-  // { password: { value: 'x' } } keeps 'x'.
-  it.todo('redacts an array or object held under a secret key (tokens: [...], password: { value })');
+  it('redacts an array or object held under a secret key whole', () => {
+    const line = JSON.stringify({ tokens: ['abc'], password: { value: 'x' }, sealedData: Buffer.from('raw') }, redactSecrets);
+    expect(JSON.parse(line)).toEqual({ tokens: '[REDACTED]', password: '[REDACTED]', sealedData: '[REDACTED]' });
+  });
 });
 
 describe('createLogger', () => {

@@ -96,9 +96,7 @@ describe('isTemplateName', () => {
     expect(isTemplateName(name)).toBe(expected);
   });
 
-  // Source bug (functions/outbox/templates.ts, isTemplateName): `name in renderers` also sees
-  // Object.prototype, so isTemplateName('toString') / ('constructor') / ('__proto__') is true and
-  // dispatchMessage renders with Object.prototype.toString, failing with a TypeError ("reading
-  // 'map'") instead of "Unknown template …". Object.hasOwn(renderers, name) would fix it.
-  it.todo('isTemplateName rejects names inherited from Object.prototype (toString, constructor, __proto__)');
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('rejects the inherited name %s', (name) => {
+    expect(isTemplateName(name)).toBe(false);
+  });
 });
