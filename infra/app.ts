@@ -29,6 +29,7 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     dataKey: stateful.dataKey,
     caKey: stateful.caKey,
     settings: {
+      stage,
       webBaseUrl,
       mailFrom: contextValue(app, 'tte:mailFrom'),
       sesConfigurationSet: String(app.node.tryGetContext('tte:sesConfigurationSet') ?? ''),

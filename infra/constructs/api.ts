@@ -13,6 +13,8 @@ export interface ApiProps {
   tables: readonly RouteTable[];
   /** The function serving each context's routes. */
   functions: Readonly<Record<string, IFunction>>;
+  /** The stage name; the routes themselves carry the API version (/v1/...). */
+  stageName: string;
   /** Requests per five minutes per client IP before WAF blocks it. */
   rateLimitPerFiveMinutes?: number;
 }
@@ -32,7 +34,7 @@ export class Api extends Construct {
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       cloudWatchRole: true,
       deployOptions: {
-        stageName: 'v1',
+        stageName: props.stageName,
         tracingEnabled: true,
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
@@ -45,6 +47,8 @@ export class Api extends Construct {
         throttlingBurstLimit: 400,
       },
     });
+    // Required path parameters are checked at the edge; bodies are validated (strictly, with field
+    // errors in problem+json) by the function from the route table's schema.
     const validator = this.restApi.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
 
     const integrations = new Map<string, LambdaIntegration>();

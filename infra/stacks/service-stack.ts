@@ -16,6 +16,7 @@ import { ApprovalFlow } from '../constructs/approval-flow.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 
 export interface ServiceSettings {
+  stage: string;
   webBaseUrl: string;
   mailFrom: string;
   /** An existing SES configuration set; one is created when empty. */
@@ -100,6 +101,7 @@ export class ServiceStack extends Stack {
     this.api = new Api(this, 'Api', {
       tables: routeTables,
       functions: { enrollment: enrollment.fn, docs: docs.fn },
+      stageName: settings.stage,
     });
   }
 }

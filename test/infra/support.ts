@@ -3,9 +3,8 @@
  * readers over CloudFormation JSON (intrinsics flattened to strings, IAM statements per role, API
  * resource paths). Not a test file: each *.test.ts calls `synthesize()` once at module scope.
  */
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import type { CfnElement } from 'aws-cdk-lib';
 import { readFileSync } from 'node:fs';
 import { buildApp } from '../../infra/app.js';
 
@@ -231,8 +230,8 @@ export function nagFindings(stack: Stack): NagFinding[] {
   const toFinding = (level: NagFinding['level']) => (message: { id: string; entry: { data?: unknown } }): NagFinding => ({
     level,
     path: message.id,
-    // "AwsSolutions-XXX[finding]: explanation…": the rule and finding, and the explanation cut short.
-    message: (String(message.entry.data).split('\n')[0] ?? '').slice(0, 240),
+    // "AwsSolutions-XXX[finding]: explanation. More…": the rule, the finding and the explanation's first sentence.
+    message: /^[^\n]*?\.(?=\s|$)|^[^\n]*/.exec(String(message.entry.data))?.[0] ?? '',
   });
   return [
     ...annotations.findError('*', pattern).map(toFinding('error')),
