@@ -4,7 +4,8 @@
  *   1. Each Lambda bundle, minified (target ≤ 1 MB), and its cold init: a fresh Node process
  *      importing the bundle (target ≤ 250 ms), median of 5.
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
- *      (target p95 ≤ 60 ms) and DynamoDB round trips per request (target: one transaction).
+ *      (target p95 ≤ 60 ms) and DynamoDB round trips per request (target: one transaction),
+ *      with DynamoDB Local on disk (as `npm start`) and in memory, and the stand-in's own floor.
  */
 import '../../infra/local/polyfills.js';
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,9 @@ import { build } from 'esbuild';
 import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalRuntime } from '../../infra/local/runtime.js';
+import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
+import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 const contexts = ['enrollment', 'docs', 'flows', 'outbox', 'notices'];
 const outDir = resolve('.bench');
@@ -99,10 +103,36 @@ async function registration(dynamodbInMemory: boolean) {
     console.log(`\nPOST /v1/users on the local runtime, DynamoDB Local ${dynamodbInMemory ? 'in memory' : 'on disk (as npm start runs it)'}: ${total} requests, concurrency ${concurrency}, ${(total / (wall / 1000)).toFixed(0)} req/s`);
     console.log(`  p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms  (target p95 ≤ 60 ms: ${verdict(p95 <= 60)})`);
     console.log(`  DynamoDB round trips per request: ${perRequest.toFixed(2)} (${byName})  (target: one transaction: ${verdict(perRequest <= 1.05)})`);
+    await standInFloor(runtime.endpoints.dynamodb, runtime.tableName, total, concurrency);
   } finally {
     await runtime.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor the stand-in sets: the same six-item transaction sent straight to DynamoDB Local, with
+ * no HTTP, no handler, no outbox loop. DynamoDB Local runs transactions one at a time, so at
+ * concurrency 10 this alone shows what the latency target is up against.
+ */
+async function standInFloor(endpoint: string, tableName: string, total: number, concurrency: number) {
+  const db = createDynamoClient({ dynamodb: endpoint, region: localRegion, credentials: localCredentials });
+  const transaction = async (index: number) => {
+    const started = performance.now();
+    await db.send(new TransactWriteCommand({
+      TransactItems: Array.from({ length: 6 }, (_, item) => ({
+        Put: { TableName: tableName, Item: { pk: `BENCH#${index}#${item}`, sk: 'BENCH', gsi1pk: 'BENCH', gsi1sk: `${index}`, gsi2pk: 'BENCH', gsi2sk: `${index}` } },
+      })),
+    }));
+    return performance.now() - started;
+  };
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) latencies.push(await transaction(next++));
+  }));
+  console.log(`  stand-in floor (the same 6-item transaction straight to DynamoDB Local, concurrency ${concurrency}): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`);
+  db.destroy();
 }
 
 await bundles();
