@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors.js';
 import type { TenantDirectory } from '../ports/directory.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
-import type { RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
+import type { Reply, RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
 import { parseOrThrow } from './validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -56,7 +56,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
   deps: HttpServiceDeps,
 ): HttpHandler {
   const authenticator = new ApiKeyAuthenticator(deps.directory);
-  const byKey = new Map<string, [RouteSpec, (request: RouteRequest<RouteSpec>) => Promise<import('./route.js').Reply>]>();
+  const byKey = new Map<string, [RouteSpec, (request: RouteRequest<RouteSpec>) => Promise<Reply>]>();
   for (const [operationId, spec] of Object.entries(table.routes)) {
     byKey.set(routeKey(spec.method, spec.path), [spec, actions[operationId] as never]);
   }

@@ -9,14 +9,12 @@
  */
 import '../../infra/local/polyfills.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
-import { freePort } from '../../infra/local/ports.js';
-import { startLocalRuntime } from '../../infra/local/runtime.js';
+import { bootLocalRuntime } from '../e2e/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,18 +58,8 @@ async function bundles() {
 }
 
 async function registration(dynamodbInMemory: boolean) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tte-bench-'));
   let commands: string[] = [];
-  const runtime = await startLocalRuntime({
-    dataDir,
-    apiPort: await freePort(),
-    mailPort: await freePort(),
-    s3Port: await freePort(),
-    dynamodbPort: await freePort(),
-    privacyMinReadSeconds: 60,
-    dynamodbInMemory,
-    onApiDynamoCommand: (name) => commands.push(name),
-  });
+  const runtime = await bootLocalRuntime({ dynamodbInMemory, onApiDynamoCommand: (name) => commands.push(name) });
   try {
     const post = async (index: number) => {
       const started = performance.now();
@@ -105,8 +93,7 @@ async function registration(dynamodbInMemory: boolean) {
     console.log(`  DynamoDB round trips per request: ${perRequest.toFixed(2)} (${byName})  (target: one transaction: ${verdict(perRequest <= 1.05)})`);
     await standInFloor(runtime.endpoints.dynamodb, runtime.tableName, total, concurrency);
   } finally {
-    await runtime.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await runtime.shutdown();
   }
 }
 

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/ports.js';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/runtime.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.js';
 
-/** The whole local runtime on free ports with a throwaway data dir. */
-export async function bootLocalRuntime(): Promise<LocalRuntime & { api: string; mail: string; shutdown(): Promise<void> }> {
+/** The whole local runtime on free ports with a throwaway data dir (the e2e tests and the bench). */
+export async function bootLocalRuntime(
+  overrides: Partial<LocalRuntimeOptions> = {},
+): Promise<LocalRuntime & { api: string; mail: string; shutdown(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tte-e2e-'));
   const runtime = await startLocalRuntime({
     dataDir,
@@ -14,6 +16,7 @@ export async function bootLocalRuntime(): Promise<LocalRuntime & { api: string; 
     s3Port: await freePort(),
     dynamodbPort: await freePort(),
     privacyMinReadSeconds: 60,
+    ...overrides,
   });
   return {
     ...runtime,
