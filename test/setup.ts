@@ -1,2 +1,2 @@
 // The local runtime's Node 20 shims and settings, for every suite.
-import '../infra/local/polyfills.js';
+import '../infra/local/preamble.js';

@@ -56,8 +56,7 @@ export function renderMessage<T extends TemplateName>(
   const text = [
     ...rendered.paragraphs,
     ...(rendered.action ? [`${rendered.action.label}: ${rendered.action.url}`] : []),
-    '',
-    footer,
+    `--\n${footer}`,
   ].join('\n\n');
   const html = [
     '<!doctype html><html lang="id"><body style="font-family:Arial,sans-serif;line-height:1.5;color:#1f2937">',

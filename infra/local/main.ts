@@ -1,5 +1,5 @@
 // First: Node 20 lacks Promise.withResolvers, which the local flow runner needs.
-import './polyfills.js';
+import './preamble.js';
 import { optionsFromEnv, startLocalRuntime } from './runtime.js';
 
 const started = Date.now();

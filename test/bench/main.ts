@@ -7,7 +7,7 @@
  *      (target p95 ≤ 60 ms) and DynamoDB round trips per request (target: one transaction),
  *      with DynamoDB Local on disk (as `npm start`) and in memory, and the stand-in's own floor.
  */
-import '../../infra/local/polyfills.js';
+import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
