@@ -14,6 +14,9 @@ const configSchema = z.object({
   PHOTO_BUCKET: z.string().min(1).optional(),
   CA_KEY_ID: z.string().min(1).optional(),
   APPROVAL_STATE_MACHINE_ARN: z.string().min(1).optional(),
+  PSEUDONYM_KEY_ID: z.string().min(1).optional(),
+  REGISTRY_URL: z.url().optional(),
+  REGISTRY_SECRET_ARN: z.string().min(1).optional(),
   ACTIVATION_LINK_HOURS: z.coerce.number().int().positive().default(24),
   PRIVACY_MIN_READ_SECONDS: z.coerce.number().int().nonnegative().default(60),
 });

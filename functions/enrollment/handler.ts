@@ -1,25 +1,44 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { required } from '../../shared/config.js';
-import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
-import { lambdaEntry } from '../../shared/lambda-entry.js';
-import { createKmsClient } from '../../shared/adapters/aws/clients.js';
+import { createKmsClient, createS3Client, createSfnClient } from '../../shared/adapters/aws/clients.js';
+import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activation.js';
+import { KmsPseudonymizer } from '../../shared/adapters/aws/kms-pseudonymizer.js';
 import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
+import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
+import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
+import { StepFunctionsWorkflow } from '../../shared/adapters/aws/sfn-workflow.js';
+import { errorCatalog } from '../../shared/domain/errors.js';
+import { regionList } from '../../shared/domain/identity.js';
+import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { messageComposer } from '../../shared/outbox.js';
-import type { TenantDirectory, UserDirectory } from '../../shared/ports/directory.js';
+import type { ActivationStore, TenantDirectory, UserDirectory } from '../../shared/ports/directory.js';
+import type { PhotoStore } from '../../shared/ports/photos.js';
+import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 import type { Clock, IdGenerator } from '../../shared/ports/runtime.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
+import type { ApprovalWorkflow } from '../../shared/ports/workflow.js';
 import { cachedTenants } from '../../shared/tenants.js';
 import { enrollmentRoutes } from './routes.js';
+import { decideApplication } from './use-cases/decide-application.js';
 import { getActivation } from './use-cases/get-activation.js';
 import { getUser } from './use-cases/get-user.js';
+import { importUsers } from './use-cases/import-users.js';
 import { listUsers } from './use-cases/list-users.js';
+import { confirmPhoto, requestPhotoUpload } from './use-cases/photos.js';
+import { submitActivation, viewPrivacyPolicy } from './use-cases/privacy-and-submit.js';
 import { registerUser } from './use-cases/register-user.js';
 import { resendActivationLink } from './use-cases/resend-activation-link.js';
+import { saveEmployment } from './use-cases/save-employment.js';
+import { saveIdentity } from './use-cases/save-identity.js';
 
 export interface EnrollmentPorts {
   directory: TenantDirectory & UserDirectory;
+  activation: ActivationStore;
+  photos: PhotoStore;
+  workflow: ApprovalWorkflow;
   sealer: Sealer;
+  pseudonymizer: Pseudonymizer;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
@@ -27,31 +46,58 @@ export interface EnrollmentPorts {
 }
 
 export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
-  const tenants = cachedTenants(ports.directory);
-  const composer = messageComposer(ports);
+  const { clock, ids, settings, activation, photos } = ports;
   const users = ports.directory;
-  const linkDeps = { tenants, users, composer, clock: ports.clock, ids: ports.ids, settings: ports.settings };
+  const tenants = { ...cachedTenants(users), listVerifierEmails: (tenantId: string) => users.listVerifierEmails(tenantId) };
+  const composer = messageComposer(ports);
+  const linkDeps = { tenants, users, composer, clock, ids, settings };
+  const reviewDeps = { ...linkDeps, workflow: ports.workflow, logger: ports.logger };
+  const stepDeps = { users, activation, photos, clock, settings, sealer: ports.sealer, pseudonymizer: ports.pseudonymizer };
+  const regions = regionList();
 
   return createHttpHandler(enrollmentRoutes, {
     registerUser: async ({ actor, body }) => ({ status: 201, body: await registerUser(linkDeps, { actor, ...body }) }),
+    importUsers: async ({ actor, body, language }) => {
+      const outcome = await importUsers(linkDeps, { actor, csv: body });
+      return {
+        status: 200,
+        body: {
+          created: outcome.created,
+          rejected: outcome.rejected.map(({ line, code, errors }) => ({ line, code, detail: errorCatalog[code][language], errors })),
+        },
+      };
+    },
     listUsers: async ({ actor, query }) => ({ status: 200, body: await listUsers(users, { actor, ...query }) }),
-    getUser: async ({ actor, params }) => ({ status: 200, body: await getUser(users, { actor, userId: params.userId }) }),
-    resendActivationLink: async ({ actor, params }) => ({
-      status: 202,
-      body: await resendActivationLink(linkDeps, { actor, userId: params.userId }),
-    }),
-    getActivation: async ({ params }) => ({
+    getUser: async ({ actor, params }) => ({ status: 200, body: await getUser({ users, photos }, { actor, userId: params.userId }) }),
+    resendActivationLink: async ({ actor, params }) => ({ status: 202, body: await resendActivationLink(linkDeps, { actor, userId: params.userId }) }),
+    decideApplication: async ({ actor, params, body }) => ({
       status: 200,
-      body: await getActivation({ tenants, users, clock: ports.clock, settings: ports.settings }, { token: params.token }),
+      body: await decideApplication(reviewDeps, { actor, userId: params.userId, ...body }),
     }),
-  }, { directory: ports.directory, logger: ports.logger });
+    listRegions: async () => ({ status: 200, body: regions, headers: { 'cache-control': 'public, max-age=86400' } }),
+    getActivation: async ({ params }) => ({ status: 200, body: await getActivation({ tenants, users, clock, settings }, { token: params.token }) }),
+    saveIdentity: async ({ params, body }) => ({ status: 200, body: await saveIdentity(stepDeps, { token: params.token, ...body }) }),
+    saveEmployment: async ({ params, body }) => ({ status: 200, body: await saveEmployment(stepDeps, { token: params.token, ...body }) }),
+    requestPhotoUpload: async ({ params, body }) => ({ status: 201, body: await requestPhotoUpload(stepDeps, { token: params.token, ...body }) }),
+    confirmPhoto: async ({ params }) => ({ status: 200, body: await confirmPhoto(stepDeps, params) }),
+    viewPrivacyPolicy: async ({ params }) => ({ status: 200, body: await viewPrivacyPolicy(stepDeps, params) }),
+    submitActivation: async ({ params, sourceIp }) => ({
+      status: 202,
+      body: await submitActivation({ ...stepDeps, ids, workflow: ports.workflow }, { token: params.token, sourceIp }),
+    }),
+  }, { directory: users, logger: ports.logger });
 }
 
 export const handler = lambdaEntry(() => {
   const base = awsBasePorts('enrollment');
+  const kms = createKmsClient();
   return createEnrollmentHandler({
     ...base,
-    sealer: new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID')),
+    activation: new DynamoActivationStore(base.dynamo, base.config.TABLE_NAME),
+    photos: new S3PhotoStore(createS3Client(), required(base.config, 'PHOTO_BUCKET')),
+    workflow: new StepFunctionsWorkflow(createSfnClient(), required(base.config, 'APPROVAL_STATE_MACHINE_ARN')),
+    sealer: new KmsSealer(kms, required(base.config, 'SEALING_KEY_ID')),
+    pseudonymizer: new KmsPseudonymizer(kms, required(base.config, 'PSEUDONYM_KEY_ID')),
     settings: {
       webBaseUrl: base.config.WEB_BASE_URL,
       activationLinkHours: base.config.ACTIVATION_LINK_HOURS,

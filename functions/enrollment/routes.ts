@@ -1,18 +1,18 @@
 import * as z from 'zod';
-import { userStatuses, isValidPersonName, normaliseIndonesianMobile, tidyPersonName } from '../../shared/domain/user.js';
+import { userStatuses } from '../../shared/domain/user.js';
+import { MAX_PHOTO_BYTES } from '../../shared/domain/photo-check.js';
+import { photoContentTypes, photoKinds } from '../../shared/ports/photos.js';
 import { defineRoutes } from '../../shared/http/route.js';
-import { fieldCode } from '../../shared/http/validation.js';
+import { fieldCode } from '../../shared/validation.js';
+import { personName, registrationRow } from './schemas.js';
+import { photoIdPattern } from './use-cases/photos.js';
 
 const verifierRoles = ['VERIFIER'] as const;
 
-const personName = z.string().max(200).transform(tidyPersonName).refine(isValidPersonName, { params: fieldCode('NAME_INVALID') });
-const officialEmail = z.string().trim().toLowerCase().pipe(z.email().max(254));
-const mobilePhone = z.string().max(40)
-  .refine((value) => normaliseIndonesianMobile(value) !== undefined, { params: fieldCode('PHONE_INVALID') })
-  .transform((value) => normaliseIndonesianMobile(value)!);
-
 const userIdParams = z.strictObject({ userId: z.string().min(1).max(64) });
 const tokenParams = z.strictObject({ token: z.string().min(1).max(200) });
+const photoParams = tokenParams.extend({ photoId: z.string().regex(photoIdPattern) });
+const text = (max: number) => z.string().trim().min(1).max(max);
 
 const userSummary = z.object({
   userId: z.string(),
@@ -23,6 +23,10 @@ const userSummary = z.object({
 });
 
 const problem = { description: 'Problem (application/problem+json)' };
+const linkProblems = {
+  404: { description: 'TOKEN_NOT_FOUND' },
+  410: { description: 'TOKEN_EXPIRED or TOKEN_USED' },
+};
 
 export const enrollmentRoutes = defineRoutes('enrollment', {
   registerUser: {
@@ -30,7 +34,7 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     path: '/v1/users',
     summary: 'Register an employee; sends "[TTE] Aktivasi Akun" with a 24-hour link',
     access: verifierRoles,
-    body: z.strictObject({ fullName: personName, email: officialEmail, phone: mobilePhone.optional() }),
+    body: registrationRow,
     responses: {
       201: {
         description: 'Registered and invited',
@@ -38,6 +42,22 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
       },
       409: { description: 'EMAIL_ALREADY_REGISTERED' },
       422: { description: 'EMAIL_DOMAIN_NOT_ALLOWED or field errors' },
+    },
+  },
+  importUsers: {
+    method: 'POST',
+    path: '/v1/users/import',
+    summary: 'Register employees from CSV (header fullName,email,phone; at most 1000 rows)',
+    access: verifierRoles,
+    bodyType: 'text/csv',
+    responses: {
+      200: {
+        description: 'One result per row',
+        schema: z.object({
+          created: z.array(z.object({ line: z.number(), userId: z.string() })),
+          rejected: z.array(z.object({ line: z.number(), code: z.string(), detail: z.string() })),
+        }),
+      },
     },
   },
   listUsers: {
@@ -57,22 +77,11 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   getUser: {
     method: 'GET',
     path: '/v1/users/{userId}',
-    summary: 'A user of the verifier tenant with the status history',
+    summary: 'A user of the verifier tenant: profile, activation data, photos (links valid 5 minutes), registry result, history',
     access: verifierRoles,
     params: userIdParams,
     responses: {
-      200: {
-        description: 'The user',
-        schema: userSummary.extend({
-          tenantId: z.string(),
-          phone: z.string().optional(),
-          createdAt: z.string(),
-          activationExpiresAt: z.string().optional(),
-          history: z.array(z.object({
-            at: z.string(), action: z.string(), actorRole: z.string(), status: z.enum(userStatuses).optional(), reason: z.string().optional(),
-          })),
-        }),
-      },
+      200: { description: 'The user', schema: userSummary.extend({ tenantId: z.string(), createdAt: z.string() }).loose() },
       404: problem,
     },
   },
@@ -86,6 +95,32 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
       202: { description: 'Sent', schema: z.object({ activationExpiresAt: z.string() }) },
       404: problem,
       409: { description: 'USER_NOT_INVITED' },
+    },
+  },
+  decideApplication: {
+    method: 'POST',
+    path: '/v1/users/{userId}/decision',
+    summary: 'Approve, or reject with a reason, an application waiting for review',
+    access: verifierRoles,
+    params: userIdParams,
+    body: z.strictObject({ decision: z.enum(['APPROVE', 'REJECT']), reason: text(1000).optional() })
+      .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, { path: ['reason'], params: fieldCode('REQUIRED') }),
+    responses: {
+      200: { description: 'Decided', schema: z.object({ status: z.enum(['APPROVED', 'REJECTED']) }) },
+      404: problem,
+      409: { description: 'NOT_AWAITING_REVIEW' },
+    },
+  },
+  listRegions: {
+    method: 'GET',
+    path: '/v1/regions',
+    summary: 'Provinces and their regencies/cities (codes and names), for the employment step',
+    access: 'public',
+    responses: {
+      200: {
+        description: 'The reference list',
+        schema: z.array(z.object({ code: z.string(), name: z.string(), cities: z.array(z.object({ code: z.string(), name: z.string() })) })),
+      },
     },
   },
   getActivation: {
@@ -105,8 +140,92 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
           privacyPolicy: z.object({ version: z.string(), minReadSeconds: z.number() }),
         }),
       },
-      404: { description: 'TOKEN_NOT_FOUND' },
-      410: { description: 'TOKEN_EXPIRED or TOKEN_USED' },
+      ...linkProblems,
+    },
+  },
+  saveIdentity: {
+    method: 'PUT',
+    path: '/v1/activation/{token}/identity',
+    summary: 'Full name as on the KTP (letters and spaces, no titles) and NIK',
+    access: 'public',
+    params: tokenParams,
+    body: z.strictObject({ fullName: personName, nik: z.string().refine((nik) => /^\d{16}$/.test(nik), { params: fieldCode('NIK_INVALID') }) }),
+    responses: {
+      200: { description: 'Saved', schema: z.object({ fullName: z.string(), nik: z.string(), birthDate: z.string() }) },
+      409: { description: 'NIK_ALREADY_REGISTERED' },
+      ...linkProblems,
+    },
+  },
+  saveEmployment: {
+    method: 'PUT',
+    path: '/v1/activation/{token}/employment',
+    summary: 'Employment: ASN (NIP), Polri (NRP) or other; province and city by code or name',
+    access: 'public',
+    params: tokenParams,
+    body: z.strictObject({
+      employmentType: z.enum(['ASN', 'POLRI', 'OTHER']),
+      nip: z.string().max(18).optional(),
+      nrp: z.string().max(8).optional(),
+      position: text(200),
+      unitName: text(200),
+      province: text(100),
+      city: text(100),
+    }),
+    responses: { 200: { description: 'Saved', schema: z.object({ employmentType: z.string() }).loose() }, ...linkProblems },
+  },
+  requestPhotoUpload: {
+    method: 'POST',
+    path: '/v1/activation/{token}/photos',
+    summary: 'A presigned upload for the KTP photo or the selfie (JPEG/PNG, at most 5 MB, valid 5 minutes)',
+    access: 'public',
+    params: tokenParams,
+    body: z.strictObject({
+      kind: z.enum(photoKinds),
+      contentType: z.enum(photoContentTypes),
+      contentLength: z.number().int().min(1).refine((length) => length <= MAX_PHOTO_BYTES, { params: fieldCode('TOO_LARGE') }),
+    }),
+    responses: {
+      201: {
+        description: 'Upload with PUT to uploadUrl, sending uploadHeaders',
+        schema: z.object({ photoId: z.string(), uploadUrl: z.string(), uploadHeaders: z.record(z.string(), z.string()), expiresAt: z.string() }),
+      },
+      ...linkProblems,
+    },
+  },
+  confirmPhoto: {
+    method: 'POST',
+    path: '/v1/activation/{token}/photos/{photoId}/confirm',
+    summary: 'Check the uploaded photo (size, type by its bytes, decodes, sane dimensions) and keep it',
+    access: 'public',
+    params: photoParams,
+    responses: {
+      200: { description: 'Accepted', schema: z.object({ photoId: z.string(), kind: z.enum(photoKinds), width: z.number(), height: z.number() }) },
+      422: { description: 'PHOTO_INVALID (the object is deleted)' },
+      ...linkProblems,
+    },
+  },
+  viewPrivacyPolicy: {
+    method: 'POST',
+    path: '/v1/activation/{token}/privacy-policy/view',
+    summary: 'The privacy policy; the first view starts the minimum reading time',
+    access: 'public',
+    params: tokenParams,
+    responses: {
+      200: { description: 'The policy', schema: z.object({ text: z.string(), version: z.string(), viewedAt: z.string(), minReadSeconds: z.number() }) },
+      ...linkProblems,
+    },
+  },
+  submitActivation: {
+    method: 'POST',
+    path: '/v1/activation/{token}/submit',
+    summary: 'Submit with consent; starts verification',
+    access: 'public',
+    params: tokenParams,
+    body: z.strictObject({ acceptPrivacyPolicy: z.literal(true) }),
+    responses: {
+      202: { description: 'Submitted', schema: z.object({ status: z.literal('SUBMITTED') }) },
+      422: { description: 'ACTIVATION_INCOMPLETE (errors name the missing steps) or PRIVACY_POLICY_NOT_READ' },
+      ...linkProblems,
     },
   },
 });

@@ -32,6 +32,54 @@ const renderers: Renderers = {
     ],
     action: { label: 'Aktivasi Akun', url: secret.link },
   }),
+  accountInfo: (data, secret) => ({
+    subject: 'Informasi Akun',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Pendaftaran Anda pada layanan Tanda Tangan Elektronik (TTE) telah disetujui.',
+      `Nama pengguna (username) Anda: ${data.username}`,
+      'Langkah berikutnya: buka tautan di bawah ini untuk membuat kata sandi dan mendaftarkan aplikasi autentikator (OTP) di ponsel Anda, misalnya Google Authenticator atau Microsoft Authenticator.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+    ],
+    action: { label: 'Atur Kata Sandi dan OTP', url: secret.link },
+  }),
+  setPassphrase: (data, secret) => ({
+    subject: 'Set Passphrase',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Untuk menerbitkan sertifikat elektronik Anda, buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
+      'Passphrase dipakai setiap kali Anda menandatangani dokumen dan tidak dapat dipulihkan oleh siapa pun, termasuk petugas. Passphrase minimal 8 karakter dengan huruf besar, huruf kecil, angka dan karakter khusus; karakter [ ] ^ \\ tidak diperbolehkan.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}.`,
+    ],
+    action: { label: 'Set Passphrase', url: secret.link },
+  }),
+  applicationRejected: (data) => ({
+    subject: 'Pendaftaran Ditolak',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Mohon maaf, pendaftaran Anda pada layanan TTE untuk ${data.tenantName} belum dapat disetujui oleh verifikator, dengan alasan berikut:`,
+      `"${data.reason}"`,
+      'Yang dapat Anda lakukan: siapkan perbaikan sesuai alasan di atas (misalnya foto KTP yang lebih jelas atau data yang sama dengan KTP), lalu hubungi verifikator instansi Anda agar mendaftarkan Anda kembali. Anda akan menerima e-mail aktivasi yang baru.',
+    ],
+  }),
+  applicationExpired: (data) => ({
+    subject: 'Pendaftaran Kedaluwarsa',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Pendaftaran Anda pada layanan TTE untuk ${data.tenantName} belum diperiksa verifikator sampai batas waktunya, sehingga dinyatakan kedaluwarsa.`,
+      'Hubungi verifikator instansi Anda agar mendaftarkan Anda kembali. Anda akan menerima e-mail aktivasi yang baru.',
+    ],
+  }),
+  reviewRequested: (data) => ({
+    subject: 'Permintaan Verifikasi Pendaftaran',
+    paragraphs: [
+      `Yth. Verifikator ${data.tenantName},`,
+      `${data.applicantName} (${data.employmentType}) telah mengirim data aktivasi dan menunggu keputusan Anda.`,
+      `Hasil pemeriksaan data kepegawaian: ${data.screening}.`,
+      'Periksa data dan foto pemohon, lalu setujui, atau tolak dengan menuliskan alasannya.',
+    ],
+    action: { label: 'Periksa Pendaftaran', url: data.reviewUrl },
+  }),
   certificateExpiring: (data) => ({
     subject: 'Sertifikat Elektronik Akan Berakhir',
     paragraphs: [

@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import type { Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activation.js';
+import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
+import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js';
+import { messageComposer } from '../../shared/outbox.js';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
 import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
@@ -31,6 +36,8 @@ export interface LocalRuntimeOptions {
   dynamodbPort: number;
   webBaseUrl?: string;
   privacyMinReadSeconds: number;
+  /** The civil-service registry fixture (API.md gives its shape); the shipped demo one by default. */
+  registryFile?: string;
   subjectPrefix?: string;
   /** How long a verifier has to decide; 14 days as on AWS unless a test shortens it. */
   reviewTimeoutSeconds?: number;
@@ -71,6 +78,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRunti
     dynamodbPort: port('TTE_DYNAMODB_PORT', 8000),
     ...(env.TTE_WEB_BASE_URL ? { webBaseUrl: env.TTE_WEB_BASE_URL } : {}),
     privacyMinReadSeconds: seconds === undefined ? 60 : Number(seconds),
+    ...(env.TTE_LOCAL_REGISTRY_FILE ? { registryFile: resolve(env.TTE_LOCAL_REGISTRY_FILE) } : {}),
   };
 }
 
@@ -110,8 +118,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureTable(clients.dynamo as never, localTableName),
       ensureBucket(clients.s3, localPhotoBucket),
     ]);
-    const { sealer } = openLocalKeyVault(dataDir);
+    const { sealer, pseudonymizer } = openLocalKeyVault(dataDir);
     const directory = new DynamoDirectory(clients.apiDynamo, localTableName);
+    const photos = new S3PhotoStore(clients.s3, localPhotoBucket);
+    const composer = { ids: randomIds, clock: systemClock, sealer };
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
 
@@ -125,9 +135,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => outbox.stop());
 
-    const flowsHandler = createFlowsHandler({ users: new DynamoDirectory(clients.dynamo, localTableName), clock: systemClock, ids: randomIds, logger: createLogger('flows') });
+    const flowsDirectory = new DynamoDirectory(clients.dynamo, localTableName);
+    const flowsHandler = createFlowsHandler({
+      users: flowsDirectory,
+      tenants: flowsDirectory,
+      registry: new FixtureRegistry(options.registryFile ?? fileURLToPath(new URL('./registry-fixture.json', import.meta.url))),
+      sealer,
+      composer: messageComposer(composer),
+      clock: systemClock,
+      ids: randomIds,
+      logger: createLogger('flows'),
+      settings: { webBaseUrl },
+    });
     const definition = ApprovalFlow.renderDefinition(Duration.seconds(options.reviewTimeoutSeconds ?? 14 * 86_400));
-    const approvalFlow = new LocalFlowRunner(definition, flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }));
+    const approvalFlow = new LocalFlowRunner(definition, flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }), join(dataDir, 'flows', 'waiting.json'));
+    approvalFlow.restore();
     stops.push(async () => approvalFlow.stop());
 
     // The daily schedule: once at start, then every 24 hours.
@@ -140,7 +162,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const handlers = {
       enrollment: createEnrollmentHandler({
         directory,
+        activation: new DynamoActivationStore(clients.apiDynamo, localTableName),
+        photos,
+        workflow: approvalFlow,
         sealer,
+        pseudonymizer,
         clock: systemClock,
         ids: randomIds,
         logger: createLogger('enrollment'),

@@ -87,7 +87,8 @@ export async function seedDemo(deps: {
     const createdAt = !overwrite && typeof existing.Item?.createdAt === 'string' ? existing.Item.createdAt : now;
     await put({
       ...keys.user(person.userId),
-      ...indexKeys.usersByStatus(tenantId, 'ACTIVE', createdAt, person.userId),
+      // Staff are not in the employee lists; verifiers are in their tenant's verifier index.
+      ...(role === 'VERIFIER' ? indexKeys.verifiersOfTenant(tenantId, person.userId) : {}),
       userId: person.userId,
       tenantId,
       role,

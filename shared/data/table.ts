@@ -21,6 +21,8 @@ export const keys = {
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailUnique: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNIQUE' }),
+  nikUnique: (nikIndex: string) => ({ pk: `NIK#${nikIndex}`, sk: 'UNIQUE' }),
+  photo: (userId: string, kind: string, photoId: string) => ({ pk: `USER#${userId}`, sk: `PHOTO#${kind}#${photoId}` }),
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${createdAt}#${deviceId}` }),
   audit: (partition: string, at: string, id: string) => ({ pk: partition, sk: `AUDIT#${at}#${id}` }),
@@ -41,6 +43,8 @@ export const indexKeys = {
     gsi2pk: `TENANT#${tenantId}#USERS`,
     gsi2sk: `${createdAt}#${userId}`,
   }),
+  /** The tenant's verifiers, to tell them of applications waiting. */
+  verifiersOfTenant: (tenantId: string, userId: string) => ({ gsi2pk: `TENANT#${tenantId}#VERIFIERS`, gsi2sk: userId }),
   /** Certificates by the UTC day they expire on: the daily notice job reads one day at a time. */
   certificatesExpiringOn: (day: string, serialNumber: string) => ({ gsi2pk: `EXPIRES#${day}`, gsi2sk: serialNumber }),
   /** Outbox messages not yet delivered, oldest first. */

@@ -9,7 +9,7 @@ import type { TenantDirectory } from '../ports/directory.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
 import type { Reply, RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
-import { parseOrThrow } from './validation.js';
+import { parseOrThrow } from '../validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

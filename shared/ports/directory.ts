@@ -1,6 +1,7 @@
 import type { Role, UserStatus } from '../domain/user.js';
 import type { TokenPurpose } from '../domain/tokens.js';
 import type { OutboxMessage } from './outbox.js';
+import type { PhotoKind, PhotoRecord } from './photos.js';
 
 export interface Tenant {
   tenantId: string;
@@ -23,6 +24,40 @@ export interface ApiKeyRecord extends Actor {
   createdAt: string;
 }
 
+export type EmploymentType = 'ASN' | 'POLRI' | 'OTHER';
+
+/** Identity as on the KTP; the NIK itself is sealed, indexed by an HMAC, shown by its last digits. */
+export interface IdentityData {
+  fullName: string;
+  nikSealed: string;
+  nikIndex: string;
+  nikLast4: string;
+  birthDate: string;
+  gender: 'MALE' | 'FEMALE';
+}
+
+export interface EmploymentData {
+  employmentType: EmploymentType;
+  nip?: string;
+  /** The birth date the NIP encodes, kept to check it against the NIK's. */
+  nipBirthDate?: string;
+  nrp?: string;
+  position: string;
+  unitName: string;
+  provinceCode: string;
+  provinceName: string;
+  cityCode: string;
+  cityName: string;
+}
+
+export interface ScreeningResult {
+  outcome: 'MATCH' | 'NO_MATCH' | 'NOT_APPLICABLE' | 'REGISTRY_UNAVAILABLE';
+  checkedAt: string;
+  /** Why it did not match, for the verifier (never the NIK itself). */
+  mismatches?: string[];
+  registry?: { fullName: string; position: string; unitName: string; agency: string };
+}
+
 export interface UserRecord {
   userId: string;
   tenantId: string;
@@ -38,6 +73,16 @@ export interface UserRecord {
   activationExpiresAt?: string;
   /** Optimistic lock: every change is conditional on the version read. */
   version: number;
+  identity?: IdentityData;
+  employment?: EmploymentData;
+  ktpPhotoId?: string;
+  selfiePhotoId?: string;
+  privacyPolicyViewedAt?: string;
+  privacyPolicyVersion?: string;
+  consent?: { version: string; acceptedAt: string; sourceIp: string };
+  submittedAt?: string;
+  screening?: ScreeningResult;
+  decision?: { decision: 'APPROVE' | 'REJECT'; reason?: string; actorId: string; at: string };
   /** The approval workflow's task token while the user waits for a verifier. */
   reviewTaskToken?: string;
   /** Why the approval workflow stopped, when it failed after its retries. */
@@ -74,6 +119,8 @@ export interface Page<T> {
 export interface TenantDirectory {
   findTenant(tenantId: string): Promise<Tenant | undefined>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** The e-mail addresses of the tenant's active verifiers (to tell them of work waiting). */
+  listVerifierEmails(tenantId: string): Promise<string[]>;
 }
 
 export interface Registration {
@@ -96,6 +143,8 @@ export interface UserChange {
   messages?: OutboxMessage[];
   /** The statuses the stored user must still be in, besides having the version read. */
   fromStatuses?: readonly UserStatus[];
+  /** Uniqueness claims this change gives up (a rejected applicant may be registered again). */
+  releaseClaims?: { email?: string; nikIndex?: string };
 }
 
 export interface UserDirectory {
@@ -108,4 +157,15 @@ export interface UserDirectory {
   findUserWithHistory(userId: string): Promise<{ user: UserRecord; history: AuditEntry[] } | undefined>;
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
   listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
+}
+
+/** The writes of the activation steps, each guarded by the activation link and the user's status. */
+export interface ActivationStore {
+  saveIdentity(token: LinkTokenRecord, identity: IdentityData, at: string): Promise<void>;
+  saveEmployment(token: LinkTokenRecord, employment: EmploymentData, at: string): Promise<void>;
+  addPhoto(token: LinkTokenRecord, photo: PhotoRecord): Promise<void>;
+  confirmPhoto(token: LinkTokenRecord, photo: { photoId: string; kind: PhotoKind; width: number; height: number }, at: string): Promise<void>;
+  /** Records the first time the policy was shown; returns that time. */
+  markPrivacyPolicyViewed(token: LinkTokenRecord, version: string, at: string): Promise<string>;
+  submit(token: LinkTokenRecord, submission: { consent: { version: string; acceptedAt: string; sourceIp: string }; readBefore: string; audit: AuditEntry }): Promise<void>;
 }

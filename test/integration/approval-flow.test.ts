@@ -1,31 +1,47 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Duration } from 'aws-cdk-lib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userItem } from '../../shared/adapters/aws/dynamo-directory.js';
+import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js';
+import { messageComposer } from '../../shared/outbox.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/directory.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { ApprovalFlow } from '../../infra/constructs/approval-flow.js';
 import { LocalFlowRunner } from '../../infra/local/flow-runner.js';
-import { freshTable, quietLogger } from './harness.js';
+import { freshTable, putTenant, quietLogger, testSealer } from './harness.js';
+
+const fixtureFile = new URL('../../infra/local/registry-fixture.json', import.meta.url).pathname;
 
 /** The state machine definition from the CDK construct, run by the local flow runner. */
-async function setup(reviewTimeout = Duration.days(14)) {
+async function setup(reviewTimeout = Duration.days(14), stateFile?: string) {
   const table = await freshTable();
+  const tenant = await putTenant(table.dynamo, table.tableName);
   const failures: unknown[] = [];
-  const flows = createFlowsHandler({ users: table.directory, clock: systemClock, ids: randomIds, logger: quietLogger() });
-  const runner = new LocalFlowRunner(ApprovalFlow.renderDefinition(reviewTimeout), flows, (error) => failures.push(error));
+  const sealer = testSealer();
+  const flows = createFlowsHandler({
+    users: table.directory, tenants: table.directory, registry: new FixtureRegistry(fixtureFile), sealer,
+    composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }), clock: systemClock, ids: randomIds,
+    logger: quietLogger(), settings: { webBaseUrl: 'https://tte.uji.go.id' },
+  });
+  const definition = ApprovalFlow.renderDefinition(reviewTimeout);
+  const runner = new LocalFlowRunner(definition, flows, (error) => failures.push(error), stateFile);
   const submittedUser = async (): Promise<UserRecord> => {
     const at = new Date().toISOString();
     const user: UserRecord = {
-      userId: randomIds.newId(), tenantId: 'tenant-uji', role: 'USER', fullName: 'Siti Aminah', email: `${randomIds.newId()}@uji.go.id`,
+      userId: randomIds.newId(), tenantId: tenant.tenantId, role: 'USER', fullName: 'Siti Aminah', email: `${randomIds.newId()}@uji.go.id`,
       status: 'SUBMITTED', createdAt: at, updatedAt: at, createdBy: 'verifier', version: 3,
     };
     await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: userItem(user) }));
     return user;
   };
   const statusOf = async (userId: string) => (await table.directory.findUser(userId))?.status;
-  return { ...table, runner, failures, submittedUser, statusOf };
+  const outboxTo = async (email: string) => ((await table.dynamo.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [])
+    .filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email).map((item) => String(item.template)).sort();
+  return { ...table, definition, flows, runner, failures, submittedUser, statusOf, outboxTo };
 }
 
 describe('the approval workflow on the local flow runner', () => {
@@ -38,19 +54,22 @@ describe('the approval workflow on the local flow runner', () => {
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
     const waiting = await ctx.directory.findUser(user.userId);
     expect(waiting?.reviewTaskToken).toMatch(/^[\w-]{43}$/);
+    expect(waiting?.screening?.outcome).toBe('NOT_APPLICABLE');
 
     await ctx.runner.resume(waiting!.reviewTaskToken!, { decision: 'APPROVE', actorId: 'verifier-1' });
     await ctx.runner.finished(user.userId);
     const approved = await ctx.directory.findUserWithHistory(user.userId);
     expect(approved?.user.status).toBe('APPROVED');
     expect(approved?.user.reviewTaskToken).toBeUndefined();
-    expect(approved?.history.map((entry) => entry.action)).toEqual(['REVIEW_REQUESTED', 'APPLICATION_APPROVED']);
+    expect(approved?.history.map((entry) => entry.action)).toEqual(['SCREENED_NOT_APPLICABLE', 'REVIEW_REQUESTED', 'APPLICATION_APPROVED']);
+    expect(await ctx.outboxTo(user.email)).toEqual(['accountInfo', 'setPassphrase']);
     expect(ctx.failures).toEqual([]);
   });
 
-  it('records a rejection with its reason', async () => {
+  it('records a rejection with its reason, tells the applicant, and frees the e-mail for a new registration', async () => {
     const ctx = await setup();
     const user = await ctx.submittedUser();
+    await ctx.dynamo.send(new PutCommand({ TableName: ctx.tableName, Item: { pk: `EMAIL#${user.email}`, sk: 'UNIQUE', userId: user.userId } }));
     await ctx.runner.start(user.userId);
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
     const token = (await ctx.directory.findUser(user.userId))!.reviewTaskToken!;
@@ -59,14 +78,18 @@ describe('the approval workflow on the local flow runner', () => {
     const rejected = await ctx.directory.findUserWithHistory(user.userId);
     expect(rejected?.user.status).toBe('REJECTED');
     expect(rejected?.history.at(-1)).toMatchObject({ action: 'APPLICATION_REJECTED', reason: 'Foto KTP tidak terbaca' });
+    expect(await ctx.outboxTo(user.email)).toEqual(['applicationRejected']);
+    const items = (await ctx.dynamo.send(new ScanCommand({ TableName: ctx.tableName }))).Items ?? [];
+    expect(items.some((item) => item.pk === `EMAIL#${user.email}`)).toBe(false);
   });
 
-  it('expires an application nobody decided within the timeout', async () => {
+  it('expires an application nobody decided within the timeout, and says so', async () => {
     const ctx = await setup(Duration.seconds(1));
     const user = await ctx.submittedUser();
     await ctx.runner.start(user.userId);
     await ctx.runner.finished(user.userId);
     expect(await ctx.statusOf(user.userId)).toBe('EXPIRED');
+    expect(await ctx.outboxTo(user.email)).toEqual(['applicationExpired']);
   });
 
   it('ends in the failure path, not silently, when a step keeps failing', async () => {
@@ -75,5 +98,31 @@ describe('the approval workflow on the local flow runner', () => {
     await ctx.runner.finished('no-such-user');
     expect(ctx.failures).toHaveLength(1);
     expect(String(ctx.failures[0])).toMatch(/failed after its retries/);
+  });
+
+  it('picks up a waiting review after a restart, with the same token, still decidable', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'tte-flow-')), 'waiting.json');
+    const ctx = await setup(Duration.days(14), stateFile);
+    const user = await ctx.submittedUser();
+    await ctx.runner.start(user.userId);
+    await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
+    const token = (await ctx.directory.findUser(user.userId))!.reviewTaskToken!;
+    ctx.runner.stop();
+    await ctx.runner.finished(user.userId);
+    expect(await ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW'); // stopping is not failing
+
+    const restarted = new LocalFlowRunner(ctx.definition, ctx.flows, (error) => ctx.failures.push(error), stateFile);
+    expect(restarted.restore()).toBe(1);
+    await expect.poll(async () => {
+      try {
+        await restarted.resume(token, { decision: 'APPROVE', actorId: 'verifier-1' });
+        return true;
+      } catch {
+        return false;
+      }
+    }).toBe(true);
+    await restarted.finished(user.userId);
+    expect(await ctx.statusOf(user.userId)).toBe('APPROVED');
+    expect(ctx.failures).toEqual([]);
   });
 });

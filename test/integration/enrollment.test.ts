@@ -9,7 +9,8 @@ import { getUser } from '../../functions/enrollment/use-cases/get-user.js';
 import { listUsers } from '../../functions/enrollment/use-cases/list-users.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
-import { freshTable, manualClock, putTenant, testSealer, verifierOf } from './harness.js';
+import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
+import { freshTable, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
 
@@ -35,7 +36,8 @@ async function setup() {
     const { link } = JSON.parse(await sealer.open(latest.sealedData, { purpose: 'outbox', messageId: latest.messageId })) as { link: string };
     return link.split('/').at(-1)!;
   };
-  return { ...table, clock, tenant, deps, allItems, linkTokenOf, actor: verifierOf(tenant) };
+  const photos = new S3PhotoStore(s3Client(), 'unused-in-these-tests');
+  return { ...table, clock, tenant, deps, allItems, linkTokenOf, photos, actor: verifierOf(tenant) };
 }
 
 const codeOf = async (promise: Promise<unknown>) => {
@@ -114,7 +116,7 @@ describe('the activation link', () => {
     ctx.clock.advance(-23 * 3600_000); // even within the old link's lifetime, it stays dead
     expect(await codeOf(getActivation(ctx.deps, { token: first }))).toBe('TOKEN_EXPIRED');
 
-    const detail = await getUser(ctx.directory, { actor: ctx.actor, userId });
+    const detail = await getUser({ users: ctx.directory, photos: ctx.photos }, { actor: ctx.actor, userId });
     expect(detail.history.map((entry) => entry.action)).toEqual(['USER_REGISTERED', 'ACTIVATION_LINK_RESENT']);
   });
 
@@ -141,7 +143,7 @@ describe('tenant isolation and the verifier list', () => {
     const ctx = await setup();
     const other = await putTenant(ctx.dynamo, ctx.tableName, { emailDomains: ['lain.go.id'] });
     const { userId } = await registerUser(ctx.deps, { actor: verifierOf(other), fullName: 'Orang Lain', email: 'orang@lain.go.id' });
-    expect(await codeOf(getUser(ctx.directory, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
+    expect(await codeOf(getUser({ users: ctx.directory, photos: ctx.photos }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     expect(await codeOf(resendActivationLink(ctx.deps, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     const page = await listUsers(ctx.directory, { actor: ctx.actor, limit: 100 });
     expect(page.items.map((item) => item.userId)).not.toContain(userId);

@@ -1,12 +1,25 @@
 import { AppError } from '../../../shared/domain/errors.js';
-import type { Actor, UserDirectory } from '../../../shared/ports/directory.js';
+import type { Actor, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import type { PhotoStore } from '../../../shared/ports/photos.js';
+import { kindOfPhotoId } from './photos.js';
 import { isVisibleTo } from './tenant-user.js';
 
-/** One user of the verifier's tenant with the history of what happened to them. */
-export async function getUser(users: Pick<UserDirectory, 'findUserWithHistory'>, input: { actor: Actor; userId: string }) {
-  const found = await users.findUserWithHistory(input.userId);
+// Photo links in the verifier's view are short-lived: a copied link soon stops working.
+const PHOTO_LINK_SECONDS = 5 * 60;
+
+const photoKey = (user: UserRecord, photoId: string) => `kyc/${user.tenantId}/${user.userId}/${kindOfPhotoId(photoId).toLowerCase()}/${photoId}`;
+
+/**
+ * One user of the verifier's tenant: the profile, the activation data (the NIK only by its last
+ * four digits), both photos behind 5-minute links, the registry result, and the history.
+ */
+export async function getUser(deps: { users: Pick<UserDirectory, 'findUserWithHistory'>; photos: Pick<PhotoStore, 'presignDownload'> }, input: { actor: Actor; userId: string }) {
+  const found = await deps.users.findUserWithHistory(input.userId);
   if (!found || !isVisibleTo(found.user, input.actor)) throw new AppError('USER_NOT_FOUND');
   const { user, history } = found;
+  const photos = await Promise.all([user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined)
+    .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(photoKey(user, photoId), PHOTO_LINK_SECONDS) })));
+  const { nipBirthDate: _nipBirthDate, ...employment } = user.employment ?? ({} as NonNullable<UserRecord['employment']>);
   return {
     userId: user.userId,
     tenantId: user.tenantId,
@@ -17,6 +30,16 @@ export async function getUser(users: Pick<UserDirectory, 'findUserWithHistory'>,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
     ...(user.activationExpiresAt ? { activationExpiresAt: user.activationExpiresAt } : {}),
+    ...(user.identity ? {
+      identity: { fullName: user.identity.fullName, nik: `************${user.identity.nikLast4}`, birthDate: user.identity.birthDate, gender: user.identity.gender },
+    } : {}),
+    ...(user.employment ? { employment } : {}),
+    photos,
+    ...(user.consent ? { consent: user.consent } : {}),
+    ...(user.submittedAt ? { submittedAt: user.submittedAt } : {}),
+    ...(user.screening ? { screening: user.screening } : {}),
+    ...(user.decision ? { decision: user.decision } : {}),
+    ...(user.workflowFailure ? { workflowFailure: user.workflowFailure } : {}),
     history: history.map(({ at, action, actorRole, status, reason }) => ({
       at, action, actorRole, ...(status ? { status } : {}), ...(reason ? { reason } : {}),
     })),

@@ -48,6 +48,18 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
     return this.get<ApiKeyRecord>(keys.apiKey(keyHash));
   }
 
+  async listVerifierEmails(tenantId: string): Promise<string[]> {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.verifiersOfTenant(tenantId, '').gsi2pk, ':active': 'ACTIVE' },
+      FilterExpression: '#status = :active',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }));
+    return (result.Items ?? []).map((item) => String(item.email));
+  }
+
   async findUser(userId: string): Promise<UserRecord | undefined> {
     return this.get<UserRecord>(keys.user(userId));
   }
@@ -124,7 +136,11 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
   }
 
   async commitUserChange(change: UserChange): Promise<void> {
-    const { user, tokens = [], audit, messages = [], fromStatuses } = change;
+    const { user, tokens = [], audit, messages = [], fromStatuses, releaseClaims = {} } = change;
+    // Claims are released only while they are still this user's.
+    const release = (key: { pk: string; sk: string }) => ({
+      Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(pk) OR userId = :me', ExpressionAttributeValues: { ':me': user.userId } },
+    });
     const statusValues = Object.fromEntries((fromStatuses ?? []).map((status, index) => [`:from${index}`, status]));
     const statusCondition = fromStatuses?.length ? ` AND #status IN (${Object.keys(statusValues).join(', ')})` : '';
     await this.transact('userChange', [
@@ -143,6 +159,8 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
       ...messages.map((message) => ({
         Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' },
       })),
+      ...(releaseClaims.email ? [release(keys.emailUnique(releaseClaims.email))] : []),
+      ...(releaseClaims.nikIndex ? [release(keys.nikUnique(releaseClaims.nikIndex))] : []),
     ], (codes) => (codes[0] === 'ConditionalCheckFailed' ? new AppError('CONFLICT') : undefined));
   }
 

@@ -1,20 +1,22 @@
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaSigner } from '../../ports/ca-signer.js';
+import type { Pseudonymizer } from '../../ports/pseudonymizer.js';
 import type { Sealer, SealingContext } from '../../ports/sealer.js';
 
 /**
  * The local stand-in for KMS: key files under `<dataDir>/keys`, made on first start and kept
  * (mode 0600) so data sealed in one run opens in the next.
  */
-export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner } {
+export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner; pseudonymizer: Pseudonymizer } {
   const dir = join(dataDir, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sealingKey = readOrCreate(join(dir, 'sealing.key'), () => randomBytes(32));
   const caKeyPem = readOrCreate(join(dir, 'ca-key.pem'), () =>
     Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' })));
-  return { sealer: new AesGcmSealer(sealingKey), caSigner: new FileCaSigner(createPrivateKey(caKeyPem)) };
+  const indexKey = readOrCreate(join(dir, 'index.key'), () => randomBytes(32));
+  return { sealer: new AesGcmSealer(sealingKey), caSigner: new FileCaSigner(createPrivateKey(caKeyPem)), pseudonymizer: new HmacPseudonymizer(indexKey) };
 }
 
 function readOrCreate(path: string, make: () => Buffer): Buffer {
@@ -64,5 +66,14 @@ export class FileCaSigner implements CaSigner {
 
   async publicKeySpki(): Promise<Uint8Array> {
     return this.spki;
+  }
+}
+
+/** The local stand-in for a KMS HMAC key. */
+export class HmacPseudonymizer implements Pseudonymizer {
+  constructor(private readonly key: Buffer) {}
+
+  async index(value: string, purpose: string): Promise<string> {
+    return createHmac('sha256', this.key).update(`${purpose}:${value}`, 'utf8').digest('hex');
   }
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, fieldErrorCatalog, type FieldError, type FieldErrorCode } from '../domain/errors.js';
+import { AppError, fieldErrorCatalog, type FieldError, type FieldErrorCode } from './domain/errors.js';
 
 /** Attach to a refinement so its failure carries a stable field code: `{ params: fieldCode('NIK_INVALID') }`. */
 export const fieldCode = (code: FieldErrorCode) => ({ fieldCode: code });

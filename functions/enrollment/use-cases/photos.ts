@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/domain/errors.js';
+import { inspectPhoto, MAX_PHOTO_BYTES } from '../../../shared/domain/photo-check.js';
+import type { ActivationStore, LinkTokenRecord, UserDirectory } from '../../../shared/ports/directory.js';
+import type { PhotoContentType, PhotoKind, PhotoStore } from '../../../shared/ports/photos.js';
+import type { Clock } from '../../../shared/ports/runtime.js';
+import { usableToken } from './get-activation.js';
+
+export const UPLOAD_URL_SECONDS = 5 * 60;
+
+export interface PhotoDeps {
+  users: Pick<UserDirectory, 'findToken'>;
+  activation: Pick<ActivationStore, 'addPhoto' | 'confirmPhoto'>;
+  photos: PhotoStore;
+  clock: Clock;
+}
+
+/** Photo ids carry their kind, so a confirm finds the photo without a lookup. */
+export const newPhotoId = (kind: PhotoKind) => `${kind.toLowerCase()}-${randomUUID()}`;
+export const photoIdPattern = /^(ktp|selfie)-[0-9a-f-]{36}$/;
+export const kindOfPhotoId = (photoId: string): PhotoKind => (photoId.startsWith('ktp-') ? 'KTP' : 'SELFIE');
+
+const folderOf = (token: LinkTokenRecord, kind: PhotoKind) => `kyc/${token.tenantId}/${token.userId}/${kind.toLowerCase()}/`;
+
+/**
+ * Step: ask for a place to upload a KTP photo or a selfie. The browser PUTs the file straight to
+ * S3 with the presigned URL (5 minutes; type and size are part of the signature).
+ */
+export async function requestPhotoUpload(
+  deps: PhotoDeps,
+  input: { token: string; kind: PhotoKind; contentType: PhotoContentType; contentLength: number },
+) {
+  const now = deps.clock.now();
+  const token = await usableToken(deps.users, input.token, 'activate', now);
+  const photoId = newPhotoId(input.kind);
+  const objectKey = `${folderOf(token, input.kind)}${photoId}`;
+  await deps.activation.addPhoto(token, {
+    photoId, userId: token.userId, kind: input.kind, objectKey, contentType: input.contentType,
+    contentLength: input.contentLength, status: 'PENDING', createdAt: now.toISOString(),
+  });
+  const upload = await deps.photos.presignUpload(objectKey, input.contentType, input.contentLength, UPLOAD_URL_SECONDS);
+  return {
+    photoId,
+    uploadUrl: upload.url,
+    uploadHeaders: upload.headers,
+    expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+  };
+}
+
+/**
+ * Step: confirm an uploaded photo.
+ * 1. Read it back and check it for real (size, magic bytes, a full decode, sane dimensions);
+ *    a photo that fails is deleted and refused with PHOTO_INVALID.
+ * 2. Record it on the user; an older photo of the same kind is deleted.
+ */
+export async function confirmPhoto(deps: PhotoDeps, input: { token: string; photoId: string }) {
+  const now = deps.clock.now();
+  const token = await usableToken(deps.users, input.token, 'activate', now);
+  const kind = kindOfPhotoId(input.photoId);
+  const objectKey = `${folderOf(token, kind)}${input.photoId}`;
+  const stored = await deps.photos.read(objectKey, MAX_PHOTO_BYTES);
+  if (stored === 'missing') {
+    throw new AppError('PHOTO_INVALID', [], {
+      detail: { id: 'Foto belum diunggah. Unggah berkas ke alamat yang diberikan, lalu konfirmasi.', en: 'The photo was not uploaded yet. Upload it to the address given, then confirm.' },
+    });
+  }
+  const verdict = stored === 'tooLarge' ? { ok: false as const, reason: 'too large' } : inspectPhoto(stored.body, stored.contentType);
+  if (!verdict.ok) {
+    await deps.photos.remove(objectKey);
+    throw new AppError('PHOTO_INVALID', [], { internal: verdict.reason });
+  }
+  await deps.activation.confirmPhoto(token, { photoId: input.photoId, kind, width: verdict.width, height: verdict.height }, now.toISOString());
+  await deps.photos.removeOthers(folderOf(token, kind), objectKey);
+  return { photoId: input.photoId, kind, width: verdict.width, height: verdict.height };
+}

@@ -1,0 +1,67 @@
+import { AppError } from '../../../shared/domain/errors.js';
+import { privacyPolicy } from '../../../shared/domain/privacy-policy.js';
+import { hashToken, isWellFormedToken } from '../../../shared/domain/tokens.js';
+import type { ActivationStore, UserDirectory } from '../../../shared/ports/directory.js';
+import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
+import type { ApprovalWorkflow } from '../../../shared/ports/workflow.js';
+import { usableToken } from './get-activation.js';
+
+export interface PrivacyDeps {
+  users: Pick<UserDirectory, 'findToken'>;
+  activation: Pick<ActivationStore, 'markPrivacyPolicyViewed'>;
+  clock: Clock;
+  settings: { privacyMinReadSeconds: number };
+}
+
+/** Step: show the privacy policy. The first showing starts the minimum reading time. */
+export async function viewPrivacyPolicy(deps: PrivacyDeps, input: { token: string }) {
+  const now = deps.clock.now();
+  const token = await usableToken(deps.users, input.token, 'activate', now);
+  const viewedAt = await deps.activation.markPrivacyPolicyViewed(token, privacyPolicy.version, now.toISOString());
+  return { text: privacyPolicy.text, version: privacyPolicy.version, viewedAt, minReadSeconds: deps.settings.privacyMinReadSeconds };
+}
+
+export interface SubmitDeps {
+  users: Pick<UserDirectory, 'findToken' | 'findUser'>;
+  activation: Pick<ActivationStore, 'submit'>;
+  workflow: Pick<ApprovalWorkflow, 'start'>;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: { privacyMinReadSeconds: number };
+}
+
+/**
+ * Submit the activation.
+ * 1. In one guarded transaction: every step done, the policy shown long enough ago, consent
+ *    recorded (version, time, source IP), the activation link consumed, the submission audited.
+ * 2. The approval workflow starts, once: its execution is named after the user. A retry after
+ *    a crash between 1 and 2 finds the link used and the user SUBMITTED, and starts it then.
+ */
+export async function submitActivation(deps: SubmitDeps, input: { token: string; sourceIp: string }) {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  let userId: string;
+  try {
+    const token = await usableToken(deps.users, input.token, 'activate', now);
+    userId = token.userId;
+    await deps.activation.submit(token, {
+      consent: { version: privacyPolicy.version, acceptedAt: at, sourceIp: input.sourceIp },
+      readBefore: new Date(now.getTime() - deps.settings.privacyMinReadSeconds * 1000).toISOString(),
+      audit: { auditId: deps.ids.newId(), at, actorId: token.userId, actorRole: 'USER', action: 'ACTIVATION_SUBMITTED', status: 'SUBMITTED' },
+    });
+  } catch (error) {
+    const retried = error instanceof AppError && error.code === 'TOKEN_USED' ? await submittedUserOf(deps, input.token) : undefined;
+    if (!retried) throw error;
+    userId = retried;
+  }
+  await deps.workflow.start(userId);
+  return { status: 'SUBMITTED' as const };
+}
+
+/** The user behind a consumed link, if the link was consumed by their submission. */
+async function submittedUserOf(deps: Pick<SubmitDeps, 'users'>, rawToken: string): Promise<string | undefined> {
+  if (!isWellFormedToken(rawToken)) return undefined;
+  const token = await deps.users.findToken(hashToken(rawToken));
+  const user = token ? await deps.users.findUser(token.userId) : undefined;
+  return user?.status === 'SUBMITTED' ? user.userId : undefined;
+}
