@@ -28,6 +28,8 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     photoBucket: stateful.photoBucket,
     dataKey: stateful.dataKey,
     caKey: stateful.caKey,
+    pseudonymKey: stateful.pseudonymKey,
+    registrySecret: stateful.registrySecret,
     settings: {
       stage,
       webBaseUrl,
@@ -35,6 +37,7 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
       sesConfigurationSet: String(app.node.tryGetContext('tte:sesConfigurationSet') ?? ''),
       emailSubjectPrefix: contextValue(app, 'tte:emailSubjectPrefix'),
       approvalTimeout: Duration.days(Number(contextValue(app, 'tte:approvalTimeoutDays'))),
+      registryUrl: contextValue(app, 'tte:registryUrl'),
     },
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -2,6 +2,9 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -124,6 +127,57 @@ export class ServiceFunction extends Construct {
       conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } },
     }));
     this.fn.addEnvironment('SEALING_KEY_ID', key.keyArn);
+    return this;
+  }
+
+  /**
+   * The KYC photo bucket, named by PHOTO_BUCKET: objects under kyc/ only (presigned uploads are
+   * signed with this role, so it needs PutObject), and the bucket's KMS key only through S3.
+   */
+  usePhotoBucket(bucket: IBucket, key: IKey): this {
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+      resources: [bucket.arnForObjects('kyc/*')],
+    }));
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['kyc/*'] } },
+    }));
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+    }));
+    this.fn.addEnvironment('PHOTO_BUCKET', bucket.bucketName);
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Photos are objects under the kyc/ prefix of the photo bucket, one per user and kind.',
+      appliesTo: [{ regex: '/^Resource::(<.*PhotoBucket.*\\.Arn>|.*ExportsOutputFnGetAttPhotoBucket.*Arn.*)\\/kyc\\/\\*$/g' }],
+    }], true);
+    return this;
+  }
+
+  /** The HMAC key that indexes NIKs, named by PSEUDONYM_KEY_ID. */
+  usePseudonymKey(key: IKey): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
+    this.fn.addEnvironment('PSEUDONYM_KEY_ID', key.keyArn);
+    return this;
+  }
+
+  /** The civil-service registry: its URL (REGISTRY_URL) and credential (REGISTRY_SECRET_ARN). */
+  useRegistry(url: string, secret: ISecret): this {
+    secret.grantRead(this.fn);
+    this.fn.addEnvironment('REGISTRY_URL', url);
+    this.fn.addEnvironment('REGISTRY_SECRET_ARN', secret.secretArn);
+    return this;
+  }
+
+  /** Starting and resuming the approval workflow, named by APPROVAL_STATE_MACHINE_ARN. */
+  useApprovalFlow(stateMachine: IStateMachine): this {
+    stateMachine.grantStartExecution(this.fn);
+    stateMachine.grantTaskResponse(this.fn);
+    this.fn.addEnvironment('APPROVAL_STATE_MACHINE_ARN', stateMachine.stateMachineArn);
     return this;
   }
 

@@ -7,6 +7,7 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -23,6 +24,8 @@ export interface ServiceSettings {
   sesConfigurationSet: string;
   emailSubjectPrefix: string;
   approvalTimeout: Duration;
+  /** The civil-service registry gateway (GET <url>/asn/<nip>, /polri/<nrp>). */
+  registryUrl: string;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -30,6 +33,8 @@ export interface ServiceStackProps extends StackProps {
   photoBucket: Bucket;
   dataKey: Key;
   caKey: Key;
+  pseudonymKey: Key;
+  registrySecret: Secret;
   settings: ServiceSettings;
 }
 
@@ -45,18 +50,22 @@ export class ServiceStack extends Stack {
 
     const enrollment = new ServiceFunction(this, 'Enrollment', { context: 'enrollment', description: 'Registration, activation and verifier decisions' })
       .useTable(table, 'readWrite')
-      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .useSealingKey(dataKey, ['encrypt'], ['outbox', 'nik'])
+      .usePseudonymKey(props.pseudonymKey)
+      .usePhotoBucket(props.photoBucket, dataKey)
       .withSettings(common);
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
       .withSettings(common);
 
-    const flows = new ServiceFunction(this, 'Flows', { context: 'flows', description: 'Approval workflow tasks' })
+    // Flows opens the sealed NIK (to compare it with the registry) and seals the links it e-mails.
+    const flows = new ServiceFunction(this, 'Flows', { context: 'flows', description: 'Approval workflow tasks', timeout: Duration.seconds(30) })
       .useTable(table, 'readWrite')
+      .useSealingKey(dataKey, ['decrypt'], ['nik'])
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .useRegistry(settings.registryUrl, props.registrySecret)
       .withSettings(common);
     this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', { flowsFunction: flows.fn, reviewTimeout: settings.approvalTimeout });
-    enrollment.fn.addEnvironment('APPROVAL_STATE_MACHINE_ARN', this.approvalFlow.stateMachine.stateMachineArn);
-    this.approvalFlow.stateMachine.grantStartExecution(enrollment.fn);
-    this.approvalFlow.stateMachine.grantTaskResponse(enrollment.fn);
+    enrollment.useApprovalFlow(this.approvalFlow.stateMachine);
 
     // Outbox: the table stream feeds the dispatcher; failures retry, then land in the DLQ.
     const configurationSetName = settings.sesConfigurationSet

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../../shared/data/table.js';
@@ -22,6 +23,8 @@ export class StatefulStack extends Stack {
   readonly photoBucket: Bucket;
   readonly dataKey: Key;
   readonly caKey: Key;
+  readonly pseudonymKey: Key;
+  readonly registrySecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -57,6 +60,26 @@ export class StatefulStack extends Stack {
     NagSuppressions.addResourceSuppressions(this.caKey, [{
       id: 'AwsSolutions-KMS5',
       reason: 'Asymmetric KMS keys cannot rotate automatically; the CA key is re-keyed by issuing a new CA certificate.',
+    }]);
+
+    this.pseudonymKey = new Key(this, 'PseudonymKey', {
+      description: 'TTE HMAC key: the NIK uniqueness index (the NIK itself is never stored in the clear)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.pseudonymKey, [{
+      id: 'AwsSolutions-KMS5',
+      reason: 'HMAC keys cannot rotate: a new key would change every NIK index; rotation is a re-indexing job.',
+    }]);
+
+    this.registrySecret = new Secret(this, 'RegistryCredential', {
+      description: 'Bearer credential for the civil-service registry (BKN SI-ASN / SIPP gateway); set its value after deploying',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.registrySecret, [{
+      id: 'AwsSolutions-SMG4',
+      reason: 'The registry credential is issued and rotated by the registry operator (BKN / the province gateway), not by this account.',
     }]);
 
     const accessLogs = new Bucket(this, 'AccessLogs', {

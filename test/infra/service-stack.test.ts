@@ -301,15 +301,27 @@ describe('service stack: least privilege', () => {
     }
   });
 
-  it('enrollment may encrypt with the data key, only for the outbox purpose, and never decrypt', () => {
+  it('enrollment may seal outbox links and NIKs, never open a sealed value, and use the photo key only through S3', () => {
     const statements = allowed('enrollment');
     const encrypts = grantsOf(statements, 'kms:Encrypt');
     expect(encrypts.length).toBeGreaterThan(0);
     for (const statement of encrypts) {
       expect(resourcesText(statement).every((resource) => resource.includes(dataKeyId)), JSON.stringify(statement.Resource)).toBe(true);
-      expect(purposeCondition(statement)).toEqual(['outbox']);
+      expect(purposeCondition(statement).sort()).toEqual(['nik', 'outbox']);
     }
-    expect(grantsOf(statements, 'kms:Decrypt')).toEqual([]);
+    const decrypts = grantsOf(statements, 'kms:Decrypt');
+    expect(decrypts.length).toBeGreaterThan(0);
+    for (const statement of decrypts) {
+      expect(purposeCondition(statement)).toEqual([]);
+      expect(JSON.stringify(statement.Condition?.StringEquals?.['kms:ViaService'])).toContain('s3.');
+    }
+  });
+
+  it('flows may open sealed NIKs (to compare with the registry) but seals only outbox links', () => {
+    const statements = allowed('flows');
+    for (const statement of grantsOf(statements, 'kms:Decrypt')) expect(purposeCondition(statement)).toEqual(['nik']);
+    for (const statement of grantsOf(statements, 'kms:Encrypt')) expect(purposeCondition(statement)).toEqual(['outbox']);
+    expect(grantsOf(statements, 'kms:Decrypt').length).toBeGreaterThan(0);
   });
 
   it('outbox may decrypt with the data key, only for the outbox purpose, and send e-mail', () => {
