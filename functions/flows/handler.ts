@@ -24,7 +24,7 @@ const taskEvent = z.discriminatedUnion('task', [
     // The screening result, or the error the screening step gave up with (registry down).
     screening: z.object({ Error: z.string().optional() }).loose().optional(),
   }),
-  z.object({ task: z.literal('approve'), userId: z.string(), decision: z.unknown().optional() }),
+  z.object({ task: z.literal('approve'), userId: z.string() }),
   z.object({ task: z.literal('reject'), userId: z.string(), decision: z.object({ reason: z.string().min(1) }).loose() }),
   z.object({ task: z.literal('expire'), userId: z.string() }),
   z.object({ task: z.literal('recordFailure'), userId: z.string(), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).loose() }),

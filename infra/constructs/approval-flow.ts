@@ -52,7 +52,7 @@ export function approvalDefinition(scope: Construct, flowsFunction: IFunction, r
     return task;
   };
 
-  const approve = guard(invoke('Approve', 'approve', { 'decision.$': '$.decision' })).next(new Succeed(scope, 'Approved'));
+  const approve = guard(invoke('Approve', 'approve')).next(new Succeed(scope, 'Approved'));
   const reject = guard(invoke('Reject', 'reject', { 'decision.$': '$.decision' })).next(new Succeed(scope, 'Rejected'));
   const expire = guard(invoke('Expire', 'expire')).next(new Succeed(scope, 'Expired'));
 

@@ -21,11 +21,20 @@ describe('openLocalKeyVault', () => {
   it('makes its key files readable by the owner only', () => {
     openLocalKeyVault(dataDir);
     const keysDir = join(dataDir, 'keys');
-    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'sealing.key']);
-    for (const file of ['ca-key.pem', 'sealing.key']) {
+    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'sealing.key']);
+    for (const file of ['ca-key.pem', 'index.key', 'sealing.key']) {
       expect(statSync(join(keysDir, file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(keysDir).mode & 0o077).toBe(0);
+  });
+
+  it('indexes a NIK the same way every time, and differently per purpose and key', async () => {
+    const { pseudonymizer } = openLocalKeyVault(dataDir);
+    const index = await pseudonymizer.index('7271015503850001', 'nik');
+    expect(index).toMatch(/^[0-9a-f]{64}$/);
+    expect(await openLocalKeyVault(dataDir).pseudonymizer.index('7271015503850001', 'nik')).toBe(index);
+    expect(await pseudonymizer.index('7271015503850001', 'other')).not.toBe(index);
+    expect(await openLocalKeyVault(mkdtempSync(join(tmpdir(), 'tte-vault-other-'))).pseudonymizer.index('7271015503850001', 'nik')).not.toBe(index);
   });
 
   it('seals and opens a value under the same context', async () => {

@@ -34,27 +34,33 @@ export interface SubmitDeps {
  * Submit the activation.
  * 1. In one guarded transaction: every step done, the policy shown long enough ago, consent
  *    recorded (version, time, source IP), the activation link consumed, the submission audited.
- * 2. The approval workflow starts, once: its execution is named after the user. A retry after
- *    a crash between 1 and 2 finds the link used and the user SUBMITTED, and starts it then.
+ * 2. The approval workflow starts, once: its execution is named after the user. A second submit
+ *    gets TOKEN_USED; if the first crashed between 1 and 2, the second starts the workflow.
  */
 export async function submitActivation(deps: SubmitDeps, input: { token: string; sourceIp: string }) {
   const now = deps.clock.now();
   const at = now.toISOString();
-  let userId: string;
+  let token;
   try {
-    const token = await usableToken(deps.users, input.token, 'activate', now);
-    userId = token.userId;
+    token = await usableToken(deps.users, input.token, 'activate', now);
     await deps.activation.submit(token, {
       consent: { version: privacyPolicy.version, acceptedAt: at, sourceIp: input.sourceIp },
       readBefore: new Date(now.getTime() - deps.settings.privacyMinReadSeconds * 1000).toISOString(),
       audit: { auditId: deps.ids.newId(), at, actorId: token.userId, actorRole: 'USER', action: 'ACTIVATION_SUBMITTED', status: 'SUBMITTED' },
     });
   } catch (error) {
-    const retried = error instanceof AppError && error.code === 'TOKEN_USED' ? await submittedUserOf(deps, input.token) : undefined;
-    if (!retried) throw error;
-    userId = retried;
+    if (!(error instanceof AppError && error.code === 'TOKEN_USED')) throw error;
+    // Submitted before: make sure its workflow runs (starting twice is a no-op), and say so.
+    const userId = await submittedUserOf(deps, input.token);
+    if (userId) await deps.workflow.start(userId);
+    throw new AppError('TOKEN_USED', [], {
+      detail: {
+        id: 'Aktivasi ini sudah dikirim dan sedang diverifikasi. Hasilnya akan dikirim ke e-mail Anda.',
+        en: 'This activation was already submitted and is being verified. You will receive the result by e-mail.',
+      },
+    });
   }
-  await deps.workflow.start(userId);
+  await deps.workflow.start(token.userId);
   return { status: 'SUBMITTED' as const };
 }
 

@@ -26,7 +26,7 @@ export class DynamoActivationStore implements ActivationStore {
           Update: this.progress(token, at, {
             set: { identity },
             // The NIP, if already given, must encode the same birth date as this NIK.
-            condition: '(attribute_not_exists(employment.nipBirthDate) OR employment.nipBirthDate = :birthDate)',
+            condition: '(attribute_not_exists(#employment.nipBirthDate) OR #employment.nipBirthDate = :birthDate)',
             values: { ':birthDate': identity.birthDate },
           }),
         },
@@ -60,7 +60,7 @@ export class DynamoActivationStore implements ActivationStore {
     await this.update(token, at, {
       set: { employment },
       ...(employment.nipBirthDate
-        ? { condition: '(attribute_not_exists(identity) OR identity.birthDate = :birthDate)', values: { ':birthDate': employment.nipBirthDate } }
+        ? { condition: '(attribute_not_exists(#identity) OR #identity.birthDate = :birthDate)', values: { ':birthDate': employment.nipBirthDate } }
         : {}),
     }, [{ field: 'nip', code: 'NIP_NIK_MISMATCH' }]);
   }
@@ -106,7 +106,7 @@ export class DynamoActivationStore implements ActivationStore {
 
   async submit(token: LinkTokenRecord, submission: { consent: { version: string; acceptedAt: string; sourceIp: string }; readBefore: string; audit: AuditEntry }): Promise<void> {
     const at = submission.consent.acceptedAt;
-    const complete = ['identity', 'employment', 'ktpPhotoId', 'selfiePhotoId', 'privacyPolicyViewedAt']
+    const complete = ['#identity', '#employment', 'ktpPhotoId', 'selfiePhotoId', 'privacyPolicyViewedAt']
       .map((field) => `attribute_exists(${field})`).join(' AND ');
     const userUpdate = this.progress(token, at, {
       status: 'SUBMITTED',
@@ -197,11 +197,18 @@ export class DynamoActivationStore implements ActivationStore {
     const fields = Object.entries(change.set);
     const assignments = fields.map(([, _value], index) => `#f${index} = :f${index}`);
     const statusKeys = indexKeys.usersByStatus(token.tenantId, status, at, token.userId);
+    const condition = change.condition ? `${guard.ConditionExpression} AND ${change.condition}` : guard.ConditionExpression;
+    // identity is a DynamoDB reserved word: conditions name these two through placeholders.
+    const reserved = ['identity', 'employment'].filter((name) => condition.includes(`#${name}`));
     return {
       ...guard,
       UpdateExpression: `SET #status = :newStatus, updatedAt = :at, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${assignments.map((a) => `, ${a}`).join('')}${change.extra ?? ''} ADD version :one`,
-      ConditionExpression: change.condition ? `${guard.ConditionExpression} AND ${change.condition}` : guard.ConditionExpression,
-      ExpressionAttributeNames: { ...guard.ExpressionAttributeNames, ...Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])) },
+      ConditionExpression: condition,
+      ExpressionAttributeNames: {
+        ...guard.ExpressionAttributeNames,
+        ...Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+        ...Object.fromEntries(reserved.map((name) => [`#${name}`, name])),
+      },
       ExpressionAttributeValues: {
         ...guard.ExpressionAttributeValues,
         ...Object.fromEntries(fields.map(([, value], index) => [`:f${index}`, value])),
