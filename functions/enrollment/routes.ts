@@ -55,7 +55,9 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
         description: 'One result per row',
         schema: z.object({
           created: z.array(z.object({ line: z.number(), userId: z.string() })),
-          rejected: z.array(z.object({ line: z.number(), code: z.string(), detail: z.string() })),
+          rejected: z.array(z.object({
+            line: z.number(), code: z.string(), detail: z.string(), errors: z.array(z.object({ field: z.string(), code: z.string() })),
+          })),
         }),
       },
     },

@@ -6,14 +6,18 @@
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
  *      (target p95 ≤ 60 ms) and DynamoDB round trips per request (target: one transaction),
  *      with DynamoDB Local on disk (as `npm start`) and in memory, and the stand-in's own floor.
+ *   3. Enrollment: submit → approval e-mails on the ASN path (target p50 ≤ 2 s), and DynamoDB
+ *      round trips per activation step (target ≤ 2).
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
+import { client, sampleKtp, sampleSelfie } from '../e2e/enrollment-flow.js';
 import { bootLocalRuntime } from '../e2e/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
@@ -122,6 +126,78 @@ async function standInFloor(endpoint: string, tableName: string, total: number, 
   db.destroy();
 }
 
-await bundles();
-await registration(false);
-await registration(true);
+/** A registry fixture with `count` synthetic civil servants (valid NIK/NIP pairs, no real people). */
+function syntheticRegistry(count: number) {
+  return Array.from({ length: count }, (_, index) => {
+    const day = String((index % 28) + 1).padStart(2, '0');
+    const month = String((index % 12) + 1).padStart(2, '0');
+    const year = 80 + (index % 20);
+    const serial = String(index + 1).padStart(4, '0');
+    return {
+      employmentType: 'ASN', nik: `727101${day}${month}${year}${serial}`, nip: `19${year}${month}${day}${1900 + year + 20}011${String(index + 1).padStart(3, '0')}`,
+      fullName: `Pegawai Bench ${String.fromCharCode(65 + (index % 26))}${String.fromCharCode(65 + Math.floor(index / 26))}`,
+      position: 'Analis', unitName: 'Bidang Uji', agency: 'Pemerintah Kabupaten Contoh',
+    };
+  });
+}
+
+/**
+ * Enrollment (issue targets): time from submit to both approval e-mails on the ASN path,
+ * p50 over 50 users (target ≤ 2 s), and DynamoDB round trips per activation step (target ≤ 2).
+ */
+async function enrollment() {
+  const users = syntheticRegistry(50);
+  const registryFile = join(mkdtempSync(join(tmpdir(), 'tte-bench-registry-')), 'registry.json');
+  writeFileSync(registryFile, JSON.stringify(users));
+  let commands = 0;
+  const runtime = await bootLocalRuntime({ privacyMinReadSeconds: 0, registryFile, onApiDynamoCommand: () => commands++ });
+  const http = client(runtime.api, runtime.mail, runtime.seed.verifier.apiKey);
+  const roundTrips = new Map<string, number>();
+  const step = async <T>(name: string, action: () => Promise<T>): Promise<T> => {
+    commands = 0;
+    const result = await action();
+    roundTrips.set(name, Math.max(roundTrips.get(name) ?? 0, commands));
+    return result;
+  };
+  const latencies: number[] = [];
+  try {
+    for (const [index, person] of users.entries()) {
+      const email = `bench.asn${index}@contoh.go.id`;
+      const { token } = await http.register(person.fullName, email);
+      const base = `/v1/activation/${token}`;
+      await step('PUT identity', () => http.call('PUT', `${base}/identity`, { body: { fullName: person.fullName, nik: person.nik } }));
+      await step('PUT employment', () => http.call('PUT', `${base}/employment`, {
+        body: { employmentType: 'ASN', nip: person.nip, position: person.position, unitName: person.unitName, province: '72', city: '72.71' },
+      }));
+      for (const [kind, bytes, type] of [['KTP', sampleKtp, 'image/png'], ['SELFIE', sampleSelfie, 'image/jpeg']] as const) {
+        const slot = await step('POST photos', () => http.call('POST', `${base}/photos`, { body: { kind, contentType: type, contentLength: bytes.length } }));
+        await fetch(slot.body.uploadUrl, { method: 'PUT', headers: slot.body.uploadHeaders, body: bytes });
+        await step('POST photos/{id}/confirm', () => http.call('POST', `${base}/photos/${slot.body.photoId}/confirm`));
+      }
+      await step('POST privacy-policy/view', () => http.call('POST', `${base}/privacy-policy/view`));
+      const started = performance.now();
+      const submitted = await step('POST submit', () => http.submit(token));
+      if (submitted.status !== 202) throw new Error(`submit answered ${submitted.status} ${JSON.stringify(submitted.body)}`);
+      await http.waitForMail(email, '[TTE] Informasi Akun');
+      await http.waitForMail(email, '[TTE] Set Passphrase');
+      latencies.push(performance.now() - started);
+    }
+    const p50 = percentile(latencies, 50);
+    console.log(`\nEnrollment, ASN path on the local runtime: submit → both approval e-mails, ${users.length} users`);
+    console.log(`  p50 ${p50.toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms  (target p50 ≤ 2 s: ${verdict(p50 <= 2000)})`);
+    console.log('  DynamoDB round trips per activation step (max over users; target ≤ 2):');
+    for (const [name, count] of roundTrips) console.log(`    ${name.padEnd(28)} ${count}  ${verdict(count <= 2)}`);
+  } finally {
+    await runtime.shutdown();
+  }
+}
+
+// `npm run bench -- enrollment` runs one section; no argument runs them all.
+const sections = process.argv.slice(2);
+const wanted = (name: string) => sections.length === 0 || sections.includes(name);
+if (wanted('bundles')) await bundles();
+if (wanted('registration')) {
+  await registration(false);
+  await registration(true);
+}
+if (wanted('enrollment')) await enrollment();
