@@ -9,6 +9,8 @@ const tableId = logicalIdOf(stateful, stateful.table);
 const photoBucketId = logicalIdOf(stateful, stateful.photoBucket);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
+const pseudonymKeyId = logicalIdOf(stateful, stateful.pseudonymKey);
+const registrySecretId = logicalIdOf(stateful, stateful.registrySecret);
 
 describe('stateful stack: DynamoDB table', () => {
   // TableV2 synthesizes AWS::DynamoDB::GlobalTable; per-replica settings (PITR, deletion protection) live in Replicas.
@@ -77,6 +79,18 @@ describe('stateful stack: DynamoDB table', () => {
 describe('stateful stack: KMS keys', () => {
   it('rotates the data key', () => {
     expect(props(resourceById(template, dataKeyId))).toMatchObject({ EnableKeyRotation: true });
+  });
+
+  it('makes the NIK index key a KMS HMAC-256 key, retained', () => {
+    const key = resourceById(template, pseudonymKeyId);
+    expect(props(key)).toMatchObject({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+
+  it('keeps the registry credential in a retained Secrets Manager secret', () => {
+    const secret = resourceById(template, registrySecretId);
+    expect(secret.Type).toBe('AWS::SecretsManager::Secret');
+    expect(secret.DeletionPolicy).toBe('Retain');
   });
 
   it('makes the CA key an ECC P-256 signing key', () => {
