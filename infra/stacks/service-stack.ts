@@ -48,7 +48,8 @@ export class ServiceStack extends Stack {
     const { table, dataKey, settings } = props;
     const common = { WEB_BASE_URL: settings.webBaseUrl, EMAIL_SUBJECT_PREFIX: settings.emailSubjectPrefix };
 
-    const enrollment = new ServiceFunction(this, 'Enrollment', { context: 'enrollment', description: 'Registration, activation and verifier decisions' })
+    // 1 GB: confirming a photo decodes it fully (up to 30 MP), and CPU grows with memory.
+    const enrollment = new ServiceFunction(this, 'Enrollment', { context: 'enrollment', description: 'Registration, activation and verifier decisions', memorySize: 1024 })
       .useTable(table, 'readWrite')
       .useSealingKey(dataKey, ['encrypt'], ['outbox', 'nik'])
       .usePseudonymKey(props.pseudonymKey)

@@ -23,6 +23,9 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 const isoDate = (year: number, month: number, day: number) =>
   `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
+/** Today's date where the documents were issued (WIB, UTC+7), as YYYY-MM-DD. */
+const jakartaDate = (now: Date) => new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+
 /**
  * NIK: 16 digits. 1–2 province (an existing one), 3–4 regency/city, 5–6 district, 7–12 the birth
  * date as DDMMYY where women add 40 to the day, 13–16 a serial that is never 0000. The century is
@@ -37,9 +40,9 @@ export function parseNik(nik: string, today: Date = new Date()): NikFacts | unde
   const day = female ? rawDay - 40 : rawDay;
   const month = Number(nik.slice(8, 10));
   const shortYear = Number(nik.slice(10, 12));
-  const thisYear = today.getUTCFullYear();
+  const todayDate = jakartaDate(today);
   let year = 2000 + shortYear;
-  if (year > thisYear || (year === thisYear && isoDate(year, month, day) > today.toISOString().slice(0, 10))) year -= 100;
+  if (isoDate(year, month, day) > todayDate) year -= 100;
   if (!isCalendarDate(year, month, day)) return undefined;
   return { provinceCode, regencyCode: `${provinceCode}.${nik.slice(2, 4)}`, birthDate: isoDate(year, month, day), gender: female ? 'FEMALE' : 'MALE' };
 }
@@ -65,7 +68,8 @@ export function parseNip(nip: string, today: Date = new Date()): NipFacts | unde
   const birthDate = isoDate(year, month, day);
   const appointment = `${appointedYear}-${String(appointedMonth).padStart(2, '0')}`;
   const eighteenth = `${year + 18}-${String(month).padStart(2, '0')}`;
-  if (appointment < eighteenth || appointment > today.toISOString().slice(0, 7) || birthDate > today.toISOString().slice(0, 10)) return undefined;
+  const todayDate = jakartaDate(today);
+  if (appointment < eighteenth || appointment > todayDate.slice(0, 7) || birthDate > todayDate) return undefined;
   if (genderDigit !== '1' && genderDigit !== '2') return undefined;
   if (nip.slice(15) === '000') return undefined;
   return { birthDate, appointment, gender: genderDigit === '1' ? 'MALE' : 'FEMALE' };

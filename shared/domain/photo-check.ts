@@ -1,3 +1,4 @@
+import { imageSize } from 'image-size';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { PhotoContentType } from '../ports/photos.js';
@@ -7,6 +8,9 @@ export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 const MIN_SIDE = 200;
 const MAX_SIDE = 10_000;
 const MAX_ASPECT = 4;
+// Decoding holds 4 bytes a pixel: 30 megapixels is ~120 MB, within the function's memory. A file
+// of a few KB can declare far more (a decompression bomb), so the header is read first.
+const MAX_MEGAPIXELS = 30;
 
 const signatures: Record<PhotoContentType, number[]> = {
   'image/jpeg': [0xff, 0xd8, 0xff],
@@ -25,18 +29,34 @@ export function inspectPhoto(bytes: Uint8Array, declaredType: string | undefined
   const type = declaredType === 'image/jpeg' || declaredType === 'image/png' ? declaredType : undefined;
   if (!type) return { ok: false, reason: `type ${declaredType ?? 'missing'}` };
   if (!signatures[type].every((byte, index) => bytes[index] === byte)) return { ok: false, reason: 'content does not match its type' };
+  let declared: { width?: number; height?: number; type?: string };
+  try {
+    declared = imageSize(bytes);
+  } catch {
+    return { ok: false, reason: 'no readable image header' };
+  }
+  if (declared.type !== (type === 'image/png' ? 'png' : 'jpg') || !declared.width || !declared.height) {
+    return { ok: false, reason: 'header does not match its type' };
+  }
+  const sides = checkSides(declared.width, declared.height);
+  if (sides) return sides;
+  if (declared.width * declared.height > MAX_MEGAPIXELS * 1_000_000) return { ok: false, reason: `${declared.width}x${declared.height} is too many pixels` };
   let width: number;
   let height: number;
   try {
     if (type === 'image/png') {
       ({ width, height } = PNG.sync.read(Buffer.from(bytes)));
     } else {
-      ({ width, height } = jpeg.decode(bytes, { useTArray: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 512 }));
+      ({ width, height } = jpeg.decode(bytes, { useTArray: true, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 160 }));
     }
   } catch {
     return { ok: false, reason: 'does not decode' };
   }
+  return checkSides(width, height) ?? { ok: true, width, height };
+}
+
+function checkSides(width: number, height: number): PhotoVerdict | undefined {
   const [short, long] = width < height ? [width, height] : [height, width];
   if (short < MIN_SIDE || long > MAX_SIDE || long / short > MAX_ASPECT) return { ok: false, reason: `dimensions ${width}x${height}` };
-  return { ok: true, width, height };
+  return undefined;
 }

@@ -24,7 +24,7 @@ export interface PhotoStore {
   /** The object, unless it is missing or larger than maxBytes (then `tooLarge`). */
   read(objectKey: string, maxBytes: number): Promise<{ body: Uint8Array; contentType?: string } | 'missing' | 'tooLarge'>;
   remove(objectKey: string): Promise<void>;
-  /** Removes every object under the prefix except the one kept (older photos of that kind). */
-  removeOthers(prefix: string, keep: string): Promise<void>;
+  /** Removes the objects under the prefix whose keys sort before `newest` (older photos of a kind). */
+  removeOlder(prefix: string, newest: string): Promise<void>;
   presignDownload(objectKey: string, expiresInSeconds: number): Promise<string>;
 }

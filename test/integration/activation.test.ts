@@ -239,9 +239,18 @@ describe('the identity step', () => {
     expect(claims.map((claim) => claim.pk)).toContain(`NIK#${user.identity.nikIndex}`);
     // The holder can still go back to the first NIK.
     expect(await codeOf(saveIdentity(ctx.deps, { token: first.token, fullName: 'Dewi Lestari', nik }))).toBe('OK');
-    // Not covered while it fails: a second user claiming the NIK the holder moved away from gets
-    // NIK_ALREADY_REGISTERED, because DynamoActivationStore.releaseStaleNikClaim rewrites the claim
-    // to userId 'released', which the retried claim's condition (absent OR mine) still refuses.
+  });
+
+  it('gives a NIK the holder corrected away from to the next person who claims it', async () => {
+    const holder = await ctx.invite('Dewi Anggraini');
+    const typo = nikFor('1987-02-11', 8, 'FEMALE');
+    const real = nikFor('1987-02-11', 9, 'FEMALE');
+    await saveIdentity(ctx.deps, { token: holder.token, fullName: 'Dewi Anggraini', nik: typo });
+    await saveIdentity(ctx.deps, { token: holder.token, fullName: 'Dewi Anggraini', nik: real });
+    const owner = await ctx.invite('Sri Rahayu');
+    expect(await codeOf(saveIdentity(ctx.deps, { token: owner.token, fullName: 'Sri Rahayu', nik: typo }))).toBe('OK');
+    // And the holder cannot take it back now: it is the other person's.
+    expect(await codeOf(saveIdentity(ctx.deps, { token: holder.token, fullName: 'Dewi Anggraini', nik: typo }))).toBe('NIK_ALREADY_REGISTERED');
   });
 
   it('refuses a link replaced by a resend with TOKEN_EXPIRED, and takes the new one', async () => {
@@ -314,7 +323,7 @@ describe('the photo steps', () => {
   it('takes a real KTP photo and selfie through the presigned upload, and records them with their size', async () => {
     const { userId, token } = await ctx.invite('Siti Aminah');
     const ktp = await ctx.upload(token, 'KTP', sampleKtp, 'image/png');
-    expect(ktp.photoId).toMatch(/^ktp-[0-9a-f-]{36}$/);
+    expect(ktp.photoId).toMatch(/^ktp-\d{13}-[0-9a-f-]{36}$/);
     expect(ktp.expiresAt).toBe('2026-11-22T03:05:00.000Z');
     expect(await ctx.photoItem(userId, 'KTP', ktp.photoId)).toMatchObject({ status: 'PENDING', contentType: 'image/png', contentLength: sampleKtp.length });
 
@@ -356,14 +365,26 @@ describe('the photo steps', () => {
     expect((await ctx.photoItem(userId, 'SELFIE', slot.photoId))?.status).toBe('PENDING');
   });
 
+  it('keeps the newest of two photos confirmed at once (two tabs), and its object', async () => {
+    const { userId, token } = await ctx.invite('Bambang Wijaya');
+    const older = await ctx.upload(token, 'KTP', sampleKtp, 'image/png');
+    ctx.clock.advance(1000);
+    const newer = await ctx.upload(token, 'KTP', sampleKtp, 'image/png');
+    const outcomes = await Promise.all([older, newer].map((photo) => codeOf(confirmPhoto(ctx.deps, { token, photoId: photo.photoId }))));
+    expect(outcomes[1]).toBe('OK');
+    expect(['OK', 'CONFLICT']).toContain(outcomes[0]);
+    expect((await ctx.profileItem(userId)).ktpPhotoId).toBe(newer.photoId);
+    expect((await ctx.objectsOf(userId, 'KTP')).map((key) => key.split('/').at(-1))).toEqual([newer.photoId]);
+  });
+
   it('refuses to confirm a slot nothing was uploaded to, and a photo id never handed out', async () => {
     const { userId, token } = await ctx.invite('Rina Wati');
     const slot = await requestPhotoUpload(ctx.deps, { token, kind: 'KTP', contentType: 'image/png', contentLength: sampleKtp.length });
     const before = await ctx.profileItem(userId);
     expect(await codeOf(confirmPhoto(ctx.deps, { token, photoId: slot.photoId }))).toBe('PHOTO_INVALID');
     // Well-formed but never requested: no object under it either, so the same answer.
-    expect(await codeOf(confirmPhoto(ctx.deps, { token, photoId: `selfie-${randomUUID()}` }))).toBe('PHOTO_INVALID');
-    expect(await codeOf(confirmPhoto(ctx.deps, { token, photoId: `ktp-${randomUUID()}` }))).toBe('PHOTO_INVALID');
+    expect(await codeOf(confirmPhoto(ctx.deps, { token, photoId: `selfie-${Date.now()}-${randomUUID()}` }))).toBe('PHOTO_INVALID');
+    expect(await codeOf(confirmPhoto(ctx.deps, { token, photoId: `ktp-${Date.now()}-${randomUUID()}` }))).toBe('PHOTO_INVALID');
     const after = await ctx.profileItem(userId);
     expect(after).toEqual(before);
     expect(after.ktpPhotoId).toBeUndefined();

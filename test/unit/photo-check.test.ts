@@ -87,3 +87,22 @@ describe('inspectPhoto refuses', () => {
     expect(verdict).toEqual({ ok: false, reason: expect.any(String) });
   });
 });
+
+describe('inspectPhoto against decompression bombs', () => {
+  /** A small real PNG whose header claims other dimensions (the pixel data stays tiny). */
+  const pngClaiming = (width: number, height: number) => {
+    const bytes = Buffer.from(fixture('sample-ktp.png'));
+    bytes.writeUInt32BE(width, 16); // IHDR width
+    bytes.writeUInt32BE(height, 20); // IHDR height
+    return bytes;
+  };
+
+  it.each([
+    ['12000x12000 (a side over 10,000 px)', 12_000, 12_000, /dimensions/],
+    ['6000x6000 (36 MP, over 30)', 6_000, 6_000, /too many pixels/],
+  ])('refuses a few-KB PNG that declares %s from its header, before decoding', (_label, width, height, reason) => {
+    const verdict = inspectPhoto(pngClaiming(width, height), 'image/png');
+    expect(verdict.ok).toBe(false);
+    expect(verdict.ok ? '' : verdict.reason).toMatch(reason);
+  });
+});

@@ -58,6 +58,7 @@ describe('saveEmployment validation', () => {
     ['POLRI without an NRP', { employmentType: 'POLRI' }, [{ field: 'nrp', code: 'REQUIRED' }]],
     ['OTHER with an NRP', { employmentType: 'OTHER', nrp: '85031501' }, [{ field: 'nrp', code: 'UNKNOWN_FIELD' }]],
     ['ASN with an NRP', { employmentType: 'ASN', nip: '198503152010012003', nrp: '85031501' }, [{ field: 'nrp', code: 'UNKNOWN_FIELD' }]],
+    ['POLRI with a NIP', { employmentType: 'POLRI', nrp: '85031501', nip: '198503152010012003' }, [{ field: 'nip', code: 'UNKNOWN_FIELD' }]],
     ['ASN with a NIP appointed at 14', { employmentType: 'ASN', nip: '198503152000011001' }, [{ field: 'nip', code: 'NIP_INVALID' }]],
     ['ASN with a NIP of 17 digits', { employmentType: 'ASN', nip: '19850315201001200' }, [{ field: 'nip', code: 'NIP_INVALID' }]],
     ['ASN with a NIP gender digit 3', { employmentType: 'ASN', nip: '198503152010013003' }, [{ field: 'nip', code: 'NIP_INVALID' }]],

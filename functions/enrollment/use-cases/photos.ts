@@ -15,9 +15,17 @@ export interface PhotoDeps {
   clock: Clock;
 }
 
-/** Photo ids carry their kind, so a confirm finds the photo without a lookup. */
-export const newPhotoId = (kind: PhotoKind) => `${kind.toLowerCase()}-${randomUUID()}`;
-export const photoIdPattern = /^(ktp|selfie)-[0-9a-f-]{36}$/;
+/**
+ * Photo ids carry their kind (a confirm finds the photo without a lookup) and the upload request
+ * time in fixed-width milliseconds, so ids, and object keys, sort oldest first.
+ */
+export function newPhotoId(kind: PhotoKind, at: Date): string {
+  // Strictly increasing within a process, so two requests in one millisecond still sort in order.
+  lastPhotoMillis = Math.max(at.getTime(), lastPhotoMillis + 1);
+  return `${kind.toLowerCase()}-${String(lastPhotoMillis).padStart(13, '0')}-${randomUUID()}`;
+}
+let lastPhotoMillis = 0;
+export const photoIdPattern = /^(ktp|selfie)-\d{13}-[0-9a-f-]{36}$/;
 export const kindOfPhotoId = (photoId: string): PhotoKind => (photoId.startsWith('ktp-') ? 'KTP' : 'SELFIE');
 
 const folderOf = (token: LinkTokenRecord, kind: PhotoKind) => `kyc/${token.tenantId}/${token.userId}/${kind.toLowerCase()}/`;
@@ -32,7 +40,7 @@ export async function requestPhotoUpload(
 ) {
   const now = deps.clock.now();
   const token = await usableToken(deps.users, input.token, 'activate', now);
-  const photoId = newPhotoId(input.kind);
+  const photoId = newPhotoId(input.kind, now);
   const objectKey = `${folderOf(token, input.kind)}${photoId}`;
   await deps.activation.addPhoto(token, {
     photoId, userId: token.userId, kind: input.kind, objectKey, contentType: input.contentType,
@@ -51,7 +59,8 @@ export async function requestPhotoUpload(
  * Step: confirm an uploaded photo.
  * 1. Read it back and check it for real (size, magic bytes, a full decode, sane dimensions);
  *    a photo that fails is deleted and refused with PHOTO_INVALID.
- * 2. Record it on the user; an older photo of the same kind is deleted.
+ * 2. Record it on the user unless a newer photo of that kind was confirmed meanwhile (two tabs,
+ *    a double click): the newest wins. Older photos of the kind are then deleted.
  */
 export async function confirmPhoto(deps: PhotoDeps, input: { token: string; photoId: string }) {
   const now = deps.clock.now();
@@ -70,6 +79,6 @@ export async function confirmPhoto(deps: PhotoDeps, input: { token: string; phot
     throw new AppError('PHOTO_INVALID', [], { internal: verdict.reason });
   }
   await deps.activation.confirmPhoto(token, { photoId: input.photoId, kind, width: verdict.width, height: verdict.height }, now.toISOString());
-  await deps.photos.removeOthers(folderOf(token, kind), objectKey);
+  await deps.photos.removeOlder(folderOf(token, kind), objectKey);
   return { photoId: input.photoId, kind, width: verdict.width, height: verdict.height };
 }

@@ -22,7 +22,7 @@ export interface EmploymentInput {
 
 /**
  * Activation step: employment. ASN give a NIP (its birth date must match the NIK's), Polri an
- * NRP; everyone else may give a NIP. Province and city come from the shipped reference list,
+ * NRP and no NIP; everyone else may give a NIP. Province and city come from the shipped reference list,
  * by code or by name, and are stored as both.
  */
 export async function saveEmployment(deps: SaveEmploymentDeps, input: { token: string } & EmploymentInput) {
@@ -31,6 +31,7 @@ export async function saveEmployment(deps: SaveEmploymentDeps, input: { token: s
   if (input.employmentType === 'ASN' && !input.nip) errors.push({ field: 'nip', code: 'REQUIRED' });
   if (input.employmentType === 'POLRI' && !input.nrp) errors.push({ field: 'nrp', code: 'REQUIRED' });
   if (input.employmentType !== 'POLRI' && input.nrp) errors.push({ field: 'nrp', code: 'UNKNOWN_FIELD' });
+  if (input.employmentType === 'POLRI' && input.nip) errors.push({ field: 'nip', code: 'UNKNOWN_FIELD' });
   const nipFacts = input.nip ? parseNip(input.nip, now) : undefined;
   if (input.nip && !nipFacts) errors.push({ field: 'nip', code: 'NIP_INVALID' });
   if (input.nrp && !isValidNrp(input.nrp)) errors.push({ field: 'nrp', code: 'NRP_INVALID' });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError, type FieldError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
@@ -79,19 +79,29 @@ export class DynamoActivationStore implements ActivationStore {
 
   async confirmPhoto(token: LinkTokenRecord, photo: { photoId: string; kind: PhotoKind; width: number; height: number }, at: string): Promise<void> {
     const field = photo.kind === 'KTP' ? 'ktpPhotoId' : 'selfiePhotoId';
-    await this.transact(token, [
-      { Update: this.progress(token, at, { set: { [field]: photo.photoId } }) },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.photo(token.userId, photo.kind, photo.photoId),
-          UpdateExpression: 'SET #status = :confirmed, confirmedAt = :at, width = :width, height = :height REMOVE #ttl',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':at': at, ':width': photo.width, ':height': photo.height },
-        },
-      },
-    ], (index) => (index === 1 ? new AppError('PHOTO_NOT_FOUND') : undefined));
+    const userUpdate = this.progress(token, at, {
+      set: { [field]: photo.photoId },
+      // Photo ids grow with upload time: of two confirms racing, the newer photo wins.
+      condition: `(attribute_not_exists(${field}) OR ${field} < :photoId)`,
+      values: { ':photoId': photo.photoId },
+    });
+    const photoUpdate = {
+      TableName: this.tableName,
+      Key: keys.photo(token.userId, photo.kind, photo.photoId),
+      UpdateExpression: 'SET #status = :confirmed, confirmedAt = :at, width = :width, height = :height REMOVE #ttl',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':at': at, ':width': photo.width, ':height': photo.height },
+    };
+    try {
+      await this.transact(token, [{ Update: userUpdate }, { Update: photoUpdate }], (index) => (index === 1 ? new AppError('PHOTO_NOT_FOUND') : undefined));
+    } catch (error) {
+      // The link holds, so what failed is the newer-photo condition.
+      if (error instanceof AppError && error.code === 'VALIDATION_FAILED') {
+        throw new AppError('CONFLICT', [], { detail: { id: 'Foto yang lebih baru sudah dikonfirmasi.', en: 'A newer photo was confirmed already.' } });
+      }
+      throw error;
+    }
   }
 
   async markPrivacyPolicyViewed(token: LinkTokenRecord, version: string, at: string): Promise<string> {
@@ -161,9 +171,9 @@ export class DynamoActivationStore implements ActivationStore {
       && !['REJECTED', 'EXPIRED'].includes(String(holder.Item?.status));
     if (stillHeld) return false;
     try {
-      await this.db.send(new PutCommand({
+      await this.db.send(new DeleteCommand({
         TableName: this.tableName,
-        Item: { ...keys.nikUnique(nikIndex), userId: 'released', tenantId: 'released' },
+        Key: keys.nikUnique(nikIndex),
         ConditionExpression: 'userId = :holder',
         ExpressionAttributeValues: { ':holder': holderId },
       }));

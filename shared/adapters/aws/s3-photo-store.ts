@@ -37,9 +37,9 @@ export class S3PhotoStore implements PhotoStore {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
   }
 
-  async removeOthers(prefix: string, keep: string): Promise<void> {
+  async removeOlder(prefix: string, newest: string): Promise<void> {
     const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix }));
-    const others = (listed.Contents ?? []).map((object) => object.Key!).filter((key) => key !== keep);
+    const others = (listed.Contents ?? []).map((object) => object.Key!).filter((key) => key < newest);
     if (others.length === 0) return;
     await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: others.map((Key) => ({ Key })), Quiet: true } }));
   }
