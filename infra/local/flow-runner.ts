@@ -41,6 +41,8 @@ export class LocalFlowRunner implements ApprovalWorkflow {
     private readonly onError: (error: unknown) => void,
     /** Where waiting executions are kept; none: not kept (tests). */
     private readonly stateFile?: string,
+    /** Tests shorten every Retry pause to this many milliseconds; the definition's own otherwise. */
+    private readonly retryPauseMs?: number,
   ) {}
 
   async start(userId: string): Promise<boolean> {
@@ -93,7 +95,12 @@ export class LocalFlowRunner implements ApprovalWorkflow {
     const userId = (input as { userId: string }).userId;
     const execution = machine.run(input as never, {
       context: { Execution: { Id: name, Name: name, Input: input as never, StartTime: new Date().toISOString() }, Task: { Token: token } },
-      overrides: { taskResourceLocalHandlers: this.taskHandlers(definition, userId, token) as never },
+      overrides: {
+        taskResourceLocalHandlers: this.taskHandlers(definition, userId, token) as never,
+        ...(this.retryPauseMs === undefined ? {} : {
+          retryIntervalOverrides: Object.fromEntries(Object.keys(definition.States).map((state) => [state, this.retryPauseMs!])),
+        }),
+      },
       noThrowOnAbort: true,
     });
     const result = execution.result.catch((error: unknown) => {

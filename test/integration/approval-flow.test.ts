@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userItem } from '../../shared/adapters/aws/dynamo-directory.js';
 import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js';
+import { RegistryUnavailableError, type CivilServiceRegistry } from '../../shared/ports/registry.js';
+import { nikSealingContext } from '../../functions/enrollment/use-cases/save-identity.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/directory.js';
@@ -17,23 +19,34 @@ import { freshTable, putTenant, quietLogger, testSealer } from './harness.js';
 const fixtureFile = new URL('../../infra/local/registry-fixture.json', import.meta.url).pathname;
 
 /** The state machine definition from the CDK construct, run by the local flow runner. */
-async function setup(reviewTimeout = Duration.days(14), stateFile?: string) {
+async function setup(reviewTimeout = Duration.days(14), stateFile?: string, registry: CivilServiceRegistry = new FixtureRegistry(fixtureFile)) {
   const table = await freshTable();
   const tenant = await putTenant(table.dynamo, table.tableName);
   const failures: unknown[] = [];
   const sealer = testSealer();
   const flows = createFlowsHandler({
-    users: table.directory, tenants: table.directory, registry: new FixtureRegistry(fixtureFile), sealer,
+    users: table.directory, tenants: table.directory, registry, sealer,
     composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }), clock: systemClock, ids: randomIds,
     logger: quietLogger(), settings: { webBaseUrl: 'https://tte.uji.go.id' },
   });
   const definition = ApprovalFlow.renderDefinition(reviewTimeout);
-  const runner = new LocalFlowRunner(definition, flows, (error) => failures.push(error), stateFile);
-  const submittedUser = async (): Promise<UserRecord> => {
+  const runner = new LocalFlowRunner(definition, flows, (error) => failures.push(error), stateFile, 1);
+  /** A submitted applicant; with `asn`, a civil servant with sealed NIK and NIP as activation leaves them. */
+  const submittedUser = async (asn?: { fullName: string; nik: string; nip: string }): Promise<UserRecord> => {
     const at = new Date().toISOString();
+    const userId = randomIds.newId();
     const user: UserRecord = {
-      userId: randomIds.newId(), tenantId: tenant.tenantId, role: 'USER', fullName: 'Siti Aminah', email: `${randomIds.newId()}@uji.go.id`,
+      userId, tenantId: tenant.tenantId, role: 'USER', fullName: asn?.fullName ?? 'Siti Aminah', email: `${randomIds.newId()}@uji.go.id`,
       status: 'SUBMITTED', createdAt: at, updatedAt: at, createdBy: 'verifier', version: 3,
+      ...(asn ? {
+        identity: {
+          fullName: asn.fullName, nikSealed: await sealer.seal(asn.nik, nikSealingContext(userId)), nikIndex: 'index', nikLast4: asn.nik.slice(-4),
+          birthDate: '1985-03-15', gender: 'FEMALE' as const,
+        },
+        employment: {
+          employmentType: 'ASN' as const, nip: asn.nip, position: 'Analis', unitName: 'Bidang', provinceCode: '72', provinceName: 'Sulawesi Tengah', cityCode: '72.71', cityName: 'Kota Palu',
+        },
+      } : {}),
     };
     await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: userItem(user) }));
     return user;
@@ -92,6 +105,44 @@ describe('the approval workflow on the local flow runner', () => {
     expect(await ctx.outboxTo(user.email)).toEqual(['applicationExpired']);
   });
 
+  it('approves a civil servant the registry knows, by NIP with equal NIK and name', async () => {
+    const ctx = await setup();
+    const user = await ctx.submittedUser({ fullName: 'SITI  aminah', nik: '7271015503850001', nip: '198503152010012003' });
+    await ctx.runner.start(user.userId);
+    await ctx.runner.finished(user.userId);
+    const approved = await ctx.directory.findUser(user.userId);
+    expect(approved?.status).toBe('APPROVED');
+    expect(approved?.screening).toMatchObject({ outcome: 'MATCH', registry: { unitName: 'Bidang Aplikasi Informatika' } });
+    expect(await ctx.outboxTo(user.email)).toEqual(['accountInfo', 'setPassphrase']);
+  });
+
+  it('sends a civil servant whose NIK differs from the registry to a verifier, saying what differs', async () => {
+    const ctx = await setup();
+    const user = await ctx.submittedUser({ fullName: 'Siti Aminah', nik: '7271015503850099', nip: '198503152010012003' });
+    await ctx.runner.start(user.userId);
+    await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
+    const waiting = await ctx.directory.findUser(user.userId);
+    expect(waiting?.screening).toMatchObject({ outcome: 'NO_MATCH', mismatches: ['NIK berbeda dengan data kepegawaian'] });
+    expect(JSON.stringify(waiting)).not.toContain('7271015503850001');
+  });
+
+  it('retries a registry that is down, then hands the application to a verifier instead of losing it', async () => {
+    let lookups = 0;
+    const down: CivilServiceRegistry = {
+      find: async () => {
+        lookups++;
+        throw new RegistryUnavailableError('Registry answered 503');
+      },
+    };
+    const ctx = await setup(Duration.days(14), undefined, down);
+    const user = await ctx.submittedUser({ fullName: 'Siti Aminah', nik: '7271015503850001', nip: '198503152010012003' });
+    await ctx.runner.start(user.userId);
+    await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
+    expect(lookups).toBe(5); // the first try and the state machine's four retries
+    expect((await ctx.directory.findUser(user.userId))?.screening?.outcome).toBe('REGISTRY_UNAVAILABLE');
+    expect(ctx.failures).toEqual([]);
+  });
+
   it('ends in the failure path, not silently, when a step keeps failing', async () => {
     const ctx = await setup();
     await ctx.runner.start('no-such-user');
@@ -111,7 +162,7 @@ describe('the approval workflow on the local flow runner', () => {
     await ctx.runner.finished(user.userId);
     expect(await ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW'); // stopping is not failing
 
-    const restarted = new LocalFlowRunner(ctx.definition, ctx.flows, (error) => ctx.failures.push(error), stateFile);
+    const restarted = new LocalFlowRunner(ctx.definition, ctx.flows, (error) => ctx.failures.push(error), stateFile, 1);
     expect(restarted.restore()).toBe(1);
     await expect.poll(async () => {
       try {
