@@ -21,7 +21,7 @@ import { registerUser } from '../../functions/enrollment/use-cases/register-user
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
 import { saveEmployment, type EmploymentInput } from '../../functions/enrollment/use-cases/save-employment.js';
 import { nikSealingContext, saveIdentity } from '../../functions/enrollment/use-cases/save-identity.js';
-import { freshTable, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
+import { freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
 const sampleKtp = readFileSync(new URL('../fixtures/sample-ktp.png', import.meta.url)); // 856 x 540
@@ -104,15 +104,9 @@ async function setup() {
     settings,
   };
 
-  const allItems = async () => (await table.dynamo.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [];
-  /** The raw activation token, read back from the sealed outbox message as the e-mail would carry it. */
-  const linkTokenOf = async (email: string) => {
-    const messages = (await allItems()).filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email)
-      .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-    const latest = messages.at(-1)!;
-    const { link } = JSON.parse(await sealer.open(latest.sealedData, { purpose: 'outbox', messageId: latest.messageId })) as { link: string };
-    return link.split('/').at(-1)!;
-  };
+  const allItems = table.allItems;
+  /** The raw activation token, as the e-mail carries it. */
+  const linkTokenOf = (email: string) => latestLinkToken(allItems, sealer, email);
   /** A registered user and the token from their "Aktivasi Akun" e-mail. */
   const invite = async (fullName: string) => {
     const email = `${fullName.toLowerCase().replaceAll(' ', '.')}.${randomUUID().slice(0, 8)}@uji.go.id`;

@@ -10,7 +10,7 @@ import { listUsers } from '../../functions/enrollment/use-cases/list-users.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
-import { freshTable, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
+import { freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
 
@@ -27,15 +27,9 @@ async function setup() {
     ids: randomIds,
     settings,
   };
-  const allItems = async () => (await table.dynamo.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [];
-  /** The raw activation token, read back from the sealed outbox message as the e-mail would carry it. */
-  const linkTokenOf = async (email: string) => {
-    const messages = (await allItems()).filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email)
-      .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-    const latest = messages.at(-1)!;
-    const { link } = JSON.parse(await sealer.open(latest.sealedData, { purpose: 'outbox', messageId: latest.messageId })) as { link: string };
-    return link.split('/').at(-1)!;
-  };
+  const allItems = table.allItems;
+  /** The raw activation token, as the e-mail carries it. */
+  const linkTokenOf = (email: string) => latestLinkToken(allItems, sealer, email);
   const photos = new S3PhotoStore(s3Client(), 'unused-in-these-tests');
   return { ...table, clock, tenant, deps, allItems, linkTokenOf, photos, actor: verifierOf(tenant) };
 }

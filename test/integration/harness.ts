@@ -5,7 +5,9 @@ import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
 import { AesGcmSealer } from '../../shared/adapters/local/key-vault.js';
 import { ensureTable } from '../../infra/local/provision.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxSealingContext } from '../../shared/outbox.js';
+import type { Sealer } from '../../shared/ports/sealer.js';
 import { keys } from '../../shared/data/table.js';
 import { createLogger } from '../../shared/logger.js';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +21,17 @@ export async function freshTable() {
   const dynamo = createDynamoClient(endpoints());
   const tableName = `it-${randomUUID()}`;
   await ensureTable(dynamo as never, tableName);
-  return { dynamo, tableName, directory: new DynamoDirectory(dynamo, tableName) };
+  const allItems = async () => (await dynamo.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+  return { dynamo, tableName, directory: new DynamoDirectory(dynamo, tableName), allItems };
+}
+
+/** The raw token of the latest link e-mailed to `email`, opened from its sealed outbox message. */
+export async function latestLinkToken(allItems: () => Promise<Record<string, any>[]>, sealer: Sealer, email: string): Promise<string> {
+  const messages = (await allItems()).filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email)
+    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  const latest = messages.at(-1)!;
+  const { link } = JSON.parse(await sealer.open(latest.sealedData, outboxSealingContext(latest.messageId))) as { link: string };
+  return link.split('/').at(-1)!;
 }
 
 export const s3Client = () => createS3Client(endpoints());

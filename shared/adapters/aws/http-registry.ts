@@ -1,16 +1,5 @@
-import * as z from 'zod';
+import { civilServiceRecord } from '../registry-record.js';
 import { RegistryUnavailableError, type CivilServiceRecord, type CivilServiceRegistry } from '../../ports/registry.js';
-
-const record = z.object({
-  employmentType: z.enum(['ASN', 'POLRI']),
-  nip: z.string().optional(),
-  nrp: z.string().optional(),
-  nik: z.string(),
-  fullName: z.string(),
-  position: z.string(),
-  unitName: z.string(),
-  agency: z.string(),
-});
 
 /**
  * The civil-service registry over HTTPS (BKN SI-ASN for ASN, SIPP for Polri, usually behind the
@@ -38,7 +27,7 @@ export class HttpRegistry implements CivilServiceRegistry {
     }
     if (response.status === 404) return undefined;
     if (!response.ok) throw new RegistryUnavailableError(`Registry answered ${response.status}`);
-    const parsed = record.safeParse(await response.json().catch(() => undefined));
+    const parsed = civilServiceRecord.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw new RegistryUnavailableError('Registry answered with an unexpected body');
     return parsed.data;
   }

@@ -1,17 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { civilServiceRecord } from '../registry-record.js';
 import type { CivilServiceRecord, CivilServiceRegistry } from '../../ports/registry.js';
 
-const fixture = z.array(z.object({
-  employmentType: z.enum(['ASN', 'POLRI']),
-  nip: z.string().optional(),
-  nrp: z.string().optional(),
-  nik: z.string(),
-  fullName: z.string(),
-  position: z.string(),
-  unitName: z.string(),
-  agency: z.string(),
-}));
+const fixture = z.array(civilServiceRecord);
 
 /** The civil-service registry stand-in: a JSON file (API.md gives its shape), read once. */
 export class FixtureRegistry implements CivilServiceRegistry {
