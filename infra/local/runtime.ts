@@ -83,8 +83,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRunti
 }
 
 /**
- * The whole service on this machine: stand-ins, table and bucket, keys, seed, the outbox loop and
- * the local API gateway, all wired to the same handlers that run in Lambda.
+ * The whole service on this machine: stand-ins, table and bucket, keys, seed, the outbox loop,
+ * the approval flow runner, the daily notices and the local API gateway, all wired to the same
+ * handlers that run in Lambda.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
@@ -121,7 +122,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { sealer, pseudonymizer } = openLocalKeyVault(dataDir);
     const directory = new DynamoDirectory(clients.apiDynamo, localTableName);
     const photos = new S3PhotoStore(clients.s3, localPhotoBucket);
-    const composer = { ids: randomIds, clock: systemClock, sealer };
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
 
@@ -141,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tenants: flowsDirectory,
       registry: new FixtureRegistry(options.registryFile ?? fileURLToPath(new URL('./registry-fixture.json', import.meta.url))),
       sealer,
-      composer: messageComposer(composer),
+      composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }),
       clock: systemClock,
       ids: randomIds,
       logger: createLogger('flows'),

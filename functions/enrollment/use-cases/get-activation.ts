@@ -36,15 +36,14 @@ export async function usableToken(
   return token;
 }
 
-/** Which activation steps the user has completed; the steps themselves arrive with enrollment. */
+/** Which activation steps the user has completed. */
 export function activationSteps(user: UserRecord) {
-  const progress = user as UserRecord & Partial<Record<'identity' | 'employment' | 'ktpPhotoId' | 'selfiePhotoId' | 'privacyPolicyViewedAt', unknown>>;
   return {
-    identity: progress.identity !== undefined,
-    employment: progress.employment !== undefined,
-    ktpPhoto: progress.ktpPhotoId !== undefined,
-    selfie: progress.selfiePhotoId !== undefined,
-    privacyPolicy: progress.privacyPolicyViewedAt !== undefined,
+    identity: user.identity !== undefined,
+    employment: user.employment !== undefined,
+    ktpPhoto: user.ktpPhotoId !== undefined,
+    selfie: user.selfiePhotoId !== undefined,
+    privacyPolicy: user.privacyPolicyViewedAt !== undefined,
   };
 }
 

@@ -34,19 +34,36 @@ export async function importUsers(deps: RegisterUserDeps, input: { actor: Actor;
   if (rows.length > MAX_IMPORT_ROWS) throw new AppError('VALIDATION_FAILED', [{ field: 'rows', code: 'TOO_LARGE' }]);
 
   const outcome: ImportOutcome = { created: [], rejected: [] };
+  const reject = (line: number, error: unknown) => {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    outcome.rejected.push({ line, code: error.code, errors: [...error.fieldErrors] });
+  };
+
+  // Rows are checked in file order first, so of two rows with one e-mail the first one is kept.
+  const valid: { line: number; fields: ReturnType<typeof registrationRow.parse> }[] = [];
+  const emails = new Set<string>();
+  rows.forEach((cells, index) => {
+    const line = index + 2; // the header is line 1
+    const row = Object.fromEntries(columns.map((name, column) => [name, cells[column] ?? '']).filter(([name, value]) => name !== 'phone' || value !== ''));
+    try {
+      const fields = parseOrThrow(registrationRow, row, 'body');
+      if (emails.has(fields.email)) throw new AppError('EMAIL_ALREADY_REGISTERED');
+      emails.add(fields.email);
+      valid.push({ line, fields });
+    } catch (error) {
+      reject(line, error);
+    }
+  });
+
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < rows.length) {
-      const index = next++;
-      const line = index + 2; // the header is line 1
-      const row = Object.fromEntries(columns.map((name, column) => [name, rows[index]![column] ?? '']).filter(([name, value]) => name !== 'phone' || value !== ''));
+    while (next < valid.length) {
+      const { line, fields } = valid[next++]!;
       try {
-        const fields = parseOrThrow(registrationRow, row, 'body');
         const { userId } = await registerUser(deps, { actor: input.actor, ...fields });
         outcome.created.push({ line, userId });
       } catch (error) {
-        if (!(error instanceof AppError) || error.status >= 500) throw error;
-        outcome.rejected.push({ line, code: error.code, errors: [...error.fieldErrors] });
+        reject(line, error);
       }
     }
   }));

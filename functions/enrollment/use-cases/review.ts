@@ -25,12 +25,13 @@ export interface ReviewDeps {
   settings: { webBaseUrl: string };
 }
 
-export interface Actor {
+/** Who moves an application on: the workflow itself, or a verifier deciding. */
+export interface ReviewActor {
   actorId: string;
   actorRole: AuditEntry['actorRole'];
 }
 
-export const workflowActor: Actor = { actorId: 'approval-workflow', actorRole: 'SYSTEM' };
+export const workflowActor: ReviewActor = { actorId: 'approval-workflow', actorRole: 'SYSTEM' };
 
 // How long the links sent on approval stay valid.
 const ACCOUNT_SETUP_HOURS = 72;
@@ -52,7 +53,7 @@ async function transition(
   user: UserRecord,
   from: readonly UserStatus[],
   to: UserStatus,
-  actor: Actor,
+  actor: ReviewActor,
   action: string,
   extra: Omit<UserChange, 'user' | 'audit' | 'fromStatuses'> & { changes?: Partial<UserRecord>; reason?: string } = {},
 ): Promise<'changed' | 'unchanged'> {
@@ -167,7 +168,7 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
 }
 
 /** Approved: "[TTE] Informasi Akun" (account-setup link, 72 h) and "[TTE] Set Passphrase" (enroll link, 7 days). */
-export async function approveApplicant(deps: ReviewDeps, userId: string, actor: Actor = workflowActor): Promise<UserStatus> {
+export async function approveApplicant(deps: ReviewDeps, userId: string, actor: ReviewActor = workflowActor): Promise<UserStatus> {
   const user = await loadUser(deps, userId);
   if (user.status === 'APPROVED' && actor === workflowActor) return user.status;
   const setup = await newLink(deps, user, 'account-setup', ACCOUNT_SETUP_HOURS);
@@ -189,7 +190,7 @@ export async function approveApplicant(deps: ReviewDeps, userId: string, actor: 
  * Rejected, with the reason, by e-mail ("[TTE] Pendaftaran Ditolak"). The e-mail and NIK claims
  * are released so the verifier can register the person again.
  */
-export async function rejectApplicant(deps: ReviewDeps, userId: string, reason: string, actor: Actor = workflowActor): Promise<UserStatus> {
+export async function rejectApplicant(deps: ReviewDeps, userId: string, reason: string, actor: ReviewActor = workflowActor): Promise<UserStatus> {
   const user = await loadUser(deps, userId);
   if (user.status === 'REJECTED' && actor === workflowActor) return user.status;
   const tenant = await deps.tenants.findTenant(user.tenantId);

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, pendingOutboxPartition } from '../../data/table.js';
 import type { OutboxRecord, OutboxStore } from '../../ports/outbox.js';
 import { fromItem } from './dynamo-items.js';
@@ -70,10 +70,5 @@ export class DynamoOutboxStore implements OutboxStore {
       Limit: limit,
     }));
     return (result.Items ?? []).map((item) => fromItem<OutboxRecord>(item).messageId);
-  }
-
-  async find(messageId: string): Promise<OutboxRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.outbox(messageId) }));
-    return result.Item ? fromItem<OutboxRecord>(result.Item) : undefined;
   }
 }
