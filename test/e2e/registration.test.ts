@@ -99,6 +99,7 @@ describe('the first slice over HTTP: register an employee → activation e-mail 
     expect(peek.status).toBe(404);
     expect(((await peek.json()) as { code: string }).code).toBe('USER_NOT_FOUND');
     expect((await call('POST', `/v1/users/${userId}/activation-link`, { key: otherKey })).status).toBe(404);
+    expect((await call('POST', `/v1/users/${userId}/decision`, { key: otherKey, body: { decision: 'APPROVE' } })).status).toBe(404);
     const theirList = (await (await call('GET', '/v1/users', { key: otherKey })).json()) as { items: unknown[] };
     expect(theirList.items).toEqual([]);
     // Their domain is not ours either.
