@@ -151,10 +151,10 @@ export class LocalFlowRunner implements ApprovalWorkflow {
   }
 
   private keepWaiting(entry: Waiting): void {
-    const kept = this.loadWaiting().filter((waiting) => waiting.userId !== entry.userId);
+    const waiting = this.loadWaiting();
     // A restored execution keeps its original deadline.
-    const previous = this.loadWaiting().find((waiting) => waiting.userId === entry.userId && waiting.token === entry.token);
-    this.saveWaiting([...kept, previous ?? entry]);
+    const previous = waiting.find((kept) => kept.userId === entry.userId && kept.token === entry.token);
+    this.saveWaiting([...waiting.filter((kept) => kept.userId !== entry.userId), previous ?? entry]);
   }
 
   private forgetWaiting(userId: string): void {

@@ -45,8 +45,8 @@ async function loadUser(deps: Pick<ReviewDeps, 'users'>, userId: string): Promis
 
 /**
  * Moves the user from one of `from` to `to` with its audit entry and whatever else the change
- * carries. A user already in `to` is left alone (the step ran before); any other status is a
- * conflict the caller decides about.
+ * carries, conditional on the version read. Callers first leave alone a user the step already
+ * moved (a repeated workflow task); any other status, or a change meanwhile, is NOT_AWAITING_REVIEW.
  */
 async function transition(
   deps: ReviewDeps,
@@ -56,9 +56,7 @@ async function transition(
   actor: ReviewActor,
   action: string,
   extra: Omit<UserChange, 'user' | 'audit' | 'fromStatuses'> & { changes?: Partial<UserRecord>; reason?: string } = {},
-): Promise<'changed' | 'unchanged'> {
-  // The workflow's steps may run twice; a person's decision must win or fail, never pass twice.
-  if (user.status === to && actor === workflowActor) return 'unchanged';
+): Promise<void> {
   if (!from.includes(user.status)) throw new AppError('NOT_AWAITING_REVIEW');
   const at = deps.clock.now().toISOString();
   const { changes = {}, reason, ...rest } = extra;
@@ -70,7 +68,6 @@ async function transition(
   }).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'CONFLICT' ? new AppError('NOT_AWAITING_REVIEW') : error;
   });
-  return 'changed';
 }
 
 async function newLink(deps: ReviewDeps, user: UserRecord, purpose: TokenPurpose, hours: number) {

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError, type FieldError } from '../../domain/errors.js';
@@ -6,7 +6,7 @@ import { indexKeys, keys } from '../../data/table.js';
 import type { ActivationStore, AuditEntry, EmploymentData, IdentityData, LinkTokenRecord, UserRecord } from '../../ports/directory.js';
 import type { PhotoKind, PhotoRecord } from '../../ports/photos.js';
 import { auditItem } from './dynamo-directory.js';
-import { epochSeconds, withConflictRetry } from './dynamo-items.js';
+import { cancellationReasons, epochSeconds, withConflictRetry } from './dynamo-items.js';
 
 // A photo slot that was never confirmed disappears after a day.
 const PENDING_PHOTO_SECONDS = 24 * 3600;
@@ -43,12 +43,12 @@ export class DynamoActivationStore implements ActivationStore {
     try {
       await withConflictRetry(attempt);
     } catch (error) {
-      const reasons = cancellation(error);
+      const reasons = cancellationReasons<UserRecord>(error);
       if (!reasons) throw error;
       if (reasons[0]?.failed) throw this.explainGuard(token, reasons[0].item, [{ field: 'nik', code: 'NIP_NIK_MISMATCH' }]);
       if (reasons[1]?.failed && (await this.releaseStaleNikClaim(identity.nikIndex))) {
         await withConflictRetry(attempt).catch((retryError: unknown) => {
-          throw cancellation(retryError)?.[1]?.failed ? new AppError('NIK_ALREADY_REGISTERED') : retryError;
+          throw cancellationReasons(retryError)?.[1]?.failed ? new AppError('NIK_ALREADY_REGISTERED') : retryError;
         });
         return;
       }
@@ -141,7 +141,7 @@ export class DynamoActivationStore implements ActivationStore {
         ],
       })));
     } catch (error) {
-      const reasons = cancellation(error);
+      const reasons = cancellationReasons<UserRecord>(error);
       if (!reasons) throw error;
       if (reasons[1]?.failed) throw new AppError('TOKEN_USED');
       const user = reasons[0]?.item;
@@ -252,7 +252,7 @@ export class DynamoActivationStore implements ActivationStore {
     try {
       await withConflictRetry(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
     } catch (error) {
-      const reasons = cancellation(error);
+      const reasons = cancellationReasons<UserRecord>(error);
       if (!reasons) throw error;
       if (reasons[0]?.failed) throw this.explainGuard(token, reasons[0].item, []);
       const failedIndex = reasons.findIndex((reason) => reason?.failed);
@@ -271,13 +271,4 @@ export class DynamoActivationStore implements ActivationStore {
 
 function holdsLink(token: LinkTokenRecord, user: UserRecord): boolean {
   return user.activationTokenHash === token.tokenHash && (user.status === 'INVITED' || user.status === 'ACTIVATING');
-}
-
-/** Per transaction item: did its condition fail, and the stored item when it did. */
-function cancellation(error: unknown): ({ failed: boolean; item?: UserRecord } | undefined)[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) => ({
-    failed: reason.Code === 'ConditionalCheckFailed',
-    ...(reason.Item ? { item: unmarshall(reason.Item) as UserRecord } : {}),
-  }));
 }

@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 
 const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl'] as const;
@@ -40,12 +41,22 @@ export function decodeCursor(cursor: string | undefined, expected: { attribute: 
   throw new AppError('VALIDATION_FAILED', [{ field: 'cursor', code: 'CURSOR_INVALID' }]);
 }
 
+/**
+ * Why a transaction was cancelled, by position of its items: the reason code and, where the item
+ * asked for it (ReturnValuesOnConditionCheckFailure), the stored item. Undefined for other errors.
+ */
+export function cancellationReasons<T = Record<string, unknown>>(error: unknown): { code?: string; failed: boolean; item?: T }[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) => ({
+    ...(reason.Code ? { code: reason.Code } : {}),
+    failed: reason.Code === 'ConditionalCheckFailed',
+    ...(reason.Item ? { item: unmarshall(reason.Item) as T } : {}),
+  }));
+}
+
 /** The cancellation reason codes of a failed transaction, by position of its items. */
 export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (error instanceof TransactionCanceledException) {
-    return (error.CancellationReasons ?? []).map((reason) => reason.Code);
-  }
-  return undefined;
+  return cancellationReasons(error)?.map((reason) => reason.code);
 }
 
 /**
