@@ -1,10 +1,10 @@
-import type { Tenant, TenantDirectory } from './ports/directory.js';
+import type { Tenant, TenantDirectory } from './ports/tenants.js';
 
 /**
  * Tenants change rarely (an operator edits them), so each container keeps them for a minute
- * rather than reading one on every request.
+ * rather than reading one on every request. Keys and verifier lists are read through.
  */
-export function cachedTenants(directory: Pick<TenantDirectory, 'findTenant'>, ttlMilliseconds = 60_000, now: () => number = Date.now) {
+export function cachedTenants(directory: TenantDirectory, ttlMilliseconds = 60_000, now: () => number = Date.now): TenantDirectory {
   const cache = new Map<string, { tenant: Tenant | undefined; until: number }>();
   return {
     async findTenant(tenantId: string): Promise<Tenant | undefined> {
@@ -14,5 +14,7 @@ export function cachedTenants(directory: Pick<TenantDirectory, 'findTenant'>, tt
       cache.set(tenantId, { tenant, until: now() + ttlMilliseconds });
       return tenant;
     },
+    findApiKey: (keyHash) => directory.findApiKey(keyHash),
+    listVerifierEmails: (tenantId) => directory.listVerifierEmails(tenantId),
   };
 }

@@ -1,5 +1,5 @@
 import { createLogger } from '../../shared/logger.js';
-import type { TenantDirectory } from '../../shared/ports/directory.js';
+import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import { buildOpenApi } from '../../shared/http/openapi.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { lambdaEntry } from '../../shared/lambda-entry.js';

@@ -12,7 +12,9 @@ import { regionList } from '../../shared/domain/identity.js';
 import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { messageComposer } from '../../shared/outbox.js';
-import type { ActivationStore, TenantDirectory, UserDirectory } from '../../shared/ports/directory.js';
+import type { ActivationStore } from '../../shared/ports/activation.js';
+import type { TenantDirectory } from '../../shared/ports/tenants.js';
+import type { UserDirectory } from '../../shared/ports/users.js';
 import type { PhotoStore } from '../../shared/ports/photos.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 import type { Clock, IdGenerator } from '../../shared/ports/runtime.js';
@@ -33,7 +35,8 @@ import { saveEmployment } from './use-cases/save-employment.js';
 import { saveIdentity } from './use-cases/save-identity.js';
 
 export interface EnrollmentPorts {
-  directory: TenantDirectory & UserDirectory;
+  tenants: TenantDirectory;
+  users: UserDirectory;
   activation: ActivationStore;
   photos: PhotoStore;
   workflow: ApprovalWorkflow;
@@ -47,8 +50,8 @@ export interface EnrollmentPorts {
 
 export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
   const { clock, ids, settings, activation, photos } = ports;
-  const users = ports.directory;
-  const tenants = { ...cachedTenants(users), listVerifierEmails: (tenantId: string) => users.listVerifierEmails(tenantId) };
+  const { users } = ports;
+  const tenants = cachedTenants(ports.tenants);
   const composer = messageComposer(ports);
   const linkDeps = { tenants, users, composer, clock, ids, settings };
   const reviewDeps = { ...linkDeps, workflow: ports.workflow, logger: ports.logger };
@@ -85,7 +88,7 @@ export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
       status: 202,
       body: await submitActivation({ ...stepDeps, ids, workflow: ports.workflow }, { token: params.token, sourceIp }),
     }),
-  }, { directory: users, logger: ports.logger });
+  }, { directory: tenants, logger: ports.logger });
 }
 
 export const handler = lambdaEntry(() => {

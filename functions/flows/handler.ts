@@ -65,8 +65,7 @@ export const handler = lambdaEntry(() => {
   const sealer = new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID'));
   return createFlowsHandler({
     ...base,
-    users: base.directory,
-    tenants: { ...cachedTenants(base.directory), listVerifierEmails: (tenantId) => base.directory.listVerifierEmails(tenantId) },
+    tenants: cachedTenants(base.tenants),
     sealer,
     composer: messageComposer({ ...base, sealer }),
     settings: { webBaseUrl: base.config.WEB_BASE_URL },

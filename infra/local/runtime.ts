@@ -9,7 +9,8 @@ import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js
 import { messageComposer } from '../../shared/outbox.js';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
 import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
-import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
+import { DynamoTenantDirectory } from '../../shared/adapters/aws/dynamo-tenants.js';
+import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
 import { createLogger } from '../../shared/logger.js';
@@ -120,7 +121,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureBucket(clients.s3, localPhotoBucket),
     ]);
     const { sealer, pseudonymizer } = openLocalKeyVault(dataDir);
-    const directory = new DynamoDirectory(clients.apiDynamo, localTableName);
+    const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
+    const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
     const photos = new S3PhotoStore(clients.s3, localPhotoBucket);
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
@@ -135,10 +137,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => outbox.stop());
 
-    const flowsDirectory = new DynamoDirectory(clients.dynamo, localTableName);
     const flowsHandler = createFlowsHandler({
-      users: flowsDirectory,
-      tenants: flowsDirectory,
+      users: new DynamoUserDirectory(clients.dynamo, localTableName),
+      tenants: new DynamoTenantDirectory(clients.dynamo, localTableName),
       registry: new FixtureRegistry(options.registryFile ?? fileURLToPath(new URL('./registry-fixture.json', import.meta.url))),
       sealer,
       composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }),
@@ -161,7 +162,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const handlers = {
       enrollment: createEnrollmentHandler({
-        directory,
+        tenants,
+        users,
         activation: new DynamoActivationStore(clients.apiDynamo, localTableName),
         photos,
         workflow: approvalFlow,

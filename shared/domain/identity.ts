@@ -117,3 +117,6 @@ export function regionList() {
 export function comparableName(name: string): string {
   return name.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^\p{L}]+/gu, ' ').trim();
 }
+
+/** The sealing context of a user's NIK: it opens for that user's record only. */
+export const nikSealingContext = (userId: string) => ({ purpose: 'nik', userId });

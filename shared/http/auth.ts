@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
-import type { Actor, TenantDirectory } from '../ports/directory.js';
+import type { Actor } from '../domain/actor.js';
+import type { TenantDirectory } from '../ports/tenants.js';
 import type { Access } from './route.js';
 
 /** API keys are shown once; only this hash is stored and looked up. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/user.js';
-import type { Actor } from '../ports/directory.js';
+import type { Actor } from '../domain/actor.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 

@@ -5,7 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { AppError } from '../domain/errors.js';
-import type { TenantDirectory } from '../ports/directory.js';
+import type { TenantDirectory } from '../ports/tenants.js';
 import { ApiKeyAuthenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
 import type { Reply, RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';

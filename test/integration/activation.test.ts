@@ -20,7 +20,8 @@ import { submitActivation, viewPrivacyPolicy } from '../../functions/enrollment/
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
 import { saveEmployment, type EmploymentInput } from '../../functions/enrollment/use-cases/save-employment.js';
-import { nikSealingContext, saveIdentity } from '../../functions/enrollment/use-cases/save-identity.js';
+import { saveIdentity } from '../../functions/enrollment/use-cases/save-identity.js';
+import { nikSealingContext } from '../../shared/domain/identity.js';
 import { freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
@@ -91,8 +92,8 @@ async function setup() {
   }, { step: 'initialize', name: 'countDynamoRequests' });
 
   const deps = {
-    tenants: table.directory,
-    users: table.directory,
+    tenants: table.tenants,
+    users: table.users,
     activation,
     photos,
     workflow,
@@ -480,7 +481,7 @@ describe('DynamoDB round trips per activation step', () => {
     const ctx = await setup();
     const { token } = await ctx.invite('Siti Aminah');
     // The counter counts what it should: one GetItem is one request.
-    expect((await ctx.measure(() => ctx.directory.findUser('nobody'))).requests).toBe(1);
+    expect((await ctx.measure(() => ctx.users.findUser('nobody'))).requests).toBe(1);
 
     const ktpSlot = await ctx.measure(() => requestPhotoUpload(ctx.deps, { token, kind: 'KTP', contentType: 'image/png', contentLength: sampleKtp.length }));
     await fetch(ktpSlot.result.uploadUrl, { method: 'PUT', headers: ktpSlot.result.uploadHeaders, body: sampleKtp });

@@ -4,13 +4,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { userItem } from '../../shared/adapters/aws/dynamo-directory.js';
+import { userItem } from '../../shared/adapters/aws/table-items.js';
 import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js';
 import { RegistryUnavailableError, type CivilServiceRegistry } from '../../shared/ports/registry.js';
-import { nikSealingContext } from '../../functions/enrollment/use-cases/save-identity.js';
+import { nikSealingContext } from '../../shared/domain/identity.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
-import type { UserRecord } from '../../shared/ports/directory.js';
+import type { UserRecord } from '../../shared/ports/users.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { ApprovalFlow } from '../../infra/constructs/approval-flow.js';
 import { LocalFlowRunner } from '../../infra/local/flow-runner.js';
@@ -25,7 +25,7 @@ async function setup(reviewTimeout = Duration.days(14), stateFile?: string, regi
   const failures: unknown[] = [];
   const sealer = testSealer();
   const flows = createFlowsHandler({
-    users: table.directory, tenants: table.directory, registry, sealer,
+    users: table.users, tenants: table.tenants, registry, sealer,
     composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }), clock: systemClock, ids: randomIds,
     logger: quietLogger(), settings: { webBaseUrl: 'https://tte.uji.go.id' },
   });
@@ -51,7 +51,7 @@ async function setup(reviewTimeout = Duration.days(14), stateFile?: string, regi
     await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: userItem(user) }));
     return user;
   };
-  const statusOf = async (userId: string) => (await table.directory.findUser(userId))?.status;
+  const statusOf = async (userId: string) => (await table.users.findUser(userId))?.status;
   const outboxTo = async (email: string) => ((await table.dynamo.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [])
     .filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email).map((item) => String(item.template)).sort();
   return { ...table, definition, flows, runner, failures, submittedUser, statusOf, outboxTo };
@@ -65,13 +65,13 @@ describe('the approval workflow on the local flow runner', () => {
     expect(await ctx.runner.start(user.userId)).toBe(false); // started exactly once
 
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
-    const waiting = await ctx.directory.findUser(user.userId);
+    const waiting = await ctx.users.findUser(user.userId);
     expect(waiting?.reviewTaskToken).toMatch(/^[\w-]{43}$/);
     expect(waiting?.screening?.outcome).toBe('NOT_APPLICABLE');
 
     await ctx.runner.resume(waiting!.reviewTaskToken!, { decision: 'APPROVE', actorId: 'verifier-1' });
     await ctx.runner.finished(user.userId);
-    const approved = await ctx.directory.findUserWithHistory(user.userId);
+    const approved = await ctx.users.findUserWithHistory(user.userId);
     expect(approved?.user.status).toBe('APPROVED');
     expect(approved?.user.reviewTaskToken).toBeUndefined();
     expect(approved?.history.map((entry) => entry.action)).toEqual(['SCREENED_NOT_APPLICABLE', 'REVIEW_REQUESTED', 'APPLICATION_APPROVED']);
@@ -85,10 +85,10 @@ describe('the approval workflow on the local flow runner', () => {
     await ctx.dynamo.send(new PutCommand({ TableName: ctx.tableName, Item: { pk: `EMAIL#${user.email}`, sk: 'UNIQUE', userId: user.userId } }));
     await ctx.runner.start(user.userId);
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
-    const token = (await ctx.directory.findUser(user.userId))!.reviewTaskToken!;
+    const token = (await ctx.users.findUser(user.userId))!.reviewTaskToken!;
     await ctx.runner.resume(token, { decision: 'REJECT', reason: 'Foto KTP tidak terbaca', actorId: 'verifier-1' });
     await ctx.runner.finished(user.userId);
-    const rejected = await ctx.directory.findUserWithHistory(user.userId);
+    const rejected = await ctx.users.findUserWithHistory(user.userId);
     expect(rejected?.user.status).toBe('REJECTED');
     expect(rejected?.history.at(-1)).toMatchObject({ action: 'APPLICATION_REJECTED', reason: 'Foto KTP tidak terbaca' });
     expect(await ctx.outboxTo(user.email)).toEqual(['applicationRejected']);
@@ -110,7 +110,7 @@ describe('the approval workflow on the local flow runner', () => {
     const user = await ctx.submittedUser({ fullName: 'SITI  aminah', nik: '7271015503850001', nip: '198503152010012003' });
     await ctx.runner.start(user.userId);
     await ctx.runner.finished(user.userId);
-    const approved = await ctx.directory.findUser(user.userId);
+    const approved = await ctx.users.findUser(user.userId);
     expect(approved?.status).toBe('APPROVED');
     expect(approved?.screening).toMatchObject({ outcome: 'MATCH', registry: { unitName: 'Bidang Aplikasi Informatika' } });
     expect(await ctx.outboxTo(user.email)).toEqual(['accountInfo', 'setPassphrase']);
@@ -121,7 +121,7 @@ describe('the approval workflow on the local flow runner', () => {
     const user = await ctx.submittedUser({ fullName: 'Siti Aminah', nik: '7271015503850099', nip: '198503152010012003' });
     await ctx.runner.start(user.userId);
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
-    const waiting = await ctx.directory.findUser(user.userId);
+    const waiting = await ctx.users.findUser(user.userId);
     expect(waiting?.screening).toMatchObject({ outcome: 'NO_MATCH', mismatches: ['NIK berbeda dengan data kepegawaian'] });
     expect(JSON.stringify(waiting)).not.toContain('7271015503850001');
   });
@@ -139,7 +139,7 @@ describe('the approval workflow on the local flow runner', () => {
     await ctx.runner.start(user.userId);
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
     expect(lookups).toBe(5); // the first try and the state machine's four retries
-    expect((await ctx.directory.findUser(user.userId))?.screening?.outcome).toBe('REGISTRY_UNAVAILABLE');
+    expect((await ctx.users.findUser(user.userId))?.screening?.outcome).toBe('REGISTRY_UNAVAILABLE');
     expect(ctx.failures).toEqual([]);
   });
 
@@ -157,7 +157,7 @@ describe('the approval workflow on the local flow runner', () => {
     const user = await ctx.submittedUser();
     await ctx.runner.start(user.userId);
     await expect.poll(() => ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW');
-    const token = (await ctx.directory.findUser(user.userId))!.reviewTaskToken!;
+    const token = (await ctx.users.findUser(user.userId))!.reviewTaskToken!;
     ctx.runner.stop();
     await ctx.runner.finished(user.userId);
     expect(await ctx.statusOf(user.userId)).toBe('AWAITING_REVIEW'); // stopping is not failing

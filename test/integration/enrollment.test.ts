@@ -20,8 +20,8 @@ async function setup() {
   const sealer = testSealer();
   const tenant = await putTenant(table.dynamo, table.tableName);
   const deps = {
-    tenants: table.directory,
-    users: table.directory,
+    tenants: table.tenants,
+    users: table.users,
     composer: messageComposer({ ids: randomIds, clock, sealer }),
     clock,
     ids: randomIds,
@@ -110,7 +110,7 @@ describe('the activation link', () => {
     ctx.clock.advance(-23 * 3600_000); // even within the old link's lifetime, it stays dead
     expect(await codeOf(getActivation(ctx.deps, { token: first }))).toBe('TOKEN_EXPIRED');
 
-    const detail = await getUser({ users: ctx.directory, photos: ctx.photos }, { actor: ctx.actor, userId });
+    const detail = await getUser({ users: ctx.users, photos: ctx.photos }, { actor: ctx.actor, userId });
     expect(detail.history.map((entry) => entry.action)).toEqual(['USER_REGISTERED', 'ACTIVATION_LINK_RESENT']);
   });
 
@@ -137,9 +137,9 @@ describe('tenant isolation and the verifier list', () => {
     const ctx = await setup();
     const other = await putTenant(ctx.dynamo, ctx.tableName, { emailDomains: ['lain.go.id'] });
     const { userId } = await registerUser(ctx.deps, { actor: verifierOf(other), fullName: 'Orang Lain', email: 'orang@lain.go.id' });
-    expect(await codeOf(getUser({ users: ctx.directory, photos: ctx.photos }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
+    expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     expect(await codeOf(resendActivationLink(ctx.deps, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
-    const page = await listUsers(ctx.directory, { actor: ctx.actor, limit: 100 });
+    const page = await listUsers(ctx.users, { actor: ctx.actor, limit: 100 });
     expect(page.items.map((item) => item.userId)).not.toContain(userId);
   });
 
@@ -152,19 +152,19 @@ describe('tenant isolation and the verifier list', () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await listUsers(ctx.directory, { actor: ctx.actor, status: 'INVITED', limit: 2, ...(cursor ? { cursor } : {}) });
+      const page = await listUsers(ctx.users, { actor: ctx.actor, status: 'INVITED', limit: 2, ...(cursor ? { cursor } : {}) });
       seen.push(...page.items.map((item) => item.fullName));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(['Pegawai Satu', 'Pegawai Dua', 'Pegawai Tiga', 'Pegawai Empat', 'Pegawai Lima']);
 
-    const newestFirst = await listUsers(ctx.directory, { actor: ctx.actor, limit: 1 });
+    const newestFirst = await listUsers(ctx.users, { actor: ctx.actor, limit: 1 });
     expect(newestFirst.items[0]?.fullName).toBe('Pegawai Lima');
 
     const other = await putTenant(ctx.dynamo, ctx.tableName);
     const foreign = Buffer.from(JSON.stringify({ pk: 'x', sk: 'y', gsi2pk: `TENANT#${other.tenantId}#USERS`, gsi2sk: 'z' })).toString('base64url');
-    expect(await codeOf(listUsers(ctx.directory, { actor: ctx.actor, limit: 2, cursor: foreign }))).toBe('VALIDATION_FAILED');
-    expect(await codeOf(listUsers(ctx.directory, { actor: ctx.actor, limit: 2, cursor: 'not-a-cursor' }))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(listUsers(ctx.users, { actor: ctx.actor, limit: 2, cursor: foreign }))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(listUsers(ctx.users, { actor: ctx.actor, limit: 2, cursor: 'not-a-cursor' }))).toBe('VALIDATION_FAILED');
   });
 
   it('reads the review queue from the status index, not a scan', async () => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
-import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
+import { DynamoTenantDirectory } from '../../shared/adapters/aws/dynamo-tenants.js';
+import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { AesGcmSealer } from '../../shared/adapters/local/key-vault.js';
 import { ensureTable } from '../../infra/local/provision.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
@@ -11,7 +12,8 @@ import type { Sealer } from '../../shared/ports/sealer.js';
 import { keys } from '../../shared/data/table.js';
 import { createLogger } from '../../shared/logger.js';
 import { randomBytes } from 'node:crypto';
-import type { Actor, Tenant } from '../../shared/ports/directory.js';
+import type { Actor } from '../../shared/domain/actor.js';
+import type { Tenant } from '../../shared/ports/tenants.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 
 export const endpoints = () => ({ ...inject('standIns'), region: localRegion, credentials: localCredentials });
@@ -22,7 +24,7 @@ export async function freshTable() {
   const tableName = `it-${randomUUID()}`;
   await ensureTable(dynamo as never, tableName);
   const allItems = async () => (await dynamo.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-  return { dynamo, tableName, directory: new DynamoDirectory(dynamo, tableName), allItems };
+  return { dynamo, tableName, tenants: new DynamoTenantDirectory(dynamo, tableName), users: new DynamoUserDirectory(dynamo, tableName), allItems };
 }
 
 /** The raw token of the latest link e-mailed to `email`, opened from its sealed outbox message. */

@@ -9,7 +9,7 @@ import { randomIds } from '../../shared/ports/runtime.js';
 import { dispatchMessage } from '../../functions/outbox/use-cases/dispatch-message.js';
 import { startOutboxLoop } from '../../infra/local/dispatcher.js';
 import { endpoints, freshTable, manualClock, quietLogger, sesClient, testSealer } from './harness.js';
-import { outboxItem } from '../../shared/adapters/aws/dynamo-directory.js';
+import { outboxItem } from '../../shared/adapters/aws/table-items.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 

@@ -6,7 +6,7 @@ import { hashApiKey } from '../../shared/http/auth.js';
 import { defineRoutes, type Reply, type RouteActions } from '../../shared/http/route.js';
 import { createHttpHandler, MAX_BODY_BYTES, type HttpHandler } from '../../shared/http/service.js';
 import { createLogger } from '../../shared/logger.js';
-import type { ApiKeyRecord } from '../../shared/ports/directory.js';
+import type { ApiKeyRecord } from '../../shared/ports/tenants.js';
 
 const routes = defineRoutes('test', {
   createThing: {

@@ -3,7 +3,9 @@ import { importUsers, MAX_IMPORT_ROWS } from '../../functions/enrollment/use-cas
 import type { RegisterUserDeps } from '../../functions/enrollment/use-cases/register-user.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { messageComposer } from '../../shared/outbox.js';
-import type { Actor, Registration, Tenant } from '../../shared/ports/directory.js';
+import type { Actor } from '../../shared/domain/actor.js';
+import type { Registration } from '../../shared/ports/users.js';
+import type { Tenant } from '../../shared/ports/tenants.js';
 import { ContextCheckingSealer, fixedClock, sequentialIds } from './support/outbox-fakes.js';
 
 const actor: Actor = { actorId: 'verifier-1', role: 'VERIFIER', tenantId: 'tenant-1' };

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { saveEmployment, type EmploymentInput } from '../../functions/enrollment/use-cases/save-employment.js';
 import { AppError, type FieldError } from '../../shared/domain/errors.js';
 import { hashToken, newLinkToken } from '../../shared/domain/tokens.js';
-import type { EmploymentData, LinkTokenRecord } from '../../shared/ports/directory.js';
+import type { EmploymentData } from '../../shared/ports/users.js';
+import type { LinkTokenRecord } from '../../shared/ports/links.js';
 
 const NOW = '2026-06-15T03:00:00.000Z';
 

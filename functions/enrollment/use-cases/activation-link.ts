@@ -1,6 +1,7 @@
-import { hashToken, linkUrl, newLinkToken } from '../../../shared/domain/tokens.js';
-import type { LinkTokenRecord, UserRecord } from '../../../shared/ports/directory.js';
+import { newLink } from '../../../shared/links.js';
+import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
+import type { UserRecord } from '../../../shared/ports/users.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 
 export interface ActivationLinkSettings {
@@ -16,21 +17,7 @@ export async function newActivationLink(
   tenantName: string,
   now: Date,
 ): Promise<{ token: LinkTokenRecord; message: OutboxMessage }> {
-  const rawToken = newLinkToken();
-  const expiresAt = new Date(now.getTime() + settings.activationLinkHours * 3600_000).toISOString();
-  const token: LinkTokenRecord = {
-    tokenHash: hashToken(rawToken),
-    purpose: 'activate',
-    userId: user.userId,
-    tenantId: user.tenantId,
-    createdAt: now.toISOString(),
-    expiresAt,
-  };
-  const message = await composer.compose(
-    'activation',
-    user.email,
-    { fullName: user.fullName, tenantName, expiresAt },
-    { link: linkUrl(settings.webBaseUrl, 'activate', rawToken) },
-  );
+  const { token, link } = newLink(settings.webBaseUrl, user, 'activate', settings.activationLinkHours * 3600_000, now);
+  const message = await composer.compose('activation', user.email, { fullName: user.fullName, tenantName, expiresAt: token.expiresAt }, { link });
   return { token, message };
 }

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { Actor } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
 import type { ApprovalWorkflow } from '../../../shared/ports/workflow.js';
 import { approveApplicant, rejectApplicant, type ReviewDeps } from './review.js';
-import { findTenantUser } from './tenant-user.js';
+import { findTenantUser } from '../../../shared/tenant-users.js';
 
 export interface DecideDeps extends ReviewDeps {
   workflow: Pick<ApprovalWorkflow, 'resume'>;

@@ -1,7 +1,8 @@
 import { AppError } from '../../../shared/domain/errors.js';
 import { privacyPolicy } from '../../../shared/domain/privacy-policy.js';
-import { hashToken, isWellFormedToken, type TokenPurpose } from '../../../shared/domain/tokens.js';
-import type { LinkTokenRecord, TenantDirectory, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import { usableToken } from '../../../shared/links.js';
+import type { TenantDirectory } from '../../../shared/ports/tenants.js';
+import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 
 export interface GetActivationDeps {
@@ -9,31 +10,6 @@ export interface GetActivationDeps {
   users: Pick<UserDirectory, 'findToken' | 'findUser'>;
   clock: Clock;
   settings: { privacyMinReadSeconds: number };
-}
-
-/**
- * The token behind a link, if it may still be used for `purpose`. Unknown (or for another
- * purpose) is 404; replaced or past its time is TOKEN_EXPIRED; consumed is TOKEN_USED.
- */
-export async function usableToken(
-  users: Pick<UserDirectory, 'findToken'>,
-  rawToken: string,
-  purpose: TokenPurpose,
-  now: Date,
-): Promise<LinkTokenRecord> {
-  const token = isWellFormedToken(rawToken) ? await users.findToken(hashToken(rawToken)) : undefined;
-  if (!token || token.purpose !== purpose) throw new AppError('TOKEN_NOT_FOUND');
-  if (token.usedAt) throw new AppError('TOKEN_USED');
-  if (token.revokedAt) {
-    throw new AppError('TOKEN_EXPIRED', [], {
-      detail: {
-        id: 'Tautan ini sudah diganti dengan tautan yang lebih baru. Gunakan tautan pada e-mail aktivasi terakhir.',
-        en: 'This link was replaced by a newer one. Use the link in the latest activation e-mail.',
-      },
-    });
-  }
-  if (new Date(token.expiresAt) <= now) throw new AppError('TOKEN_EXPIRED');
-  return token;
 }
 
 /** Which activation steps the user has completed. */

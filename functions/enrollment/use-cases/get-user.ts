@@ -1,8 +1,9 @@
 import { AppError } from '../../../shared/domain/errors.js';
-import type { Actor, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
+import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { PhotoStore } from '../../../shared/ports/photos.js';
 import { kindOfPhotoId } from './photos.js';
-import { isVisibleTo } from './tenant-user.js';
+import { isVisibleTo } from '../../../shared/tenant-users.js';
 
 // Photo links in the verifier's view are short-lived: a copied link soon stops working.
 const PHOTO_LINK_SECONDS = 5 * 60;

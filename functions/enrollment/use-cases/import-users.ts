@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AppError, type ErrorCode, type FieldError } from '../../../shared/domain/errors.js';
-import type { Actor } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
 import { parseOrThrow } from '../../../shared/validation.js';
 import { registrationRow } from '../schemas.js';
 import { registerUser, type RegisterUserDeps } from './register-user.js';

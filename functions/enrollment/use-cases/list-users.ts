@@ -1,4 +1,5 @@
-import type { Actor, UserDirectory } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
 
 /** A page of the verifier's own tenant users; by status it is the review queue (GSI, no scan). */

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors.js';
 import { inspectPhoto, MAX_PHOTO_BYTES } from '../../../shared/domain/photo-check.js';
-import type { ActivationStore, LinkTokenRecord, UserDirectory } from '../../../shared/ports/directory.js';
+import type { ActivationStore } from '../../../shared/ports/activation.js';
+import type { LinkTokenRecord } from '../../../shared/ports/links.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { PhotoContentType, PhotoKind, PhotoStore } from '../../../shared/ports/photos.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
-import { usableToken } from './get-activation.js';
+import { usableToken } from '../../../shared/links.js';
 
 export const UPLOAD_URL_SECONDS = 5 * 60;
 

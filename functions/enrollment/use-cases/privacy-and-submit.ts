@@ -1,10 +1,11 @@
 import { AppError } from '../../../shared/domain/errors.js';
 import { privacyPolicy } from '../../../shared/domain/privacy-policy.js';
 import { hashToken, isWellFormedToken } from '../../../shared/domain/tokens.js';
-import type { ActivationStore, UserDirectory } from '../../../shared/ports/directory.js';
+import type { ActivationStore } from '../../../shared/ports/activation.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { ApprovalWorkflow } from '../../../shared/ports/workflow.js';
-import { usableToken } from './get-activation.js';
+import { usableToken } from '../../../shared/links.js';
 
 export interface PrivacyDeps {
   users: Pick<UserDirectory, 'findToken'>;

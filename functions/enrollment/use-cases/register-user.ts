@@ -1,6 +1,8 @@
 import { AppError } from '../../../shared/domain/errors.js';
 import { isEmailInDomains } from '../../../shared/domain/user.js';
-import type { Actor, TenantDirectory, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
+import type { TenantDirectory } from '../../../shared/ports/tenants.js';
+import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';

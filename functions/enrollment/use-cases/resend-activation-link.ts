@@ -1,10 +1,12 @@
 import { AppError } from '../../../shared/domain/errors.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
-import type { Actor, TenantDirectory, UserDirectory } from '../../../shared/ports/directory.js';
+import type { Actor } from '../../../shared/domain/actor.js';
+import type { TenantDirectory } from '../../../shared/ports/tenants.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';
-import { findTenantUser } from './tenant-user.js';
+import { findTenantUser } from '../../../shared/tenant-users.js';
 
 export interface ResendActivationLinkDeps {
   tenants: Pick<TenantDirectory, 'findTenant'>;

@@ -1,14 +1,15 @@
-import { comparableName } from '../../../shared/domain/identity.js';
+import { comparableName, nikSealingContext } from '../../../shared/domain/identity.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { hashToken, linkUrl, newLinkToken, type TokenPurpose } from '../../../shared/domain/tokens.js';
+import { newLink } from '../../../shared/links.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
-import type { AuditEntry, LinkTokenRecord, ScreeningResult, TenantDirectory, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import type { AuditEntry, ScreeningResult, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/users.js';
+import type { LinkTokenRecord } from '../../../shared/ports/links.js';
+import type { TenantDirectory } from '../../../shared/ports/tenants.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
 import type { CivilServiceRegistry } from '../../../shared/ports/registry.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
-import { nikSealingContext } from './save-identity.js';
 
 /**
  * What happens to a submitted application: screening, review, and its outcome. The approval
@@ -68,16 +69,6 @@ async function transition(
   }).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'CONFLICT' ? new AppError('NOT_AWAITING_REVIEW') : error;
   });
-}
-
-async function newLink(deps: ReviewDeps, user: UserRecord, purpose: TokenPurpose, hours: number) {
-  const raw = newLinkToken();
-  const now = deps.clock.now();
-  const token: LinkTokenRecord = {
-    tokenHash: hashToken(raw), purpose, userId: user.userId, tenantId: user.tenantId,
-    createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + hours * 3600_000).toISOString(),
-  };
-  return { token, link: linkUrl(deps.settings.webBaseUrl, purpose, raw) };
 }
 
 /**
@@ -168,8 +159,9 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
 export async function approveApplicant(deps: ReviewDeps, userId: string, actor: ReviewActor = workflowActor): Promise<UserStatus> {
   const user = await loadUser(deps, userId);
   if (user.status === 'APPROVED' && actor === workflowActor) return user.status;
-  const setup = await newLink(deps, user, 'account-setup', ACCOUNT_SETUP_HOURS);
-  const enroll = await newLink(deps, user, 'enroll', ENROLL_HOURS);
+  const now = deps.clock.now();
+  const setup = newLink(deps.settings.webBaseUrl, user, 'account-setup', ACCOUNT_SETUP_HOURS * 3600_000, now);
+  const enroll = newLink(deps.settings.webBaseUrl, user, 'enroll', ENROLL_HOURS * 3600_000, now);
   const fullName = user.identity?.fullName ?? user.fullName;
   const messages: OutboxMessage[] = [
     await deps.composer.compose('accountInfo', user.email, { fullName, username: user.email, expiresAt: setup.token.expiresAt }, { link: setup.link }),

@@ -1,8 +1,9 @@
 import { findCity, findProvince, isValidNrp, parseNip } from '../../../shared/domain/identity.js';
 import { AppError, type FieldError } from '../../../shared/domain/errors.js';
-import type { ActivationStore, EmploymentData, EmploymentType, UserDirectory } from '../../../shared/ports/directory.js';
+import type { ActivationStore } from '../../../shared/ports/activation.js';
+import type { EmploymentData, EmploymentType, UserDirectory } from '../../../shared/ports/users.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
-import { usableToken } from './get-activation.js';
+import { usableToken } from '../../../shared/links.js';
 
 export interface SaveEmploymentDeps {
   users: Pick<UserDirectory, 'findToken'>;

@@ -1,10 +1,11 @@
-import { parseNik } from '../../../shared/domain/identity.js';
+import { nikSealingContext, parseNik } from '../../../shared/domain/identity.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { ActivationStore, UserDirectory } from '../../../shared/ports/directory.js';
+import type { ActivationStore } from '../../../shared/ports/activation.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { Pseudonymizer } from '../../../shared/ports/pseudonymizer.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
-import { usableToken } from './get-activation.js';
+import { usableToken } from '../../../shared/links.js';
 
 export interface SaveIdentityDeps {
   users: Pick<UserDirectory, 'findToken'>;
@@ -13,8 +14,6 @@ export interface SaveIdentityDeps {
   pseudonymizer: Pseudonymizer;
   clock: Clock;
 }
-
-export const nikSealingContext = (userId: string) => ({ purpose: 'nik', userId });
 
 /**
  * Activation step: full name as on the KTP and the NIK.

@@ -3,9 +3,11 @@ import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type Dy
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError, type FieldError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
-import type { ActivationStore, AuditEntry, EmploymentData, IdentityData, LinkTokenRecord, UserRecord } from '../../ports/directory.js';
+import type { ActivationStore } from '../../ports/activation.js';
+import type { AuditEntry, EmploymentData, IdentityData, UserRecord } from '../../ports/users.js';
+import type { LinkTokenRecord } from '../../ports/links.js';
 import type { PhotoKind, PhotoRecord } from '../../ports/photos.js';
-import { auditItem } from './dynamo-directory.js';
+import { auditItem } from './table-items.js';
 import { cancellationReasons, epochSeconds, withConflictRetry } from './dynamo-items.js';
 
 // A photo slot that was never confirmed disappears after a day.

@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { indexKeys, keys } from '../../data/table.js';
 import type { CertificateDirectory, CertificateRecord } from '../../ports/certificates.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
-import { outboxItem } from './dynamo-directory.js';
+import { outboxItem } from './table-items.js';
 import { fromItem } from './dynamo-items.js';
 
 export class DynamoCertificates implements CertificateDirectory {

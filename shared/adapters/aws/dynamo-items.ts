@@ -1,4 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 
@@ -73,5 +74,26 @@ export async function withConflictRetry<T>(run: () => Promise<T>, attempts = 5):
       if (!conflicted || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
     }
+  }
+}
+
+export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/**
+ * One transaction, retried on conflicts with others in flight. When a condition fails, `explain`
+ * turns the cancellation reasons (by item position) into the caller's error; otherwise CONFLICT.
+ */
+export async function transactWrite(
+  db: DynamoDBDocumentClient,
+  name: string,
+  items: TransactItems,
+  explain: (reasons: { code?: string; failed: boolean; item?: Record<string, unknown> }[]) => AppError | undefined = () => undefined,
+): Promise<void> {
+  try {
+    await withConflictRetry(() => db.send(new TransactWriteCommand({ TransactItems: items })));
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (!reasons) throw error;
+    throw explain(reasons) ?? new AppError('CONFLICT', [], { internal: `${name} transaction cancelled: ${reasons.map((r) => r.code).join(',')}` });
   }
 }

@@ -4,12 +4,14 @@ import { createLogger } from '../../logger.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../../ports/runtime.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient } from './clients.js';
-import { DynamoDirectory } from './dynamo-directory.js';
+import { DynamoTenantDirectory } from './dynamo-tenants.js';
+import { DynamoUserDirectory } from './dynamo-users.js';
 
 export interface BasePorts {
   config: Config;
   dynamo: DynamoDBDocumentClient;
-  directory: DynamoDirectory;
+  tenants: DynamoTenantDirectory;
+  users: DynamoUserDirectory;
   logger: Logger;
   clock: Clock;
   ids: IdGenerator;
@@ -22,7 +24,8 @@ export function awsBasePorts(serviceName: string): BasePorts {
   return {
     config,
     dynamo,
-    directory: new DynamoDirectory(dynamo, config.TABLE_NAME),
+    tenants: new DynamoTenantDirectory(dynamo, config.TABLE_NAME),
+    users: new DynamoUserDirectory(dynamo, config.TABLE_NAME),
     logger: createLogger(serviceName),
     clock: systemClock,
     ids: randomIds,

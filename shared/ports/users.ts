@@ -1,28 +1,6 @@
 import type { Role, UserStatus } from '../domain/user.js';
-import type { TokenPurpose } from '../domain/tokens.js';
+import type { LinkTokenRecord } from './links.js';
 import type { OutboxMessage } from './outbox.js';
-import type { PhotoKind, PhotoRecord } from './photos.js';
-
-export interface Tenant {
-  tenantId: string;
-  name: string;
-  organizationName: string;
-  emailDomains: string[];
-  createdAt: string;
-}
-
-/** Who is calling, resolved from an API key or (later) a session. */
-export interface Actor {
-  actorId: string;
-  role: Role;
-  tenantId: string;
-}
-
-export interface ApiKeyRecord extends Actor {
-  keyHash: string;
-  label: string;
-  createdAt: string;
-}
 
 export type EmploymentType = 'ASN' | 'POLRI' | 'OTHER';
 
@@ -85,19 +63,12 @@ export interface UserRecord {
   decision?: { decision: 'APPROVE' | 'REJECT'; reason?: string; actorId: string; at: string };
   /** The approval workflow's task token while the user waits for a verifier. */
   reviewTaskToken?: string;
+  /** Links made up to this time no longer work (the account was marked compromised). */
+  linksRevokedAt?: string;
+  /** Why the account was disabled, and by whom. */
+  disabled?: { reason: string; actorId: string; at: string };
   /** Why the approval workflow stopped, when it failed after its retries. */
   workflowFailure?: { error: string; at: string };
-}
-
-export interface LinkTokenRecord {
-  tokenHash: string;
-  purpose: TokenPurpose;
-  userId: string;
-  tenantId: string;
-  createdAt: string;
-  expiresAt: string;
-  usedAt?: string;
-  revokedAt?: string;
 }
 
 export interface AuditEntry {
@@ -114,13 +85,6 @@ export interface AuditEntry {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-}
-
-export interface TenantDirectory {
-  findTenant(tenantId: string): Promise<Tenant | undefined>;
-  findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  /** The e-mail addresses of the tenant's active verifiers (to tell them of work waiting). */
-  listVerifierEmails(tenantId: string): Promise<string[]>;
 }
 
 export interface Registration {
@@ -157,15 +121,4 @@ export interface UserDirectory {
   findUserWithHistory(userId: string): Promise<{ user: UserRecord; history: AuditEntry[] } | undefined>;
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
   listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
-}
-
-/** The writes of the activation steps, each guarded by the activation link and the user's status. */
-export interface ActivationStore {
-  saveIdentity(token: LinkTokenRecord, identity: IdentityData, at: string): Promise<void>;
-  saveEmployment(token: LinkTokenRecord, employment: EmploymentData, at: string): Promise<void>;
-  addPhoto(token: LinkTokenRecord, photo: PhotoRecord): Promise<void>;
-  confirmPhoto(token: LinkTokenRecord, photo: { photoId: string; kind: PhotoKind; width: number; height: number }, at: string): Promise<void>;
-  /** Records the first time the policy was shown; returns that time. */
-  markPrivacyPolicyViewed(token: LinkTokenRecord, version: string, at: string): Promise<string>;
-  submit(token: LinkTokenRecord, submission: { consent: { version: string; acceptedAt: string; sourceIp: string }; readBefore: string; audit: AuditEntry }): Promise<void>;
 }

@@ -3,13 +3,16 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoDirectory } from '../../shared/adapters/aws/dynamo-directory.js';
+import { DynamoTenantDirectory } from '../../shared/adapters/aws/dynamo-tenants.js';
+import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { AppError } from '../../shared/domain/errors.js';
-import type { Registration } from '../../shared/ports/directory.js';
+import type { Registration } from '../../shared/ports/users.js';
 
 const TABLE = 'tte-test';
 const dynamo = mockClient(DynamoDBDocumentClient);
-const directory = () => new DynamoDirectory(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE);
+const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const directory = () => new DynamoUserDirectory(client(), TABLE);
+const tenants = () => new DynamoTenantDirectory(client(), TABLE);
 
 const registration: Registration = {
   user: {
@@ -55,7 +58,7 @@ const cancelled = (...codes: string[]) => new TransactionCanceledException({
 
 beforeEach(() => dynamo.reset());
 
-describe('DynamoDirectory.register', () => {
+describe('DynamoUserDirectory.register', () => {
   it('writes user, e-mail claim, token, audit, outbox message and usage count in one transaction', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     await directory().register(registration);
@@ -141,18 +144,18 @@ describe('DynamoDirectory.register', () => {
   });
 });
 
-describe('DynamoDirectory lookups', () => {
+describe('DynamoTenantDirectory lookups', () => {
   it('finds an API key by its hash and returns the record without storage keys', async () => {
     dynamo.on(GetCommand, { TableName: TABLE, Key: { pk: 'APIKEY#hash-1', sk: 'APIKEY' } }).resolves({
       Item: { pk: 'APIKEY#hash-1', sk: 'APIKEY', keyHash: 'hash-1', actorId: 'v-1', role: 'VERIFIER', tenantId: 't', label: 'x', createdAt: 'now' },
     });
-    await expect(directory().findApiKey('hash-1')).resolves.toEqual({
+    await expect(tenants().findApiKey('hash-1')).resolves.toEqual({
       keyHash: 'hash-1', actorId: 'v-1', role: 'VERIFIER', tenantId: 't', label: 'x', createdAt: 'now',
     });
   });
 
   it('answers undefined for an unknown key', async () => {
     dynamo.on(GetCommand).resolves({});
-    await expect(directory().findApiKey('nope')).resolves.toBeUndefined();
+    await expect(tenants().findApiKey('nope')).resolves.toBeUndefined();
   });
 });

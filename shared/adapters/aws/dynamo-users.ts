@@ -1,64 +1,14 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
-import type {
-  ApiKeyRecord, AuditEntry, LinkTokenRecord, Page, Registration, Tenant, TenantDirectory, UserChange, UserDirectory, UserRecord,
-} from '../../ports/directory.js';
-import type { OutboxMessage } from '../../ports/outbox.js';
-import { cancellationCodes, decodeCursor, encodeCursor, epochSeconds, fromItem, withConflictRetry } from './dynamo-items.js';
+import type { LinkTokenRecord } from '../../ports/links.js';
+import type { AuditEntry, Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
+import { decodeCursor, encodeCursor, fromItem, transactWrite } from './dynamo-items.js';
+import { auditItem, outboxItem, tokenItem, userItem } from './table-items.js';
 
-// Used tokens stay readable for a while so an old link answers "already used", not "unknown".
-const TOKEN_RETENTION_SECONDS = 30 * 24 * 3600;
-
-export function tokenItem(token: LinkTokenRecord) {
-  return { ...keys.token(token.tokenHash), ...token, ttl: epochSeconds(token.expiresAt) + TOKEN_RETENTION_SECONDS };
-}
-
-export function userItem(user: UserRecord) {
-  return {
-    ...keys.user(user.userId),
-    ...indexKeys.usersByStatus(user.tenantId, user.status, user.updatedAt, user.userId),
-    ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
-    ...user,
-  };
-}
-
-export function auditItem(userId: string, entry: AuditEntry) {
-  return { ...keys.audit(keys.userPartition(userId), entry.at, entry.auditId), ...entry };
-}
-
-export function outboxItem(message: OutboxMessage) {
-  return {
-    ...keys.outbox(message.messageId),
-    ...indexKeys.pendingOutbox(message.createdAt, message.messageId),
-    ...message,
-    status: 'PENDING',
-    attempts: 0,
-  };
-}
-
-export class DynamoDirectory implements TenantDirectory, UserDirectory {
+/** Users with their link tokens, audit trail and e-mails: the records every user change writes. */
+export class DynamoUserDirectory implements UserDirectory {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
-
-  async findTenant(tenantId: string): Promise<Tenant | undefined> {
-    return this.get<Tenant>(keys.tenant(tenantId));
-  }
-
-  async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    return this.get<ApiKeyRecord>(keys.apiKey(keyHash));
-  }
-
-  async listVerifierEmails(tenantId: string): Promise<string[]> {
-    const result = await this.db.send(new QueryCommand({
-      TableName: this.tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.verifiersOfTenant(tenantId, '').gsi2pk, ':active': 'ACTIVE' },
-      FilterExpression: '#status = :active',
-      ExpressionAttributeNames: { '#status': 'status' },
-    }));
-    return (result.Items ?? []).map((item) => String(item.email));
-  }
 
   async findUser(userId: string): Promise<UserRecord | undefined> {
     return this.get<UserRecord>(keys.user(userId));
@@ -111,7 +61,7 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
   async register(registration: Registration): Promise<void> {
     const { user, token, audit, message, usageEvent } = registration;
     const month = user.createdAt.slice(0, 7);
-    await this.transact('register', [
+    await transactWrite(this.db, 'register', [
       { Put: { TableName: this.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
       {
         Put: {
@@ -132,7 +82,7 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
           ExpressionAttributeValues: { ':one': 1 },
         },
       },
-    ], (codes) => (codes[1] === 'ConditionalCheckFailed' ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
+    ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 
   async commitUserChange(change: UserChange): Promise<void> {
@@ -143,7 +93,7 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
     });
     const statusValues = Object.fromEntries((fromStatuses ?? []).map((status, index) => [`:from${index}`, status]));
     const statusCondition = fromStatuses?.length ? ` AND #status IN (${Object.keys(statusValues).join(', ')})` : '';
-    await this.transact('userChange', [
+    await transactWrite(this.db, 'userChange', [
       {
         Put: {
           TableName: this.tableName,
@@ -161,25 +111,11 @@ export class DynamoDirectory implements TenantDirectory, UserDirectory {
       })),
       ...(releaseClaims.email ? [release(keys.emailUnique(releaseClaims.email))] : []),
       ...(releaseClaims.nikIndex ? [release(keys.nikUnique(releaseClaims.nikIndex))] : []),
-    ], (codes) => (codes[0] === 'ConditionalCheckFailed' ? new AppError('CONFLICT') : undefined));
+    ], (reasons) => (reasons[0]?.failed ? new AppError('CONFLICT') : undefined));
   }
 
   private async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key }));
     return result.Item ? fromItem<T>(result.Item) : undefined;
-  }
-
-  private async transact(
-    name: string,
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    explain: (codes: (string | undefined)[]) => AppError | undefined,
-  ): Promise<void> {
-    try {
-      await withConflictRetry(() => this.db.send(new TransactWriteCommand({ TransactItems: items })));
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      throw explain(codes) ?? new AppError('CONFLICT', [], { internal: `${name} transaction cancelled: ${codes.join(',')}` });
-    }
   }
 }

@@ -1,9 +1,10 @@
-import { AppError } from '../../../shared/domain/errors.js';
-import type { Actor, UserDirectory, UserRecord } from '../../../shared/ports/directory.js';
+import type { Actor } from './domain/actor.js';
+import { AppError } from './domain/errors.js';
+import type { UserDirectory, UserRecord } from './ports/users.js';
 
-/** A verifier sees the employees of their own tenant only. */
+/** A verifier sees the employees of their own tenant only; an operator sees every tenant's. */
 export function isVisibleTo(user: UserRecord, actor: Actor): boolean {
-  return user.tenantId === actor.tenantId && user.role === 'USER';
+  return user.role === 'USER' && (actor.role === 'OPERATOR' || user.tenantId === actor.tenantId);
 }
 
 /** Another tenant's user is as unknown as a missing one: 404, never 403. */
