@@ -1,6 +1,7 @@
 import type { RouteTable } from '../shared/http/route.js';
+import { accountsRoutes } from './accounts/routes.js';
 import { docsRoutes } from './docs/routes.js';
 import { enrollmentRoutes } from './enrollment/routes.js';
 
 /** Every HTTP context's route table: the API Gateway, the local gateway and OpenAPI read this. */
-export const routeTables: readonly RouteTable[] = [enrollmentRoutes, docsRoutes];
+export const routeTables: readonly RouteTable[] = [enrollmentRoutes, accountsRoutes, docsRoutes];

@@ -19,6 +19,10 @@ const configSchema = z.object({
   REGISTRY_SECRET_ARN: z.string().min(1).optional(),
   ACTIVATION_LINK_HOURS: z.coerce.number().int().positive().default(24),
   PRIVACY_MIN_READ_SECONDS: z.coerce.number().int().nonnegative().default(60),
+  /** The name authenticator apps show beside the account (the otpauth issuer). */
+  SERVICE_NAME: z.string().min(1).max(60).default('TTE'),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().positive().default(8),
 });
 
 export type Config = z.infer<typeof configSchema>;

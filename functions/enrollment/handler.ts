@@ -13,6 +13,9 @@ import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { messageComposer } from '../../shared/outbox.js';
 import type { ActivationStore } from '../../shared/ports/activation.js';
+import type { SessionStore } from '../../shared/ports/accounts.js';
+import { Authenticator } from '../../shared/http/auth.js';
+import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import type { UserDirectory } from '../../shared/ports/users.js';
 import type { PhotoStore } from '../../shared/ports/photos.js';
@@ -37,6 +40,7 @@ import { saveIdentity } from './use-cases/save-identity.js';
 export interface EnrollmentPorts {
   tenants: TenantDirectory;
   users: UserDirectory;
+  sessions: SessionStore;
   activation: ActivationStore;
   photos: PhotoStore;
   workflow: ApprovalWorkflow;
@@ -45,7 +49,7 @@ export interface EnrollmentPorts {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  settings: { webBaseUrl: string; activationLinkHours: number; privacyMinReadSeconds: number };
+  settings: { webBaseUrl: string; activationLinkHours: number; privacyMinReadSeconds: number; sessionIdleMinutes: number };
 }
 
 export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
@@ -88,7 +92,10 @@ export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
       status: 202,
       body: await submitActivation({ ...stepDeps, ids, workflow: ports.workflow }, { token: params.token, sourceIp }),
     }),
-  }, { directory: tenants, logger: ports.logger });
+  }, {
+    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: ports.sessions, idleMinutes: settings.sessionIdleMinutes }, clock }),
+    logger: ports.logger,
+  });
 }
 
 export const handler = lambdaEntry(() => {
@@ -97,6 +104,7 @@ export const handler = lambdaEntry(() => {
   return createEnrollmentHandler({
     ...base,
     activation: new DynamoActivationStore(base.dynamo, base.config.TABLE_NAME),
+    sessions: new DynamoSessionStore(base.dynamo, base.config.TABLE_NAME),
     photos: new S3PhotoStore(createS3Client(), required(base.config, 'PHOTO_BUCKET')),
     workflow: new StepFunctionsWorkflow(createSfnClient(), required(base.config, 'APPROVAL_STATE_MACHINE_ARN')),
     sealer: new KmsSealer(kms, required(base.config, 'SEALING_KEY_ID')),
@@ -105,6 +113,7 @@ export const handler = lambdaEntry(() => {
       webBaseUrl: base.config.WEB_BASE_URL,
       activationLinkHours: base.config.ACTIVATION_LINK_HOURS,
       privacyMinReadSeconds: base.config.PRIVACY_MIN_READ_SECONDS,
+      sessionIdleMinutes: base.config.SESSION_IDLE_MINUTES,
     },
   });
 });

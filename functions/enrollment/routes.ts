@@ -5,7 +5,7 @@ import { photoContentTypes, photoKinds } from '../../shared/ports/photos.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { fieldCode } from '../../shared/validation.js';
 import { personName, registrationRow } from './schemas.js';
-import { photoIdPattern } from './use-cases/photos.js';
+import { photoIdPattern } from '../../shared/domain/photo-ids.js';
 
 const verifierRoles = ['VERIFIER'] as const;
 

@@ -1,16 +1,11 @@
 import type { MessageTemplates, TemplateName } from '../../shared/domain/messages.js';
 import type { MailMessage } from '../../shared/ports/mailer.js';
+import { formatJakartaTime } from '../../shared/domain/jakarta-time.js';
+
+export { formatJakartaTime };
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
-
-/** Times in e-mails are for people in Indonesia: Indonesian words, Western Indonesia Time. */
-export function formatJakartaTime(iso: string): string {
-  const formatted = new Intl.DateTimeFormat('id-ID', {
-    dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta',
-  }).format(new Date(iso));
-  return `${formatted} WIB`;
-}
 
 interface Rendered {
   subject: string;
@@ -87,6 +82,140 @@ const renderers: Renderers = {
       `Sertifikat elektronik Anda dengan nomor seri ${data.serialNumber} akan berakhir dalam ${data.daysLeft} hari, pada ${formatJakartaTime(data.notAfter)}.`,
       'Anda dapat memperbarui sertifikat melalui menu Sertifikat pada layanan TTE selama 30 hari terakhir masa berlakunya. Setelah berakhir, sertifikat tidak dapat diperbarui dan Anda perlu mengajukan sertifikat baru.',
     ],
+  }),
+  passwordResetLink: (data, secret) => ({
+    subject: 'Atur Ulang Kata Sandi',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Kami menerima permintaan untuk mengatur ulang kata sandi akun layanan Tanda Tangan Elektronik (TTE) Anda.',
+      'Untuk membuat kata sandi baru, buka tautan di bawah ini.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika Anda tidak meminta pengaturan ulang kata sandi, abaikan e-mail ini; kata sandi Anda tidak berubah.',
+    ],
+    action: { label: 'Atur Ulang Kata Sandi', url: secret.link },
+  }),
+  passwordChanged: (data) => ({
+    subject: 'Pembaruan Kata Sandi',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      {
+        SETUP: `Kata sandi akun TTE Anda telah dibuat saat pengaturan akun pada ${formatJakartaTime(data.changedAt)}.`,
+        RESET: `Kata sandi akun TTE Anda telah diubah melalui atur ulang kata sandi pada ${formatJakartaTime(data.changedAt)}.`,
+        REACTIVATION: `Kata sandi akun TTE Anda telah diatur kembali saat pemulihan akun pada ${formatJakartaTime(data.changedAt)}.`,
+      }[data.change],
+      'Jika Anda yang melakukannya, Anda tidak perlu melakukan apa pun.',
+      'Jika bukan Anda yang melakukannya, segera atur ulang kata sandi melalui "Lupa kata sandi" pada halaman masuk, lalu hubungi verifikator instansi Anda.',
+    ],
+  }),
+  otpDeviceChanged: (data) => ({
+    subject: 'Pembaruan Perangkat OTP',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      {
+        ADDED: `Perangkat OTP "${data.deviceName}" telah ditambahkan ke akun TTE Anda pada ${formatJakartaTime(data.changedAt)}.`,
+        REMOVED: `Perangkat OTP "${data.deviceName}" telah dihapus dari akun TTE Anda pada ${formatJakartaTime(data.changedAt)}. Kode OTP dari perangkat tersebut tidak dapat dipakai lagi.`,
+        REPLACED: `Semua perangkat OTP sebelumnya pada akun TTE Anda telah diganti dengan perangkat "${data.deviceName}" pada ${formatJakartaTime(data.changedAt)}. Sekarang hanya perangkat ini yang dapat dipakai untuk kode OTP.`,
+      }[data.change],
+      // The service keeps at most three devices, so an added one may push out the oldest.
+      ...(data.change === 'ADDED' && data.removedDeviceName
+        ? [`Karena satu akun paling banyak memiliki 3 perangkat OTP, perangkat terlama "${data.removedDeviceName}" dihapus secara otomatis dan tidak dapat dipakai lagi.`]
+        : []),
+      'Jika Anda yang melakukannya, Anda tidak perlu melakukan apa pun.',
+      'Jika bukan Anda yang melakukannya, segera hubungi verifikator instansi Anda.',
+    ],
+  }),
+  accountLocked: (data) => ({
+    subject: 'Akun Terkunci Sementara',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      {
+        PASSWORD: 'Akun TTE Anda dikunci sementara karena kata sandi salah 5 kali dalam 15 menit.',
+        OTP: 'Akun TTE Anda dikunci sementara karena kode OTP salah 5 kali dalam 15 menit.',
+      }[data.cause],
+      `Akun dapat digunakan kembali mulai ${formatJakartaTime(data.lockedUntil)}. Sampai saat itu Anda tidak dapat masuk.`,
+      'Jika Anda lupa kata sandi, aturlah ulang melalui "Lupa kata sandi" pada halaman masuk.',
+      // A wrong OTP means the password itself was right: someone else may already know it.
+      {
+        PASSWORD: 'Jika bukan Anda yang mencoba masuk, segera hubungi verifikator instansi Anda.',
+        OTP: 'Jika bukan Anda yang mencoba masuk, kata sandi Anda kemungkinan telah diketahui orang lain: segera atur ulang kata sandi melalui "Lupa kata sandi" dan hubungi verifikator instansi Anda.',
+      }[data.cause],
+    ],
+  }),
+  otpDeviceRequestLink: (data, secret) => ({
+    subject: 'Permintaan Perangkat OTP',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      {
+        ADD_DEVICE: 'Kami menerima permintaan untuk mendaftarkan ponsel baru sebagai perangkat autentikator (OTP) pada akun TTE Anda.',
+        RESET_AUTHENTICATOR: 'Kami menerima permintaan untuk memulihkan akun TTE Anda yang dinonaktifkan.',
+      }[data.kind],
+      {
+        ADD_DEVICE: 'Untuk melanjutkan, buka tautan di bawah ini dan ambil swafoto terbaru. Verifikator instansi Anda akan mencocokkan swafoto tersebut dengan foto pendaftaran Anda; setelah disetujui, Anda akan menerima e-mail berisi tautan untuk mendaftarkan perangkat baru.',
+        RESET_AUTHENTICATOR: 'Untuk melanjutkan, buka tautan di bawah ini dan ambil swafoto terbaru. Verifikator instansi Anda akan mencocokkan swafoto tersebut dengan foto pendaftaran Anda; setelah disetujui, Anda akan menerima e-mail berisi tautan untuk membuat kata sandi baru dan mendaftarkan aplikasi autentikator.',
+      }[data.kind],
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika Anda tidak mengajukan permintaan ini, abaikan e-mail ini.',
+    ],
+    action: { label: 'Ambil Swafoto', url: secret.link },
+  }),
+  otpDeviceReviewRequested: (data) => ({
+    subject: 'Permintaan Verifikasi Perangkat OTP',
+    paragraphs: [
+      `Yth. Verifikator ${data.tenantName},`,
+      {
+        ADD_DEVICE: `${data.applicantName} mengajukan pendaftaran perangkat OTP baru (ponsel hilang atau diganti) dan menunggu keputusan Anda.`,
+        RESET_AUTHENTICATOR: `${data.applicantName} mengajukan pemulihan akun yang dinonaktifkan dan menunggu keputusan Anda. Jika disetujui, kata sandi dan semua perangkat OTP pemohon akan diganti.`,
+      }[data.kind],
+      'Bandingkan swafoto terbaru pemohon dengan foto saat pendaftaran, lalu setujui, atau tolak dengan menuliskan alasannya.',
+    ],
+    action: { label: 'Periksa Permintaan', url: data.reviewUrl },
+  }),
+  otpDeviceApproved: (data, secret) => ({
+    subject: 'Pendaftaran Perangkat OTP',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Permintaan perangkat OTP Anda telah disetujui oleh verifikator.',
+      'Langkah berikutnya: buka tautan di bawah ini untuk mendaftarkan aplikasi autentikator (OTP) di ponsel baru Anda, misalnya Google Authenticator atau Microsoft Authenticator. Satu akun paling banyak memiliki 3 perangkat OTP; jika sudah ada 3, perangkat terlama akan dihapus secara otomatis.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+    ],
+    action: { label: 'Daftarkan Perangkat OTP', url: secret.link },
+  }),
+  otpDeviceRequestRejected: (data) => ({
+    subject: 'Permintaan Perangkat OTP Ditolak',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      {
+        ADD_DEVICE: 'Mohon maaf, permintaan pendaftaran perangkat OTP baru Anda belum dapat disetujui oleh verifikator, dengan alasan berikut:',
+        RESET_AUTHENTICATOR: 'Mohon maaf, permintaan pemulihan akun Anda belum dapat disetujui oleh verifikator, dengan alasan berikut:',
+      }[data.kind],
+      `"${data.reason}"`,
+      {
+        ADD_DEVICE: 'Perangkat OTP yang sudah terdaftar tidak berubah.',
+        RESET_AUTHENTICATOR: 'Akun Anda tetap dinonaktifkan.',
+      }[data.kind],
+      'Yang dapat Anda lakukan: perbaiki sesuai alasan di atas (misalnya swafoto yang lebih jelas dengan wajah terlihat penuh), lalu ajukan permintaan baru melalui halaman "Perangkat OTP hilang / pemulihan akun" pada layanan TTE, atau hubungi verifikator instansi Anda.',
+    ],
+  }),
+  accountDisabled: (data) => ({
+    subject: 'Akun Dinonaktifkan',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Akun TTE Anda telah dinonaktifkan pada ${formatJakartaTime(data.disabledAt)} karena diduga telah diakses atau disalahgunakan oleh pihak lain, dengan alasan berikut:`,
+      `"${data.reason}"`,
+      'Untuk melindungi Anda, semua sesi masuk dan tautan yang masih berlaku telah diakhiri, dan Anda tidak dapat menandatangani dokumen sampai akun dipulihkan.',
+      'Untuk memulihkan akun, ajukan "Pemulihan akun" melalui halaman "Perangkat OTP hilang / pemulihan akun" pada layanan TTE. Anda akan diminta mengambil swafoto terbaru, lalu verifikator instansi Anda akan memeriksanya.',
+    ],
+  }),
+  accountReactivation: (data, secret) => ({
+    subject: 'Pemulihan Akun',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Permintaan pemulihan akun TTE Anda telah disetujui oleh verifikator.',
+      `Nama pengguna (username) Anda: ${data.username}`,
+      'Langkah berikutnya: buka tautan di bawah ini untuk membuat kata sandi baru dan mendaftarkan aplikasi autentikator (OTP) di ponsel Anda. Kata sandi lama dan semua perangkat OTP sebelumnya akan diganti dan tidak dapat dipakai lagi.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+    ],
+    action: { label: 'Atur Kata Sandi dan OTP', url: secret.link },
   }),
 };
 

@@ -17,6 +17,11 @@ import { createLogger } from '../../shared/logger.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import { createDocsHandler } from '../../functions/docs/handler.js';
 import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
+import { createAccountsHandler } from '../../functions/accounts/handler.js';
+import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
+import { DynamoDeviceRequestStore } from '../../shared/adapters/aws/dynamo-device-requests.js';
+import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
+import { argon2Hasher } from '../../shared/crypto/passwords.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { createNoticesHandler } from '../../functions/notices/handler.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
@@ -44,6 +49,8 @@ export interface LocalRuntimeOptions {
   reviewTimeoutSeconds?: number;
   /** Keep DynamoDB Local's data in memory only (the bench uses it to separate the stand-in's disk cost). */
   dynamodbInMemory?: boolean;
+  /** The least time public "send me a link" requests take (400 ms as on AWS unless a test shortens it). */
+  publicRequestFloorMs?: number;
   /** Told of every DynamoDB command the API handlers send (the bench counts round trips). */
   onApiDynamoCommand?: (commandName: string) => void;
 }
@@ -123,6 +130,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { sealer, pseudonymizer } = openLocalKeyVault(dataDir);
     const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
     const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
+    const sessions = new DynamoSessionStore(clients.apiDynamo, localTableName);
+    const accounts = new DynamoAccountStore(clients.apiDynamo, localTableName);
+    const sessionSettings = { sessionIdleMinutes: 30, sessionMaxHours: 8 };
     const photos = new S3PhotoStore(clients.s3, localPhotoBucket);
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
@@ -164,6 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       enrollment: createEnrollmentHandler({
         tenants,
         users,
+        sessions,
         activation: new DynamoActivationStore(clients.apiDynamo, localTableName),
         photos,
         workflow: approvalFlow,
@@ -172,7 +183,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: systemClock,
         ids: randomIds,
         logger: createLogger('enrollment'),
-        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds },
+        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds, ...sessionSettings },
+      }),
+      accounts: createAccountsHandler({
+        tenants,
+        users,
+        accounts,
+        lockouts: accounts,
+        sessions,
+        requests: new DynamoDeviceRequestStore(clients.apiDynamo, localTableName),
+        photos,
+        passwords: argon2Hasher,
+        sealer,
+        clock: systemClock,
+        ids: randomIds,
+        logger: createLogger('accounts'),
+        settings: { webBaseUrl, serviceName: 'TTE Lokal', ...sessionSettings, publicRequestFloorMs: options.publicRequestFloorMs ?? 400 },
       }),
       docs: createDocsHandler(),
     };

@@ -5,6 +5,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateSecret } from 'otplib';
 import { hashPassword } from '../../shared/crypto/passwords.js';
+import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 import { indexKeys, keys } from '../../shared/data/table.js';
 import { hashApiKey, newApiKey } from '../../shared/http/auth.js';
 import type { Role } from '../../shared/domain/user.js';
@@ -95,7 +96,6 @@ export async function seedDemo(deps: {
       fullName: person.fullName,
       email: person.email,
       status: 'ACTIVE',
-      passwordHash: await hashPassword(credentials.password),
       createdAt: createdAt,
       updatedAt: createdAt,
       createdBy: 'seed',
@@ -103,10 +103,18 @@ export async function seedDemo(deps: {
     });
     await put({ ...keys.emailUnique(person.email), userId: person.userId, tenantId });
     await put({
+      ...keys.credential(person.userId),
+      userId: person.userId,
+      passwordHash: await hashPassword(credentials.password),
+      passwordChangedAt: createdAt,
+      version: 1,
+    });
+    await put({
       ...keys.device(person.userId, createdAt, deviceId),
+      userId: person.userId,
       deviceId,
       name: 'Perangkat demo',
-      sealedSecret: await deps.sealer.seal(credentials.totpSecret, { purpose: 'otp-device', userId: person.userId, deviceId }),
+      sealedSecret: await deps.sealer.seal(credentials.totpSecret, otpSecretSealingContext(person.userId, deviceId)),
       createdAt: createdAt,
     });
     await put({

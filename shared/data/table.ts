@@ -24,7 +24,18 @@ export const keys = {
   nikUnique: (nikIndex: string) => ({ pk: `NIK#${nikIndex}`, sk: 'UNIQUE' }),
   photo: (userId: string, kind: string, photoId: string) => ({ pk: `USER#${userId}`, sk: `PHOTO#${kind}#${photoId}` }),
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
-  device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `DEVICE#${createdAt}#${deviceId}` }),
+  // A user's credential and devices share the ACCOUNT# prefix: one query reads them together.
+  credential: (userId: string) => ({ pk: `USER#${userId}`, sk: 'ACCOUNT#CREDENTIAL' }),
+  device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `ACCOUNT#DEVICE#${createdAt}#${deviceId}` }),
+  accountPrefix: 'ACCOUNT#',
+  devicePrefix: 'ACCOUNT#DEVICE#',
+  deviceSetup: (userId: string, setupId: string) => ({ pk: `USER#${userId}`, sk: `DEVICESETUP#${setupId}` }),
+  session: (sessionHash: string) => ({ pk: `SESSION#${sessionHash}`, sk: 'SESSION' }),
+  /** Beside each session, in its user's partition: "end all sessions" reads these consistently. */
+  userSession: (userId: string, sessionHash: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${sessionHash}` }),
+  userSessionPrefix: 'SESSION#',
+  loginTicket: (ticketHash: string) => ({ pk: `LOGIN#${ticketHash}`, sk: 'TICKET' }),
+  deviceRequest: (requestId: string) => ({ pk: `DEVICEREQ#${requestId}`, sk: 'DEVICEREQ' }),
   audit: (partition: string, at: string, id: string) => ({ pk: partition, sk: `AUDIT#${at}#${id}` }),
   certificate: (userId: string, serialNumber: string) => ({ pk: `USER#${userId}`, sk: `CERT#${serialNumber}` }),
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
@@ -47,6 +58,11 @@ export const indexKeys = {
   verifiersOfTenant: (tenantId: string, userId: string) => ({ gsi2pk: `TENANT#${tenantId}#VERIFIERS`, gsi2sk: userId }),
   /** Certificates by the UTC day they expire on: the daily notice job reads one day at a time. */
   certificatesExpiringOn: (day: string, serialNumber: string) => ({ gsi2pk: `EXPIRES#${day}`, gsi2sk: serialNumber }),
+  /** Verifier queue of OTP-device and reset requests: a tenant's requests in one status, oldest first. */
+  deviceRequestsByStatus: (tenantId: string, status: string, createdAt: string, requestId: string) => ({
+    gsi1pk: `TENANT#${tenantId}#DEVICEREQ#${status}`,
+    gsi1sk: `${createdAt}#${requestId}`,
+  }),
   /** Outbox messages not yet delivered, oldest first. */
   pendingOutbox: (createdAt: string, messageId: string) => ({ gsi1pk: 'OUTBOX#PENDING', gsi1sk: `${createdAt}#${messageId}` }),
 } as const;

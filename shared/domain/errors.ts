@@ -25,6 +25,19 @@ export const errorCatalog = {
   ACTIVATION_INCOMPLETE: { status: 422, id: 'Aktivasi belum lengkap. Lengkapi langkah yang disebutkan.', en: 'Activation is not complete. Finish the steps listed.' },
   PRIVACY_POLICY_NOT_READ: { status: 422, id: 'Mohon baca kebijakan privasi sampai selesai sebelum mengirim.', en: 'Please read the privacy policy before you submit.' },
   NOT_AWAITING_REVIEW: { status: 409, id: 'Pengguna ini tidak sedang menunggu keputusan verifikator.', en: 'This user is not waiting for a verifier decision.' },
+  INVALID_CREDENTIALS: { status: 401, id: 'E-mail atau kata sandi salah.', en: 'Wrong e-mail or password.' },
+  INVALID_OTP: { status: 401, id: 'Kode OTP salah atau sudah kedaluwarsa. Masukkan kode terbaru dari aplikasi autentikator Anda.', en: 'The OTP code is wrong or expired. Enter the latest code from your authenticator app.' },
+  OTP_ALREADY_USED: { status: 401, id: 'Kode OTP ini sudah digunakan. Tunggu kode berikutnya dari aplikasi autentikator Anda.', en: 'This OTP code was used already. Wait for the next code in your authenticator app.' },
+  LOGIN_TICKET_EXPIRED: { status: 401, id: 'Sesi masuk sudah berakhir. Masukkan e-mail dan kata sandi sekali lagi.', en: 'The sign-in step expired. Enter your e-mail and password again.' },
+  ACCOUNT_LOCKED: { status: 423, id: 'Akun dikunci sementara karena terlalu banyak percobaan yang salah.', en: 'The account is locked for a while after too many failed attempts.' },
+  ACCOUNT_DISABLED: { status: 423, id: 'Akun ini dinonaktifkan karena diduga disalahgunakan. Ajukan pemulihan akun melalui halaman perangkat OTP, atau hubungi verifikator instansi Anda.', en: 'This account is disabled as suspected compromised. Request account recovery on the OTP device page, or contact your agency verifier.' },
+  ACCOUNT_NOT_ACTIVE: { status: 409, id: 'Akun ini belum atau tidak lagi aktif.', en: 'This account is not active.' },
+  ACCOUNT_ALREADY_DISABLED: { status: 409, id: 'Akun ini sudah dinonaktifkan.', en: 'This account is already disabled.' },
+  CSRF_TOKEN_INVALID: { status: 403, id: 'Permintaan ditolak karena token keamanan (CSRF) tidak ada atau tidak cocok. Muat ulang halaman lalu coba lagi.', en: 'Rejected: the CSRF token is missing or does not match. Reload the page and try again.' },
+  DEVICE_NOT_FOUND: { status: 404, id: 'Perangkat OTP tidak ditemukan.', en: 'OTP device not found.' },
+  LAST_DEVICE: { status: 409, id: 'Perangkat OTP terakhir tidak dapat dihapus. Tambahkan perangkat lain terlebih dahulu.', en: 'The last OTP device cannot be removed. Add another device first.' },
+  DEVICE_SETUP_NOT_FOUND: { status: 404, id: 'Pendaftaran perangkat tidak ditemukan atau sudah kedaluwarsa. Mulai lagi dari awal.', en: 'The device setup was not found or has expired. Start again.' },
+  DEVICE_REQUEST_NOT_FOUND: { status: 404, id: 'Permintaan perangkat OTP tidak ditemukan.', en: 'OTP device request not found.' },
   CONFLICT: { status: 409, id: 'Data sedang diubah oleh permintaan lain. Silakan coba lagi.', en: 'The data is being changed by another request. Try again.' },
   SERVICE_UNAVAILABLE: { status: 503, id: 'Layanan sedang sibuk. Silakan coba lagi sebentar lagi.', en: 'The service is busy. Try again shortly.' },
   INTERNAL_ERROR: { status: 500, id: 'Terjadi kesalahan pada layanan. Silakan coba lagi.', en: 'Something went wrong on our side. Try again.' },
@@ -49,9 +62,10 @@ export const fieldErrorCatalog = {
   NIK_INVALID: { id: 'NIK tidak valid: harus 16 digit sesuai KTP, dengan kode provinsi dan tanggal lahir yang benar.', en: 'Invalid NIK: 16 digits as on the KTP, with a real province code and birth date.' },
   NIP_INVALID: { id: 'NIP tidak valid: harus 18 digit dengan tanggal lahir, TMT pengangkatan (setelah usia 18 tahun) dan kode jenis kelamin 1 atau 2.', en: 'Invalid NIP: 18 digits with the birth date, the appointment month (after age 18) and gender digit 1 or 2.' },
   NRP_INVALID: { id: 'NRP harus 8 digit.', en: 'NRP must be 8 digits.' },
-  PASSWORD_POLICY: { id: 'Kata sandi belum memenuhi ketentuan.', en: 'The password does not meet the policy.' },
-  PASSPHRASE_POLICY: { id: 'Passphrase belum memenuhi ketentuan.', en: 'The passphrase does not meet the policy.' },
+  PASSWORD_POLICY: { id: 'Kata sandi minimal 8 karakter dengan huruf besar, huruf kecil, angka dan karakter khusus; karakter [ ] ^ \\ tidak diperbolehkan.', en: 'A password has at least 8 characters with upper- and lower-case letters, a digit and a special character; [ ] ^ \\ are not allowed.' },
+  PASSPHRASE_POLICY: { id: 'Passphrase minimal 8 karakter dengan huruf besar, huruf kecil, angka dan karakter khusus; karakter [ ] ^ \\ tidak diperbolehkan.', en: 'A passphrase has at least 8 characters with upper- and lower-case letters, a digit and a special character; [ ] ^ \\ are not allowed.' },
   PASSPHRASE_MISMATCH: { id: 'Konfirmasi passphrase tidak sama.', en: 'The passphrase confirmation does not match.' },
+  OTP_INVALID: { id: 'Kode OTP harus 6 digit angka.', en: 'An OTP code is 6 digits.' },
   CURSOR_INVALID: { id: 'Kursor halaman tidak valid.', en: 'Invalid page cursor.' },
 } as const satisfies Record<string, { id: string; en: string }>;
 
@@ -68,6 +82,7 @@ export class AppError extends Error {
   readonly status: number;
 
   readonly detailOverride?: { id: string; en: string };
+  readonly extensions?: Readonly<Record<string, string>>;
 
   constructor(
     readonly code: ErrorCode,
@@ -77,11 +92,14 @@ export class AppError extends Error {
       detail?: { id: string; en: string };
       /** For the log only, never the response: what went wrong underneath. */
       internal?: string;
+      /** Extra members of the problem body for programs (e.g. `lockedUntil`); never secrets. */
+      extensions?: Record<string, string>;
     } = {},
   ) {
     super(options.internal ? `${code}: ${options.internal}` : code);
     this.status = errorCatalog[code].status;
     this.detailOverride = options.detail;
+    this.extensions = options.extensions;
   }
 }
 

@@ -10,6 +10,34 @@ export interface MessageTemplates {
   applicationExpired: { data: { fullName: string; tenantName: string }; secret: Record<string, never> };
   reviewRequested: { data: { applicantName: string; tenantName: string; employmentType: string; screening: string; reviewUrl: string }; secret: Record<string, never> };
   certificateExpiring: { data: { fullName: string; serialNumber: string; notAfter: string; daysLeft: string }; secret: Record<string, never> };
+  // Accounts: passwords, OTP devices, lockouts and compromised accounts.
+  /** "Atur Ulang Kata Sandi": the reset-password link (1 hour). */
+  passwordResetLink: { data: { fullName: string; expiresAt: string }; secret: { link: string } };
+  /** "Pembaruan Kata Sandi": sent on every password change; `change` is SETUP, RESET or REACTIVATION. */
+  passwordChanged: { data: { fullName: string; change: 'SETUP' | 'RESET' | 'REACTIVATION'; changedAt: string }; secret: Record<string, never> };
+  /**
+   * "Pembaruan Perangkat OTP": sent on every device change. `change` is ADDED (deviceName added;
+   * removedDeviceName is the oldest one it replaced, or ''), REMOVED (deviceName removed) or
+   * REPLACED (all devices replaced by deviceName, at account setup or reactivation).
+   */
+  otpDeviceChanged: { data: { fullName: string; change: 'ADDED' | 'REMOVED' | 'REPLACED'; deviceName: string; removedDeviceName: string; changedAt: string }; secret: Record<string, never> };
+  /** "Akun Terkunci Sementara": five failed passwords (PASSWORD) or OTP codes (OTP) in 15 minutes. */
+  accountLocked: { data: { fullName: string; cause: 'PASSWORD' | 'OTP'; lockedUntil: string }; secret: Record<string, never> };
+  /**
+   * "Permintaan Perangkat OTP": the otp-device link to take a fresh selfie. `kind` ADD_DEVICE
+   * (lost or new phone) or RESET_AUTHENTICATOR (a disabled account asks to be restored).
+   */
+  otpDeviceRequestLink: { data: { fullName: string; kind: 'ADD_DEVICE' | 'RESET_AUTHENTICATOR'; expiresAt: string }; secret: { link: string } };
+  /** To the tenant's verifiers: a device or reset request waits for their check. */
+  otpDeviceReviewRequested: { data: { applicantName: string; tenantName: string; kind: 'ADD_DEVICE' | 'RESET_AUTHENTICATOR'; reviewUrl: string }; secret: Record<string, never> };
+  /** "Pendaftaran Perangkat OTP": approved; the otp-device link to register the new device (24 hours). */
+  otpDeviceApproved: { data: { fullName: string; expiresAt: string }; secret: { link: string } };
+  /** The request was rejected by the verifier, with the reason. */
+  otpDeviceRequestRejected: { data: { fullName: string; kind: 'ADD_DEVICE' | 'RESET_AUTHENTICATOR'; reason: string }; secret: Record<string, never> };
+  /** "Akun Dinonaktifkan": marked compromised by a verifier or operator. */
+  accountDisabled: { data: { fullName: string; reason: string; disabledAt: string }; secret: Record<string, never> };
+  /** "Pemulihan Akun": reactivation approved; an account-setup link that replaces the password and every device (72 hours). */
+  accountReactivation: { data: { fullName: string; username: string; expiresAt: string }; secret: { link: string } };
 }
 
 export type TemplateName = keyof MessageTemplates;

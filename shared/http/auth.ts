@@ -1,8 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../domain/errors.js';
 import type { Actor } from '../domain/actor.js';
+import { AppError } from '../domain/errors.js';
+import { hashToken } from '../domain/tokens.js';
+import type { SessionRecord, SessionStore } from '../ports/accounts.js';
+import type { Clock } from '../ports/runtime.js';
 import type { TenantDirectory } from '../ports/tenants.js';
-import type { Access } from './route.js';
+import type { Access, CredentialKind } from './route.js';
+import { readSessionCookie } from './session-cookie.js';
 
 /** API keys are shown once; only this hash is stored and looked up. */
 export function hashApiKey(apiKey: string): string {
@@ -13,34 +17,99 @@ export function newApiKey(): string {
   return `tte_${randomBytes(32).toString('base64url')}`;
 }
 
-const CACHE_MILLISECONDS = 30_000;
+const KEY_CACHE_MILLISECONDS = 30_000;
+// The idle expiry slides at most once a minute, so most requests cost one read and no write.
+const TOUCH_AFTER_MILLISECONDS = 60_000;
+
+/** The session behind a request, when it came with one. */
+export interface RequestSession {
+  sessionHash: string;
+  csrfToken: string;
+  absoluteExpiresAt: string;
+  /** Sent by a browser in the cookie (then state changes need the CSRF token), not as a Bearer token. */
+  viaCookie: boolean;
+}
+
+export interface Authentication {
+  actor: Actor;
+  session?: RequestSession;
+}
+
+export interface AuthenticatorDeps {
+  apiKeys: Pick<TenantDirectory, 'findApiKey'>;
+  /** Absent in functions that serve no signed-in routes. */
+  sessions?: { store: Pick<SessionStore, 'findSession' | 'touchSession'>; idleMinutes: number };
+  clock: Clock;
+}
 
 /**
- * Resolves the caller and enforces the route's roles. Key lookups are cached for a short while
- * per container, so a busy verifier costs no extra read per request (a revoked key stops working
- * within the cache time).
+ * Resolves the caller from whichever credential the request carries (a Bearer session token, an
+ * API key, or the session cookie, in that order) and enforces the route's roles and credential
+ * kinds. The one place every route's access rule is applied.
  */
-export class ApiKeyAuthenticator {
-  private readonly cache = new Map<string, { actor: Actor | undefined; until: number }>();
+export class Authenticator {
+  private readonly keyCache = new Map<string, { actor: Actor | undefined; until: number }>();
 
-  constructor(private readonly directory: Pick<TenantDirectory, 'findApiKey'>, private readonly now: () => number = Date.now) {}
+  constructor(private readonly deps: AuthenticatorDeps) {}
 
-  async authorize(access: Access, apiKey: string | undefined): Promise<Actor | undefined> {
-    if (access === 'public') return undefined;
-    if (!apiKey || apiKey.length > 200) throw new AppError('UNAUTHENTICATED');
-    const actor = await this.resolve(hashApiKey(apiKey));
-    if (!actor) throw new AppError('UNAUTHENTICATED');
-    if (!access.includes(actor.role)) throw new AppError('FORBIDDEN');
-    return actor;
+  async authenticate(
+    route: { access: Access; credentials?: readonly CredentialKind[] },
+    headers: Readonly<Record<string, string | undefined>>,
+  ): Promise<Authentication | undefined> {
+    if (route.access === 'public') return undefined;
+    const accepted = route.credentials ?? ['session', 'apiKey'];
+    const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+    const apiKey = headers['x-api-key'];
+    const cookie = readSessionCookie(headers.cookie);
+
+    let authentication: Authentication | undefined;
+    if (bearer !== undefined || (apiKey === undefined && cookie !== undefined)) {
+      if (!accepted.includes('session')) throw new AppError('FORBIDDEN');
+      authentication = await this.fromSession(bearer ?? cookie!, bearer === undefined);
+    } else if (apiKey !== undefined) {
+      if (!accepted.includes('apiKey')) throw new AppError('FORBIDDEN');
+      const actor = await this.fromApiKey(apiKey);
+      authentication = actor && { actor };
+    }
+    if (!authentication) throw new AppError('UNAUTHENTICATED');
+    if (!route.access.includes(authentication.actor.role)) throw new AppError('FORBIDDEN');
+    return authentication;
   }
 
-  private async resolve(keyHash: string): Promise<Actor | undefined> {
-    const cached = this.cache.get(keyHash);
-    if (cached && cached.until > this.now()) return cached.actor;
-    const record = await this.directory.findApiKey(keyHash);
+  private async fromSession(token: string, viaCookie: boolean): Promise<Authentication | undefined> {
+    const sessions = this.deps.sessions;
+    if (!sessions || token.length > 200) return undefined;
+    const sessionHash = hashToken(token);
+    const session = await sessions.store.findSession(sessionHash);
+    const now = this.deps.clock.now();
+    if (!session || !isLive(session, now)) return undefined;
+    if (now.getTime() - new Date(session.lastSeenAt).getTime() > TOUCH_AFTER_MILLISECONDS) {
+      const idle = Math.min(now.getTime() + sessions.idleMinutes * 60_000, new Date(session.absoluteExpiresAt).getTime());
+      await sessions.store.touchSession(sessionHash, now.toISOString(), new Date(idle).toISOString());
+    }
+    return {
+      actor: { actorId: session.userId, role: session.role, tenantId: session.tenantId },
+      session: { sessionHash, csrfToken: session.csrfToken, absoluteExpiresAt: session.absoluteExpiresAt, viaCookie },
+    };
+  }
+
+  /** Key lookups are cached per container for a short while (a revoked key stops within 30 s). */
+  private async fromApiKey(apiKey: string): Promise<Actor | undefined> {
+    if (apiKey.length > 200) return undefined;
+    const keyHash = hashApiKey(apiKey);
+    const now = this.deps.clock.now().getTime();
+    const cached = this.keyCache.get(keyHash);
+    if (cached && cached.until > now) return cached.actor;
+    const record = await this.deps.apiKeys.findApiKey(keyHash);
     const actor = record ? { actorId: record.actorId, role: record.role, tenantId: record.tenantId } : undefined;
-    if (this.cache.size > 1000) this.cache.clear();
-    this.cache.set(keyHash, { actor, until: this.now() + CACHE_MILLISECONDS });
+    if (this.keyCache.size > 1000) this.keyCache.clear();
+    this.keyCache.set(keyHash, { actor, until: now + KEY_CACHE_MILLISECONDS });
     return actor;
   }
+}
+
+/** A session works until it has been idle too long or reached its absolute end. */
+export function isLive(session: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>, now: Date): boolean {
+  const at = now.toISOString();
+  return session.idleExpiresAt > at && session.absoluteExpiresAt > at;
 }

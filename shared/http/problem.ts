@@ -23,6 +23,7 @@ export function problemResponse(error: AppError, language: Language, instance?: 
     code: error.code,
     detail,
     ...(instance ? { instance } : {}),
+    ...error.extensions,
     errors: error.fieldErrors.map((fieldError) => ({
       field: fieldError.field,
       code: fieldError.code,

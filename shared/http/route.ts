@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/user.js';
 import type { Actor } from '../domain/actor.js';
+import type { RequestSession } from './auth.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /**
  * Who may call a route: anyone (public pages, link-token pages), or an authenticated actor in
- * one of the listed roles (API key now; sessions join with the accounts context).
+ * one of the listed roles.
  */
 export type Access = 'public' | readonly Role[];
+
+/** How an actor proves who they are: a login session (Bearer or cookie) or an API key. */
+export type CredentialKind = 'session' | 'apiKey';
 
 export interface ResponseSpec {
   description: string;
@@ -26,6 +30,8 @@ export interface RouteSpec {
   path: string;
   summary: string;
   access: Access;
+  /** The credentials the route accepts; both unless said otherwise (a person's own pages take sessions only). */
+  credentials?: readonly CredentialKind[];
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -52,6 +58,8 @@ export interface RouteRequest<S extends RouteSpec> {
   body: S['bodyType'] extends 'text/csv' ? string : Infer<S['body']>;
   /** Present on every route whose access names roles. */
   actor: S['access'] extends 'public' ? undefined : Actor;
+  /** The login session, when the actor came with one. */
+  session?: RequestSession;
   requestId: string;
   sourceIp: string;
   language: 'id' | 'en';

@@ -5,11 +5,11 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { AppError } from '../domain/errors.js';
-import type { TenantDirectory } from '../ports/tenants.js';
-import { ApiKeyAuthenticator } from './auth.js';
+import type { Authenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
 import type { Reply, RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
 import { parseOrThrow } from '../validation.js';
+import { csrfSatisfied } from './session-cookie.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -19,7 +19,7 @@ const jsonContentType = /^application\/(?:.+\+)?json(?:$|;)/i;
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export interface HttpServiceDeps {
-  directory: Pick<TenantDirectory, 'findApiKey'>;
+  authenticator: Authenticator;
   logger: Logger;
 }
 
@@ -55,7 +55,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
   actions: RouteActions<R>,
   deps: HttpServiceDeps,
 ): HttpHandler {
-  const authenticator = new ApiKeyAuthenticator(deps.directory);
+  const { authenticator } = deps;
   const byKey = new Map<string, [RouteSpec, (request: RouteRequest<RouteSpec>) => Promise<Reply>]>();
   for (const [operationId, spec] of Object.entries(table.routes)) {
     byKey.set(routeKey(spec.method, spec.path), [spec, actions[operationId] as never]);
@@ -66,12 +66,20 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     if (!entry) throw new AppError('ROUTE_NOT_FOUND');
     const [spec, action] = entry;
     const headers = event.headers ?? {};
-    const actor = await authenticator.authorize(spec.access, headers['x-api-key']);
+    const authentication = await authenticator.authenticate(spec, headers);
+    const session = authentication?.session;
+    // A form may send the CSRF token as a field; it is the kernel's, not the route's.
+    const { body, csrfField } = withoutCsrfField(event.body, session?.viaCookie ?? false);
+    const given = headers['x-csrf-token'] ?? csrfField;
+    if (session && !csrfSatisfied({ method: event.httpMethod, viaCookie: session.viaCookie, expected: session.csrfToken, given })) {
+      throw new AppError('CSRF_TOKEN_INVALID');
+    }
     const request: RouteRequest<RouteSpec> = {
       params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'params') : undefined,
       query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
-      body: parseBody(spec, event),
-      actor: actor as never,
+      body: parseBody(spec, { ...event, body: body as string | null }),
+      actor: authentication?.actor as never,
+      ...(session ? { session } : {}),
       requestId: event.requestContext?.requestId ?? 'unknown',
       sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       language: preferredLanguage(headers['accept-language']),
@@ -96,6 +104,12 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     .use(bodySizeLimit())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(dispatch) as unknown as HttpHandler;
+}
+
+function withoutCsrfField(body: unknown, viaCookie: boolean): { body: unknown; csrfField?: string } {
+  if (!viaCookie || typeof body !== 'object' || body === null || Array.isArray(body) || !('csrfToken' in body)) return { body };
+  const { csrfToken, ...rest } = body as Record<string, unknown>;
+  return { body: rest, ...(typeof csrfToken === 'string' ? { csrfField: csrfToken } : {}) };
 }
 
 function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {

@@ -120,5 +120,7 @@ export interface UserDirectory {
   /** The profile with its audit trail, in one read. */
   findUserWithHistory(userId: string): Promise<{ user: UserRecord; history: AuditEntry[] } | undefined>;
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
+  /** The user holding this (normalised) e-mail address, if any. */
+  findUserIdByEmail(email: string): Promise<string | undefined>;
   listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
 }

@@ -2,11 +2,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { AppError } from '../../shared/domain/errors.js';
-import { hashApiKey } from '../../shared/http/auth.js';
+import { Authenticator, hashApiKey } from '../../shared/http/auth.js';
 import { defineRoutes, type Reply, type RouteActions } from '../../shared/http/route.js';
 import { createHttpHandler, MAX_BODY_BYTES, type HttpHandler } from '../../shared/http/service.js';
 import { createLogger } from '../../shared/logger.js';
 import type { ApiKeyRecord } from '../../shared/ports/tenants.js';
+import { systemClock } from '../../shared/ports/runtime.js';
 
 const routes = defineRoutes('test', {
   createThing: {
@@ -130,7 +131,7 @@ beforeEach(() => {
   };
   logger = createLogger('http-test');
   logger.setLogLevel('SILENT');
-  handler = createHttpHandler(routes, actions, { directory, logger });
+  handler = createHttpHandler(routes, actions, { authenticator: new Authenticator({ apiKeys: directory, clock: systemClock }), logger });
 });
 
 describe('successful requests', () => {

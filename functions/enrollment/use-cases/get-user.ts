@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/domain/errors.js';
 import type { Actor } from '../../../shared/domain/actor.js';
 import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { PhotoStore } from '../../../shared/ports/photos.js';
-import { kindOfPhotoId } from './photos.js';
+import { kindOfPhotoId } from '../../../shared/domain/photo-ids.js';
 import { isVisibleTo } from '../../../shared/tenant-users.js';
 
 // Photo links in the verifier's view are short-lived: a copied link soon stops working.

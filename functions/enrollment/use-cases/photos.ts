@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors.js';
 import { inspectPhoto, MAX_PHOTO_BYTES } from '../../../shared/domain/photo-check.js';
 import type { ActivationStore } from '../../../shared/ports/activation.js';
@@ -7,6 +6,7 @@ import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { PhotoContentType, PhotoKind, PhotoStore } from '../../../shared/ports/photos.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 import { usableToken } from '../../../shared/links.js';
+import { kindOfPhotoId, newPhotoId } from '../../../shared/domain/photo-ids.js';
 
 export const UPLOAD_URL_SECONDS = 5 * 60;
 
@@ -16,19 +16,6 @@ export interface PhotoDeps {
   photos: PhotoStore;
   clock: Clock;
 }
-
-/**
- * Photo ids carry their kind (a confirm finds the photo without a lookup) and the upload request
- * time in fixed-width milliseconds, so ids, and object keys, sort oldest first.
- */
-export function newPhotoId(kind: PhotoKind, at: Date): string {
-  // Strictly increasing within a process, so two requests in one millisecond still sort in order.
-  lastPhotoMillis = Math.max(at.getTime(), lastPhotoMillis + 1);
-  return `${kind.toLowerCase()}-${String(lastPhotoMillis).padStart(13, '0')}-${randomUUID()}`;
-}
-let lastPhotoMillis = 0;
-export const photoIdPattern = /^(ktp|selfie)-\d{13}-[0-9a-f-]{36}$/;
-export const kindOfPhotoId = (photoId: string): PhotoKind => (photoId.startsWith('ktp-') ? 'KTP' : 'SELFIE');
 
 const folderOf = (token: LinkTokenRecord, kind: PhotoKind) => `kyc/${token.tenantId}/${token.userId}/${kind.toLowerCase()}/`;
 

@@ -18,6 +18,11 @@ export class DynamoUserDirectory implements UserDirectory {
     return this.get<LinkTokenRecord>(keys.token(tokenHash));
   }
 
+  async findUserIdByEmail(email: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.emailUnique(email) }));
+    return result.Item?.userId as string | undefined;
+  }
+
   async findUserWithHistory(userId: string) {
     const partition = keys.userPartition(userId);
     const items: Record<string, unknown>[] = [];

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../../shared/domain/errors.js';
+import { hashToken, isWellFormedToken, newLinkToken } from '../../../shared/domain/tokens.js';
+import { normaliseEmail } from '../../../shared/domain/user.js';
+import type { SessionRecord } from '../../../shared/ports/accounts.js';
+import type { UserRecord } from '../../../shared/ports/users.js';
+import type { AccountsDeps } from './deps.js';
+import { assertNotLocked, auditEntry, countFailure, matchOtp, self } from './guards.js';
+
+// The password step proves little on its own: its ticket is good for the OTP step, briefly.
+const LOGIN_TICKET_MS = 5 * 60_000;
+
+// Unknown addresses still pay for one password check, so timing does not tell who has an account.
+let decoyHash: Promise<string> | undefined;
+const decoy = (deps: Pick<AccountsDeps, 'passwords'>) => (decoyHash ??= deps.passwords.hash(randomBytes(16).toString('base64url')));
+
+async function loadLoginAccount(deps: AccountsDeps, userId: string) {
+  const [user, account] = await Promise.all([deps.users.findUser(userId), deps.accounts.loadAccount(userId)]);
+  return user && account.credential ? { user, account, credential: account.credential } : undefined;
+}
+
+/** Disabled accounts say so (after the password was right); any other inactive account cannot log in. */
+function assertMayLogIn(user: UserRecord, otherwise: AppError): void {
+  if (user.status === 'DISABLED') throw new AppError('ACCOUNT_DISABLED');
+  if (user.status !== 'ACTIVE') throw otherwise;
+}
+
+/**
+ * Login, step 1: e-mail and password.
+ * 1. Unknown address, no password yet, or a wrong password: INVALID_CREDENTIALS alike.
+ * 2. A locked account is refused before its password is checked; a wrong password counts.
+ * 3. Right: a login ticket for the OTP step and the user's devices to choose from.
+ */
+export async function loginWithPassword(deps: AccountsDeps, input: { email: string; password: string }) {
+  const now = deps.clock.now();
+  const userId = await deps.users.findUserIdByEmail(normaliseEmail(input.email));
+  const found = userId ? await loadLoginAccount(deps, userId) : undefined;
+  if (!found) {
+    await deps.passwords.verify(await decoy(deps), input.password);
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  const { user, account, credential } = found;
+  assertNotLocked(credential, now);
+  if (!(await deps.passwords.verify(credential.passwordHash, input.password))) {
+    await countFailure(deps, user, 'password', now, new AppError('INVALID_CREDENTIALS'));
+  }
+  assertMayLogIn(user, new AppError('INVALID_CREDENTIALS'));
+  const loginTicket = newLinkToken();
+  await deps.sessions.issueTicket({
+    ticketHash: hashToken(loginTicket), userId: user.userId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + LOGIN_TICKET_MS).toISOString(),
+  });
+  return { loginTicket, devices: account.devices.map(({ deviceId, name }) => ({ deviceId, name })) };
+}
+
+/**
+ * Login, step 2: the OTP code (from the device chosen, or any of the user's).
+ * 1. The ticket must be live; the account still active and not locked.
+ * 2. A wrong or replayed code counts as a failed OTP.
+ * 3. Right: one transaction records the code's time step (a replay racing this one fails),
+ *    uses up the ticket, clears the failure counters and starts the session.
+ */
+export async function loginWithOtp(deps: AccountsDeps, input: { loginTicket: string; otp: string; deviceId?: string }) {
+  const now = deps.clock.now();
+  const ticketHash = isWellFormedToken(input.loginTicket) ? hashToken(input.loginTicket) : undefined;
+  const ticket = ticketHash ? await deps.sessions.findTicket(ticketHash) : undefined;
+  if (!ticket || new Date(ticket.expiresAt) <= now) throw new AppError('LOGIN_TICKET_EXPIRED');
+  const found = await loadLoginAccount(deps, ticket.userId);
+  if (!found) throw new AppError('LOGIN_TICKET_EXPIRED');
+  const { user, account, credential } = found;
+  assertNotLocked(credential, now);
+  assertMayLogIn(user, new AppError('LOGIN_TICKET_EXPIRED'));
+  const { device, timeStep } = await matchOtp(deps, user, account.devices, input.otp, now, input.deviceId);
+
+  const sessionToken = newLinkToken();
+  const at = now.toISOString();
+  const absoluteExpiresAt = new Date(now.getTime() + deps.settings.sessionMaxHours * 3600_000).toISOString();
+  const session: SessionRecord = {
+    sessionHash: hashToken(sessionToken),
+    userId: user.userId,
+    tenantId: user.tenantId,
+    role: user.role,
+    csrfToken: randomBytes(32).toString('base64url'),
+    createdAt: at,
+    lastSeenAt: at,
+    idleExpiresAt: new Date(Math.min(now.getTime() + deps.settings.sessionIdleMinutes * 60_000, new Date(absoluteExpiresAt).getTime())).toISOString(),
+    absoluteExpiresAt,
+  };
+  const clear = (['failedPasswords', 'failedOtps'] as const).filter((name) => credential[name] !== undefined);
+  await deps.accounts.commit({
+    userId: user.userId,
+    acceptedOtp: { device, timeStep, at },
+    consumeTicket: ticket.ticketHash,
+    startSession: session,
+    ...(clear.length ? { credential: { clear } } : {}),
+    audit: auditEntry(deps, now, self(user), 'LOGGED_IN'),
+  });
+  return {
+    sessionToken,
+    csrfToken: session.csrfToken,
+    expiresAt: absoluteExpiresAt,
+    user: { userId: user.userId, role: user.role, tenantId: user.tenantId },
+  };
+}
+
+/** Ends the session the request came with. */
+export async function logout(deps: Pick<AccountsDeps, 'sessions'>, input: { userId: string; sessionHash: string }) {
+  await deps.sessions.endSession(input.userId, input.sessionHash);
+}

@@ -1,0 +1,278 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../domain/errors.js';
+import { windowFloor, type FailureCounter, type FailureKind } from '../../domain/lockout.js';
+import { keys } from '../../data/table.js';
+import type {
+  Account, AccountChange, AccountStore, Credential, LockoutStore, OtpDevice, PendingDevice, RequestSlot,
+} from '../../ports/accounts.js';
+import type { LinkTokenRecord } from '../../ports/links.js';
+import type { AuditEntry } from '../../ports/users.js';
+import type { OutboxMessage } from '../../ports/outbox.js';
+import { fromItem, transactWrite, type TransactItems } from './dynamo-items.js';
+import {
+  auditItem, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
+} from './table-items.js';
+
+// A transaction holds at most 100 items; sessions beyond these end right after it.
+const SESSIONS_IN_TRANSACTION = 30;
+
+const counterAttribute: Record<FailureKind, 'failedPasswords' | 'failedOtps'> = { password: 'failedPasswords', otp: 'failedOtps' };
+
+/**
+ * A user's credential and OTP devices (the ACCOUNT# items of the user's partition), the pending
+ * device setups, and the failure counters. An account change is one transaction with whatever
+ * else it touches (link, user, session, request, audit, e-mail); each guard that can fail says
+ * which error it means.
+ */
+export class DynamoAccountStore implements AccountStore, LockoutStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async loadAccount(userId: string): Promise<Account> {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.accountPrefix },
+      ConsistentRead: true,
+    }));
+    const items = result.Items ?? [];
+    const credential = items.find((item) => item.sk === keys.credential(userId).sk);
+    // Device keys hold their creation time, so the query returns them oldest first.
+    const devices = items.filter((item) => String(item.sk).startsWith(keys.devicePrefix)).map((item) => fromItem<OtpDevice>(item));
+    return { ...(credential ? { credential: fromItem<Credential>(credential) } : {}), devices };
+  }
+
+  async commit(change: AccountChange): Promise<void> {
+    const items: TransactItems = [];
+    const errors: (AppError | undefined)[] = [];
+    const add = (item: TransactItems[number], error?: AppError) => {
+      items.push(item);
+      errors.push(error);
+    };
+    const table = this.tableName;
+    const { userId } = change;
+
+    const credential = change.credential;
+    if (credential?.replace) {
+      add({ Put: { TableName: table, Item: credentialItem(credential.replace) } });
+    } else if (credential) {
+      const set: string[] = [];
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      if (credential.password) {
+        set.push('passwordHash = :hash', 'passwordChangedAt = :changedAt');
+        values[':hash'] = credential.password.passwordHash;
+        values[':changedAt'] = credential.password.changedAt;
+      }
+      let condition = 'attribute_exists(pk)';
+      if (credential.expectedVersion !== undefined) {
+        set.push('#version = :nextVersion');
+        condition += ' AND #version = :version';
+        names['#version'] = 'version';
+        values[':version'] = credential.expectedVersion;
+        values[':nextVersion'] = credential.expectedVersion + 1;
+      }
+      const remove = [...(credential.clear ?? [])];
+      const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
+      if (expression) {
+        add({
+          Update: {
+            TableName: table, Key: keys.credential(userId), UpdateExpression: expression, ConditionExpression: condition,
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          },
+        }, new AppError('CONFLICT'));
+      }
+    }
+    for (const device of change.addDevices ?? []) {
+      add({ Put: { TableName: table, Item: deviceItem(device), ConditionExpression: 'attribute_not_exists(pk)' } }, new AppError('CONFLICT'));
+    }
+    for (const device of change.removeDevices ?? []) {
+      add({ Delete: { TableName: table, Key: keys.device(device.userId, device.createdAt, device.deviceId), ConditionExpression: 'attribute_exists(pk)' } }, new AppError('CONFLICT'));
+    }
+    if (change.acceptedOtp) {
+      const { device, timeStep, at } = change.acceptedOtp;
+      add({
+        Update: {
+          TableName: table,
+          Key: keys.device(device.userId, device.createdAt, device.deviceId),
+          UpdateExpression: 'SET lastTimeStep = :step, lastUsedAt = :at',
+          // The replay guard: two requests with the same code cannot both pass.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastTimeStep) OR lastTimeStep < :step)',
+          ExpressionAttributeValues: { ':step': timeStep, ':at': at },
+        },
+      }, new AppError('OTP_ALREADY_USED'));
+    }
+    if (change.consumeToken) add(this.consume(change.consumeToken, change.audit.at), new AppError('TOKEN_USED'));
+    for (const token of change.tokens ?? []) add({ Put: { TableName: table, Item: tokenItem(token) } });
+    if (change.user) {
+      const { next, fromStatuses } = change.user;
+      const statusValues = Object.fromEntries(fromStatuses.map((status, index) => [`:from${index}`, status]));
+      add({
+        Put: {
+          TableName: table,
+          Item: userItem(next),
+          ConditionExpression: `attribute_exists(pk) AND #version = :previous AND #status IN (${Object.keys(statusValues).join(', ')})`,
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: { ':previous': next.version - 1, ...statusValues },
+        },
+      }, new AppError('CONFLICT'));
+    }
+    if (change.startSession) {
+      for (const item of sessionItems(change.startSession)) add({ Put: { TableName: table, Item: item } });
+    }
+    if (change.consumeTicket) {
+      add({ Delete: { TableName: table, Key: keys.loginTicket(change.consumeTicket), ConditionExpression: 'attribute_exists(pk)' } }, new AppError('LOGIN_TICKET_EXPIRED'));
+    }
+    if (change.consumeDeviceSetup) {
+      add({ Delete: { TableName: table, Key: keys.deviceSetup(userId, change.consumeDeviceSetup), ConditionExpression: 'attribute_exists(pk)' } }, new AppError('DEVICE_SETUP_NOT_FOUND'));
+    }
+    const sessions = change.endSessions ?? [];
+    for (const sessionHash of sessions.slice(0, SESSIONS_IN_TRANSACTION)) {
+      add({ Delete: { TableName: table, Key: keys.session(sessionHash) } });
+      add({ Delete: { TableName: table, Key: keys.userSession(userId, sessionHash) } });
+    }
+    if (change.request) {
+      const { next, fromStatuses } = change.request;
+      const statusValues = Object.fromEntries(fromStatuses.map((status, index) => [`:from${index}`, status]));
+      add({
+        Put: {
+          TableName: table,
+          Item: deviceRequestItem(next),
+          ConditionExpression: next.version === 1
+            ? 'attribute_not_exists(pk)'
+            : `#version = :previous AND #status IN (${Object.keys(statusValues).join(', ')})`,
+          ...(next.version === 1 ? {} : {
+            ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+            ExpressionAttributeValues: { ':previous': next.version - 1, ...statusValues },
+          }),
+        },
+      }, new AppError('NOT_AWAITING_REVIEW'));
+    }
+    add({ Put: { TableName: table, Item: auditItem(userId, change.audit) } });
+    for (const message of change.messages ?? []) {
+      add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+
+    await transactWrite(this.db, 'accountChange', items, (reasons) => {
+      const failed = reasons.findIndex((reason) => reason.failed);
+      return failed >= 0 ? errors[failed] : undefined;
+    });
+    for (const sessionHash of sessions.slice(SESSIONS_IN_TRANSACTION)) {
+      await this.db.send(new DeleteCommand({ TableName: table, Key: keys.session(sessionHash) }));
+      await this.db.send(new DeleteCommand({ TableName: table, Key: keys.userSession(userId, sessionHash) }));
+    }
+  }
+
+  async reservePendingDevice(token: LinkTokenRecord, candidate: PendingDevice): Promise<PendingDevice> {
+    const result = await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.token(token.tokenHash),
+      UpdateExpression: 'SET pendingDevice = if_not_exists(pendingDevice, :candidate)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':candidate': candidate },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return result.Attributes!.pendingDevice as PendingDevice;
+  }
+
+  async saveDeviceSetup(userId: string, setup: PendingDevice, expiresAt: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: deviceSetupItem(userId, setup, expiresAt) }));
+  }
+
+  async findDeviceSetup(userId: string, setupId: string): Promise<(PendingDevice & { expiresAt: string }) | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.deviceSetup(userId, setupId), ConsistentRead: true }));
+    if (!result.Item) return undefined;
+    const { deviceId, sealedSecret, createdAt, expiresAt } = result.Item as PendingDevice & { expiresAt: string };
+    return { deviceId, sealedSecret, createdAt, expiresAt };
+  }
+
+  async claimRequestSlot(userId: string, slot: RequestSlot, at: string, notBefore: string): Promise<boolean> {
+    return this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.credential(userId),
+      UpdateExpression: 'SET #slot = :at',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#slot) OR #slot < :notBefore)',
+      ExpressionAttributeNames: { '#slot': slot },
+      ExpressionAttributeValues: { ':at': at, ':notBefore': notBefore },
+    }));
+  }
+
+  async recordFailure(userId: string, kind: FailureKind, now: Date): Promise<FailureCounter> {
+    const attribute = counterAttribute[kind];
+    const floor = windowFloor(now);
+    // Two guarded updates: add to an open window, or start a new one. Whichever loses a race
+    // simply tries again, so every failure is counted exactly once.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const added = await this.db.send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.credential(userId),
+          UpdateExpression: 'ADD #counter.#count :one',
+          ConditionExpression: 'attribute_exists(pk) AND #counter.windowStart > :floor',
+          ExpressionAttributeNames: { '#counter': attribute, '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':floor': floor },
+          ReturnValues: 'ALL_NEW',
+        }));
+        return added.Attributes![attribute] as FailureCounter;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+      const fresh: FailureCounter = { count: 1, windowStart: now.toISOString() };
+      const started = await this.conditionally(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.credential(userId),
+        UpdateExpression: 'SET #counter = :fresh',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#counter) OR #counter.windowStart <= :floor)',
+        ExpressionAttributeNames: { '#counter': attribute },
+        ExpressionAttributeValues: { ':fresh': fresh, ':floor': floor },
+      }));
+      if (started) return fresh;
+    }
+    throw new AppError('CONFLICT', [], { internal: 'failure counter kept changing' });
+  }
+
+  async lock(userId: string, lock: { until: string; cause: FailureKind }, now: Date, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean> {
+    try {
+      await transactWrite(this.db, 'lock', [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.credential(userId),
+            UpdateExpression: 'SET lockedUntil = :until, lockCause = :cause',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+            ExpressionAttributeValues: { ':until': lock.until, ':cause': lock.cause, ':now': now.toISOString() },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: auditItem(userId, extra.audit) } },
+        { Put: { TableName: this.tableName, Item: outboxItem(extra.message), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ], (reasons) => (reasons[0]?.failed ? new AppError('ACCOUNT_LOCKED') : undefined));
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ACCOUNT_LOCKED') return false;
+      throw error;
+    }
+  }
+
+  private consume(token: LinkTokenRecord, at: string): TransactItems[number] {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.token(token.tokenHash),
+        UpdateExpression: 'SET usedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+    };
+  }
+
+  private async conditionally(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.db.send(command);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../data/table.js';
+import type { LoginTicket, SessionRecord, SessionStore } from '../../ports/accounts.js';
+import { fromItem } from './dynamo-items.js';
+import { loginTicketItem } from './table-items.js';
+
+/** Login sessions (found by the hash of their token) and the login tickets that lead to them. */
+export class DynamoSessionStore implements SessionStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async findSession(sessionHash: string): Promise<SessionRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.session(sessionHash) }));
+    return result.Item ? fromItem<SessionRecord>(result.Item) : undefined;
+  }
+
+  async touchSession(sessionHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void> {
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.session(sessionHash),
+        UpdateExpression: 'SET lastSeenAt = :seen, idleExpiresAt = :idle',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':seen': lastSeenAt, ':idle': idleExpiresAt },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async listUserSessions(userId: string): Promise<string[]> {
+    const hashes: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.userSessionPrefix },
+        ProjectionExpression: 'sessionHash',
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      hashes.push(...(page.Items ?? []).map((item) => String(item.sessionHash)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return hashes;
+  }
+
+  async endSession(userId: string, sessionHash: string): Promise<void> {
+    await this.db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: this.tableName, Key: keys.session(sessionHash) } },
+        { Delete: { TableName: this.tableName, Key: keys.userSession(userId, sessionHash) } },
+      ],
+    }));
+  }
+
+  async issueTicket(ticket: LoginTicket): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: loginTicketItem(ticket) }));
+  }
+
+  async findTicket(ticketHash: string): Promise<LoginTicket | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.loginTicket(ticketHash) }));
+    return result.Item ? fromItem<LoginTicket>(result.Item) : undefined;
+  }
+}
