@@ -38,6 +38,9 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
       emailSubjectPrefix: contextValue(app, 'tte:emailSubjectPrefix'),
       approvalTimeout: Duration.days(Number(contextValue(app, 'tte:approvalTimeoutDays'))),
       registryUrl: contextValue(app, 'tte:registryUrl'),
+      serviceName: contextValue(app, 'tte:serviceName'),
+      sessionIdleMinutes: Number(contextValue(app, 'tte:sessionIdleMinutes')),
+      sessionMaxHours: Number(contextValue(app, 'tte:sessionMaxHours')),
     },
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -26,6 +26,10 @@ export interface ServiceSettings {
   approvalTimeout: Duration;
   /** The civil-service registry gateway (GET <url>/asn/<nip>, /polri/<nrp>). */
   registryUrl: string;
+  /** The name authenticator apps show (otpauth issuer). */
+  serviceName: string;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -47,6 +51,8 @@ export class ServiceStack extends Stack {
     super(scope, id, props);
     const { table, dataKey, settings } = props;
     const common = { WEB_BASE_URL: settings.webBaseUrl, EMAIL_SUBJECT_PREFIX: settings.emailSubjectPrefix };
+    // Every function that serves signed-in routes checks sessions the same way.
+    const sessions = { SESSION_IDLE_MINUTES: String(settings.sessionIdleMinutes), SESSION_MAX_HOURS: String(settings.sessionMaxHours) };
 
     // 1 GB: confirming a photo decodes it fully (up to 30 MP), and CPU grows with memory.
     const enrollment = new ServiceFunction(this, 'Enrollment', { context: 'enrollment', description: 'Registration, activation and verifier decisions', memorySize: 1024 })
@@ -54,7 +60,15 @@ export class ServiceStack extends Stack {
       .useSealingKey(dataKey, ['encrypt'], ['outbox', 'nik'])
       .usePseudonymKey(props.pseudonymKey)
       .usePhotoBucket(props.photoBucket, dataKey)
-      .withSettings(common);
+      .withSettings({ ...common, ...sessions });
+    // Accounts seals and opens TOTP secrets (never NIKs), takes fresh selfies, and hashes
+    // passwords with argon2id at 64 MiB: 1 GB gives it a full vCPU share for that.
+    const accounts = new ServiceFunction(this, 'Accounts', { context: 'accounts', description: 'Passwords, OTP devices, sessions, lockouts and compromised accounts', memorySize: 1024 })
+      .useTable(table, 'readWrite')
+      .useSealingKey(dataKey, ['encrypt', 'decrypt'], ['otp-device'])
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .usePhotoBucket(props.photoBucket, dataKey)
+      .withSettings({ ...common, ...sessions, SERVICE_NAME: settings.serviceName });
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
       .withSettings(common);
 
@@ -110,7 +124,7 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, docs: docs.fn },
       stageName: settings.stage,
     });
   }

@@ -15,7 +15,7 @@ const tableId = logicalIdOf(stateful, stateful.table);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
 
-const contexts = ['enrollment', 'docs', 'flows', 'outbox', 'notices'] as const;
+const contexts = ['enrollment', 'accounts', 'docs', 'flows', 'outbox', 'notices'] as const;
 type Context = (typeof contexts)[number];
 const byContext = functionsByContext(template);
 const fn = (context: string): FunctionInfo => {
@@ -62,7 +62,7 @@ describe('service stack: functions', () => {
   });
 
   it('grants the table to every context but docs', () => {
-    const expected: Record<Context, boolean> = { enrollment: true, docs: false, flows: true, outbox: true, notices: true };
+    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, docs: false, flows: true, outbox: true, notices: true };
     for (const context of contexts) expect('TABLE_NAME' in fn(context).environment, context).toBe(expected[context]);
   });
 });
@@ -333,6 +333,29 @@ describe('service stack: least privilege', () => {
       expect(purposeCondition(statement)).toEqual(['outbox']);
     }
     expect(grantsOf(statements, 'ses:SendEmail').length).toBeGreaterThan(0);
+  });
+
+  it('accounts may seal and open OTP secrets, seal outbox links, and never open a NIK or an outbox item', () => {
+    const statements = allowed('accounts');
+    // The photo bucket's key is used through S3 only (no purpose condition, a ViaService one).
+    const direct = (statement: PolicyStatement) => statement.Condition?.StringEquals?.['kms:ViaService'] === undefined;
+    const decrypts = grantsOf(statements, 'kms:Decrypt').filter(direct);
+    expect(decrypts.length).toBeGreaterThan(0);
+    for (const statement of decrypts) expect(purposeCondition(statement)).toEqual(['otp-device']);
+    const encryptPurposes = grantsOf(statements, 'kms:Encrypt').flatMap(purposeCondition).sort();
+    expect(encryptPurposes).toEqual(['otp-device', 'outbox']);
+    for (const statement of grantsOf(statements, 'kms:Decrypt').filter((s) => !direct(s))) {
+      expect(JSON.stringify(statement.Condition?.StringEquals?.['kms:ViaService'])).toContain('s3.');
+    }
+  });
+
+  it('gives accounts and enrollment the session timeouts from the cdk.json context, and accounts the service name', () => {
+    for (const context of ['accounts', 'enrollment'] as const) {
+      const { environment } = fn(context);
+      expect(flatten(environment.SESSION_IDLE_MINUTES)).toBe(String(contextNumber('tte:sessionIdleMinutes')));
+      expect(flatten(environment.SESSION_MAX_HOURS)).toBe(String(contextNumber('tte:sessionMaxHours')));
+    }
+    expect(flatten(fn('accounts').environment.SERVICE_NAME)).toBe(contextString('tte:serviceName'));
   });
 
   it('docs has no DynamoDB or KMS action', () => {
