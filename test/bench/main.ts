@@ -8,6 +8,9 @@
  *      with DynamoDB Local on disk (as `npm start`) and in memory, and the stand-in's own floor.
  *   3. Enrollment: submit → approval e-mails on the ASN path (target p50 ≤ 2 s), and DynamoDB
  *      round trips per activation step (target ≤ 2).
+ *   4. Login (password, then OTP): p50/p95 of each step and of argon2id alone (target: the
+ *      password check 50–150 ms, everything around it ≤ 20 ms), and the DynamoDB reads of a
+ *      session check on an authenticated request (target ≤ 1).
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -22,8 +25,14 @@ import { bootLocalRuntime } from '../e2e/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { generateSecret, generateSync } from 'otplib';
+import { credentialItem, deviceItem, userItem } from '../../shared/adapters/aws/table-items.js';
+import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
+import { argon2Parameters, hashPassword, verifyPassword } from '../../shared/crypto/passwords.js';
+import { keys } from '../../shared/data/table.js';
+import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 
-const contexts = ['enrollment', 'docs', 'flows', 'outbox', 'notices'];
+const contexts = ['enrollment', 'accounts', 'docs', 'flows', 'outbox', 'notices'];
 const outDir = resolve('.bench');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const percentile = (values: number[], p: number) => {
@@ -95,7 +104,9 @@ async function registration(dynamodbInMemory: boolean) {
     console.log(`\nPOST /v1/users on the local runtime, DynamoDB Local ${dynamodbInMemory ? 'in memory' : 'on disk (as npm start runs it)'}: ${total} requests, concurrency ${concurrency}, ${(total / (wall / 1000)).toFixed(0)} req/s`);
     console.log(`  p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms  (target p95 ≤ 60 ms: ${verdict(p95 <= 60)})`);
     console.log(`  DynamoDB round trips per request: ${perRequest.toFixed(2)} (${byName})  (target: one transaction: ${verdict(perRequest <= 1.05)})`);
-    await standInFloor(runtime.endpoints.dynamodb, runtime.tableName, total, concurrency);
+    const floorP95 = await standInFloor(runtime.endpoints.dynamodb, runtime.tableName, total, concurrency);
+    const ratio = p95 / floorP95;
+    console.log(`  POST p95 / stand-in floor p95: ${ratio.toFixed(2)}x  (target ≤ 1.2x: ${verdict(ratio <= 1.2)})`);
   } finally {
     await runtime.shutdown();
   }
@@ -124,6 +135,7 @@ async function standInFloor(endpoint: string, tableName: string, total: number, 
   }));
   console.log(`  stand-in floor (the same 6-item transaction straight to DynamoDB Local, concurrency ${concurrency}): p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`);
   db.destroy();
+  return percentile(latencies, 95);
 }
 
 /** A registry fixture with `count` synthetic civil servants (valid NIK/NIP pairs, no real people). */
@@ -192,6 +204,94 @@ async function enrollment() {
   }
 }
 
+/**
+ * Accounts (issue targets): login p50/p95 per step on the local runtime, one login per user
+ * (each code is single use per device), users with a password and one device written straight
+ * into the table; argon2id timed on its own; DynamoDB commands of each step and of a session check.
+ */
+async function login() {
+  const count = 100;
+  let commands: string[] = [];
+  const runtime = await bootLocalRuntime({ onApiDynamoCommand: (name) => commands.push(name) });
+  const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
+  const { sealer } = openLocalKeyVault(runtime.dataDir);
+  const password = 'Bench-Rahasia-123!';
+  const passwordHash = await hashPassword(password);
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${runtime.api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status} ${text}`);
+    return JSON.parse(text) as Record<string, any>;
+  };
+  const timed = async <T>(action: () => Promise<T>) => {
+    commands = [];
+    const started = performance.now();
+    const result = await action();
+    return { result, ms: performance.now() - started, commands: [...commands] };
+  };
+  try {
+    const people = await Promise.all(Array.from({ length: count }, async (_, index) => {
+      const userId = `bench-login-${index}`;
+      const email = `bench.login${index}@contoh.go.id`;
+      const secret = generateSecret();
+      const at = new Date().toISOString();
+      const user = { userId, tenantId: runtime.seed.tenant.tenantId, role: 'USER' as const, fullName: 'Pegawai Bench', email, status: 'ACTIVE' as const, createdAt: at, updatedAt: at, createdBy: 'bench', version: 1 };
+      const device = { userId, deviceId: `${userId}-device`, name: 'Ponsel', sealedSecret: await sealer.seal(secret, otpSecretSealingContext(userId, `${userId}-device`)), createdAt: at };
+      await db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: runtime.tableName, Item: userItem(user) } },
+          { Put: { TableName: runtime.tableName, Item: { ...keys.emailUnique(email), userId, tenantId: user.tenantId } } },
+          { Put: { TableName: runtime.tableName, Item: credentialItem({ userId, passwordHash, passwordChangedAt: at, version: 1 }) } },
+          { Put: { TableName: runtime.tableName, Item: deviceItem(device) } },
+        ],
+      }));
+      return { email, secret };
+    }));
+    const argon2: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      await verifyPassword(passwordHash, password);
+      argon2.push(performance.now() - started);
+    }
+    const passwordStep: number[] = [];
+    const otpStep: number[] = [];
+    const stepCommands = new Map<string, string[]>();
+    let sessionToken = '';
+    for (const person of people) {
+      const first = await timed(() => post('/v1/auth/login', { email: person.email, password }));
+      const code = generateSync({ secret: person.secret, epoch: Math.floor(Date.now() / 1000) });
+      const second = await timed(() => post('/v1/auth/login/otp', { loginTicket: first.result.loginTicket, otp: code }));
+      passwordStep.push(first.ms);
+      otpStep.push(second.ms);
+      stepCommands.set('password', first.commands);
+      stepCommands.set('otp', second.commands);
+      sessionToken = String(second.result.sessionToken);
+    }
+    const me = async () => (await fetch(`${runtime.api}/v1/me`, { headers: { authorization: `Bearer ${sessionToken}` } })).json();
+    await me(); // the first fills the per-container tenant cache
+    const check = await timed(me);
+    const argonP50 = percentile(argon2, 50);
+    const line = (name: string, values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms`;
+    const describe = (names: string[]) => Object.entries(names.reduce<Record<string, number>>((all, name) => ({ ...all, [name]: (all[name] ?? 0) + 1 }), {}))
+      .map(([name, n]) => `${name} ${n}`).join(', ');
+    const { memoryCost, timeCost, parallelism } = argon2Parameters;
+    console.log(`\nLogin on the local runtime, ${count} users one after another (argon2id m=${memoryCost / 1024} MiB, t=${timeCost}, p=${parallelism})`);
+    console.log(`  argon2id verify alone: ${line('argon2', argon2)}  (target 50–150 ms: ${verdict(argonP50 >= 50 && argonP50 <= 150)})`);
+    const aroundPassword = percentile(passwordStep, 50) - argonP50;
+    console.log(`  step 1 POST /v1/auth/login: ${line('password', passwordStep)}; around the password check ${aroundPassword.toFixed(1)} ms (target ≤ 20 ms: ${verdict(aroundPassword <= 20)}); DynamoDB: ${describe(stepCommands.get('password') ?? [])}`);
+    const otpP50 = percentile(otpStep, 50);
+    console.log(`  step 2 POST /v1/auth/login/otp: ${line('otp', otpStep)} (target ≤ 20 ms: ${verdict(otpP50 <= 20)}); DynamoDB: ${describe(stepCommands.get('otp') ?? [])}`);
+    const total = passwordStep.map((ms, index) => ms + otpStep[index]!);
+    console.log(`  whole login (both steps): ${line('total', total)}`);
+    // GET /v1/me reads the session, then the profile (the tenant is cached): the session check is the first read.
+    const sessionReads = check.commands.length - 1;
+    console.log(`  GET /v1/me with a session: DynamoDB ${describe(check.commands)}; of which the session check: ${sessionReads} read (target ≤ 1: ${verdict(sessionReads <= 1)})`);
+  } finally {
+    db.destroy();
+    await runtime.shutdown();
+  }
+}
+
 // `npm run bench -- enrollment` runs one section; no argument runs them all.
 const sections = process.argv.slice(2);
 const wanted = (name: string) => sections.length === 0 || sections.includes(name);
@@ -201,3 +301,4 @@ if (wanted('registration')) {
   await registration(true);
 }
 if (wanted('enrollment')) await enrollment();
+if (wanted('login')) await login();
