@@ -1,20 +1,17 @@
 import * as z from 'zod';
 import { meetsCredentialPolicy } from '../../shared/domain/credential-policy.js';
 import { otpCodePattern } from '../../shared/domain/otp.js';
-import { MAX_PHOTO_BYTES } from '../../shared/domain/photo-check.js';
 import { photoIdPattern } from '../../shared/domain/photo-ids.js';
 import { roles } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
+import { decisionBody, photoUploadBody, photoUploadResponse, text, tokenParams } from '../../shared/http/schemas.js';
 import { deviceRequestStatuses } from '../../shared/ports/accounts.js';
-import { photoContentTypes } from '../../shared/ports/photos.js';
 import { fieldCode } from '../../shared/validation.js';
 
 // People sign in to their own account; verifiers and operators are people too.
 const signedIn = ['USER', 'VERIFIER', 'OPERATOR'] as const satisfies readonly (typeof roles)[number][];
 const sessionOnly = ['session'] as const;
 
-const tokenParams = z.strictObject({ token: z.string().min(1).max(200) });
-const text = (max: number) => z.string().trim().min(1).max(max);
 const email = z.email().max(254);
 const otp = z.string().refine((code) => otpCodePattern.test(code), { params: fieldCode('OTP_INVALID') });
 const newPassword = z.string().refine(meetsCredentialPolicy, { params: fieldCode('PASSWORD_POLICY') });
@@ -184,13 +181,9 @@ export const accountsRoutes = defineRoutes('accounts', {
     summary: 'A presigned upload for the fresh selfie (JPEG/PNG, at most 5 MB, valid 5 minutes)',
     access: 'public',
     params: tokenParams,
-    body: z.strictObject({
-      kind: z.literal('SELFIE'),
-      contentType: z.enum(photoContentTypes),
-      contentLength: z.number().int().min(1).refine((length) => length <= MAX_PHOTO_BYTES, { params: fieldCode('TOO_LARGE') }),
-    }),
+    body: photoUploadBody(['SELFIE']),
     responses: {
-      201: { description: 'Upload with PUT', schema: z.object({ photoId: z.string(), uploadUrl: z.string(), uploadHeaders: z.record(z.string(), z.string()), expiresAt: z.string() }) },
+      201: { description: 'Upload with PUT', schema: photoUploadResponse },
       ...linkProblems,
     },
   },
@@ -238,8 +231,7 @@ export const accountsRoutes = defineRoutes('accounts', {
     summary: 'Approve (a link to register the device, or to set the account up again) or reject with a reason',
     access: ['VERIFIER'],
     params: z.strictObject({ requestId: z.string().min(1).max(64) }),
-    body: z.strictObject({ decision: z.enum(['APPROVE', 'REJECT']), reason: text(1000).optional() })
-      .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, { path: ['reason'], params: fieldCode('REQUIRED') }),
+    body: decisionBody,
     responses: {
       200: { description: 'Decided', schema: z.object({ status: z.enum(['APPROVED', 'REJECTED']) }) },
       404: problem,

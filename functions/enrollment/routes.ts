@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { userStatuses } from '../../shared/domain/user.js';
-import { MAX_PHOTO_BYTES } from '../../shared/domain/photo-check.js';
-import { photoContentTypes, photoKinds } from '../../shared/ports/photos.js';
+import { photoKinds } from '../../shared/ports/photos.js';
 import { defineRoutes } from '../../shared/http/route.js';
+import { decisionBody, photoUploadBody, photoUploadResponse, text, tokenParams } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { personName, registrationRow } from './schemas.js';
 import { photoIdPattern } from '../../shared/domain/photo-ids.js';
@@ -10,9 +10,7 @@ import { photoIdPattern } from '../../shared/domain/photo-ids.js';
 const verifierRoles = ['VERIFIER'] as const;
 
 const userIdParams = z.strictObject({ userId: z.string().min(1).max(64) });
-const tokenParams = z.strictObject({ token: z.string().min(1).max(200) });
 const photoParams = tokenParams.extend({ photoId: z.string().regex(photoIdPattern) });
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 const userSummary = z.object({
   userId: z.string(),
@@ -105,8 +103,7 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     summary: 'Approve, or reject with a reason, an application waiting for review',
     access: verifierRoles,
     params: userIdParams,
-    body: z.strictObject({ decision: z.enum(['APPROVE', 'REJECT']), reason: text(1000).optional() })
-      .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, { path: ['reason'], params: fieldCode('REQUIRED') }),
+    body: decisionBody,
     responses: {
       200: { description: 'Decided', schema: z.object({ status: z.enum(['APPROVED', 'REJECTED']) }) },
       404: problem,
@@ -181,16 +178,9 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     summary: 'A presigned upload for the KTP photo or the selfie (JPEG/PNG, at most 5 MB, valid 5 minutes)',
     access: 'public',
     params: tokenParams,
-    body: z.strictObject({
-      kind: z.enum(photoKinds),
-      contentType: z.enum(photoContentTypes),
-      contentLength: z.number().int().min(1).refine((length) => length <= MAX_PHOTO_BYTES, { params: fieldCode('TOO_LARGE') }),
-    }),
+    body: photoUploadBody(),
     responses: {
-      201: {
-        description: 'Upload with PUT to uploadUrl, sending uploadHeaders',
-        schema: z.object({ photoId: z.string(), uploadUrl: z.string(), uploadHeaders: z.record(z.string(), z.string()), expiresAt: z.string() }),
-      },
+      201: { description: 'Upload with PUT to uploadUrl, sending uploadHeaders', schema: photoUploadResponse },
       ...linkProblems,
     },
   },

@@ -28,7 +28,10 @@ export async function checkOtp(secret: string, code: string, now: Date, lastAcce
   if (!otpCodePattern.test(code)) return { valid: false, reused: false };
   const epoch = Math.floor(now.getTime() / 1000);
   const options = { secret, token: code, epoch, epochTolerance: OTP_PERIOD_SECONDS };
-  const result = await verify(lastAcceptedStep === undefined ? options : { ...options, afterTimeStep: lastAcceptedStep });
+  // otplib throws for an afterTimeStep past the window's last step (the last code was accepted on
+  // a clock further ahead); nothing in the window is newer then, so the window's end says the same.
+  const afterTimeStep = lastAcceptedStep === undefined ? undefined : Math.min(lastAcceptedStep, Math.floor(epoch / OTP_PERIOD_SECONDS) + 1);
+  const result = await verify(afterTimeStep === undefined ? options : { ...options, afterTimeStep });
   // TOTP results carry the matched time step (HOTP ones, in the same union, do not).
   if (result.valid && 'timeStep' in result) return { valid: true, timeStep: result.timeStep };
   if (lastAcceptedStep === undefined) return { valid: false, reused: false };

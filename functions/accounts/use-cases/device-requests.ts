@@ -1,6 +1,6 @@
 import type { Actor } from '../../../shared/domain/actor.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { inspectPhoto, MAX_PHOTO_BYTES } from '../../../shared/domain/photo-check.js';
+import { checkUploadedPhoto } from '../../../shared/photo-upload.js';
 import { kindOfPhotoId, newPhotoId } from '../../../shared/domain/photo-ids.js';
 import { normaliseEmail } from '../../../shared/domain/user.js';
 import { newLink, usableLink } from '../../../shared/links.js';
@@ -107,17 +107,7 @@ export async function confirmSelfie(deps: AccountsDeps, input: { token: string; 
   const now = deps.clock.now();
   const { token, user, request } = await requestLink(deps, input.token, 'AWAITING_SELFIE', now);
   const objectKey = `${selfieFolder(request)}${input.photoId}`;
-  const stored = await deps.photos.read(objectKey, MAX_PHOTO_BYTES);
-  if (stored === 'missing') {
-    throw new AppError('PHOTO_INVALID', [], {
-      detail: { id: 'Foto belum diunggah. Unggah berkas ke alamat yang diberikan, lalu konfirmasi.', en: 'The photo was not uploaded yet. Upload it to the address given, then confirm.' },
-    });
-  }
-  const verdict = stored === 'tooLarge' ? { ok: false as const, reason: 'too large' } : inspectPhoto(stored.body, stored.contentType);
-  if (!verdict.ok) {
-    await deps.photos.remove(objectKey);
-    throw new AppError('PHOTO_INVALID', [], { internal: verdict.reason });
-  }
+  const verdict = await checkUploadedPhoto(deps.photos, objectKey);
   const at = now.toISOString();
   const selfie = { photoId: input.photoId, objectKey, width: verdict.width, height: verdict.height, confirmedAt: at };
   const reference = activationSelfieKey(user);

@@ -41,6 +41,7 @@ export async function getUser(deps: { users: Pick<UserDirectory, 'findUserWithHi
     ...(user.screening ? { screening: user.screening } : {}),
     ...(user.decision ? { decision: user.decision } : {}),
     ...(user.workflowFailure ? { workflowFailure: user.workflowFailure } : {}),
+    ...(user.disabled ? { disabled: user.disabled } : {}),
     history: history.map(({ at, action, actorRole, status, reason }) => ({
       at, action, actorRole, ...(status ? { status } : {}), ...(reason ? { reason } : {}),
     })),

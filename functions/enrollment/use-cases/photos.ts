@@ -1,5 +1,4 @@
-import { AppError } from '../../../shared/domain/errors.js';
-import { inspectPhoto, MAX_PHOTO_BYTES } from '../../../shared/domain/photo-check.js';
+import { checkUploadedPhoto } from '../../../shared/photo-upload.js';
 import type { ActivationStore } from '../../../shared/ports/activation.js';
 import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { UserDirectory } from '../../../shared/ports/users.js';
@@ -56,17 +55,7 @@ export async function confirmPhoto(deps: PhotoDeps, input: { token: string; phot
   const token = await usableToken(deps.users, input.token, 'activate', now);
   const kind = kindOfPhotoId(input.photoId);
   const objectKey = `${folderOf(token, kind)}${input.photoId}`;
-  const stored = await deps.photos.read(objectKey, MAX_PHOTO_BYTES);
-  if (stored === 'missing') {
-    throw new AppError('PHOTO_INVALID', [], {
-      detail: { id: 'Foto belum diunggah. Unggah berkas ke alamat yang diberikan, lalu konfirmasi.', en: 'The photo was not uploaded yet. Upload it to the address given, then confirm.' },
-    });
-  }
-  const verdict = stored === 'tooLarge' ? { ok: false as const, reason: 'too large' } : inspectPhoto(stored.body, stored.contentType);
-  if (!verdict.ok) {
-    await deps.photos.remove(objectKey);
-    throw new AppError('PHOTO_INVALID', [], { internal: verdict.reason });
-  }
+  const verdict = await checkUploadedPhoto(deps.photos, objectKey);
   await deps.activation.confirmPhoto(token, { photoId: input.photoId, kind, width: verdict.width, height: verdict.height }, now.toISOString());
   await deps.photos.removeOlder(folderOf(token, kind), objectKey);
   return { photoId: input.photoId, kind, width: verdict.width, height: verdict.height };

@@ -4,7 +4,6 @@ import { newLink } from '../../../shared/links.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import type { AuditEntry, ScreeningResult, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/users.js';
-import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { TenantDirectory } from '../../../shared/ports/tenants.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
 import type { CivilServiceRegistry } from '../../../shared/ports/registry.js';
