@@ -10,7 +10,8 @@ export class DynamoSessionStore implements SessionStore {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
 
   async findSession(sessionHash: string): Promise<SessionRecord | undefined> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.session(sessionHash) }));
+    // Consistent: a session ended a moment ago (logout, a disabled account) must not work again.
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.session(sessionHash), ConsistentRead: true }));
     return result.Item ? fromItem<SessionRecord>(result.Item) : undefined;
   }
 
