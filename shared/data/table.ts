@@ -27,6 +27,8 @@ export const keys = {
   // A user's credential and devices share the ACCOUNT# prefix: one query reads them together.
   credential: (userId: string) => ({ pk: `USER#${userId}`, sk: 'ACCOUNT#CREDENTIAL' }),
   device: (userId: string, createdAt: string, deviceId: string) => ({ pk: `USER#${userId}`, sk: `ACCOUNT#DEVICE#${createdAt}#${deviceId}` }),
+  /** When the self-service e-mails were last queued for the user (kept apart: a user may have no credential yet). */
+  requestSlots: (userId: string) => ({ pk: `USER#${userId}`, sk: 'ACCOUNT#REQUESTS' }),
   accountPrefix: 'ACCOUNT#',
   devicePrefix: 'ACCOUNT#DEVICE#',
   deviceSetup: (userId: string, setupId: string) => ({ pk: `USER#${userId}`, sk: `DEVICESETUP#${setupId}` }),

@@ -12,9 +12,6 @@ export interface Credential extends LockState {
   passwordChangedAt: string;
   /** Changes of the password or the device set are conditional on the version read. */
   version: number;
-  /** When the last e-mail of each self-service request was queued (see RequestSlot). */
-  passwordResetRequestedAt?: string;
-  deviceRequestRequestedAt?: string;
 }
 
 /** What a person holds: an authenticator app, its TOTP secret sealed for this user and device. */

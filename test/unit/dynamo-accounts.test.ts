@@ -468,8 +468,9 @@ describe('DynamoAccountStore: pending devices and request slots', () => {
     await expect(s.claimRequestSlot(USER, 'passwordResetRequestedAt', AT, '2026-11-22T02:55:00.000Z')).resolves.toBe(true);
     await expect(s.claimRequestSlot(USER, 'passwordResetRequestedAt', AT, '2026-11-22T02:55:00.000Z')).resolves.toBe(false);
     expect(dynamo.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
-      Key: { pk: `USER#${USER}`, sk: 'ACCOUNT#CREDENTIAL' },
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#slot) OR #slot < :notBefore)',
+      // Its own item: a user without a credential yet (disabled before setup) can still ask.
+      Key: { pk: `USER#${USER}`, sk: 'ACCOUNT#REQUESTS' },
+      ConditionExpression: 'attribute_not_exists(#slot) OR #slot < :notBefore',
       ExpressionAttributeNames: { '#slot': 'passwordResetRequestedAt' },
       ExpressionAttributeValues: { ':at': AT, ':notBefore': '2026-11-22T02:55:00.000Z' },
     });

@@ -182,6 +182,7 @@ export async function listDeviceRequests(deps: AccountsDeps, input: { actor: Act
  * once exactly one wins (the request's version); the rest get NOT_AWAITING_REVIEW.
  */
 export async function decideDeviceRequest(deps: AccountsDeps, input: { actor: Actor; requestId: string; decision: 'APPROVE' | 'REJECT'; reason?: string }) {
+  if (input.decision === 'REJECT' && !input.reason) throw new AppError('VALIDATION_FAILED', [{ field: 'reason', code: 'REQUIRED' }]);
   const now = deps.clock.now();
   const request = await deps.requests.findRequest(input.requestId);
   if (!request || request.tenantId !== input.actor.tenantId) throw new AppError('DEVICE_REQUEST_NOT_FOUND');

@@ -67,6 +67,8 @@ export async function loginWithOtp(deps: AccountsDeps, input: { loginTicket: str
   const found = await loadLoginAccount(deps, ticket.userId);
   if (!found) throw new AppError('LOGIN_TICKET_EXPIRED');
   const { user, account, credential } = found;
+  // A ticket got with a password that has been changed since is worth nothing.
+  if (credential.passwordChangedAt > ticket.createdAt) throw new AppError('LOGIN_TICKET_EXPIRED');
   assertNotLocked(credential, now);
   assertMayLogIn(user, new AppError('LOGIN_TICKET_EXPIRED'));
   const { device, timeStep } = await matchOtp(deps, user, account.devices, input.otp, now, input.deviceId);

@@ -190,9 +190,9 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
   async claimRequestSlot(userId: string, slot: RequestSlot, at: string, notBefore: string): Promise<boolean> {
     return this.conditionally(new UpdateCommand({
       TableName: this.tableName,
-      Key: keys.credential(userId),
+      Key: keys.requestSlots(userId),
       UpdateExpression: 'SET #slot = :at',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#slot) OR #slot < :notBefore)',
+      ConditionExpression: 'attribute_not_exists(#slot) OR #slot < :notBefore',
       ExpressionAttributeNames: { '#slot': slot },
       ExpressionAttributeValues: { ':at': at, ':notBefore': notBefore },
     }));
