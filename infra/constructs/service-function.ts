@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,6 +38,33 @@ export interface ServiceFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /**
+   * Packages with native binaries (argon2): left out of the bundle and installed beside it for
+   * the Lambda platform (linux, arm64, glibc), at the version this repository locks.
+   */
+  nativeModules?: readonly string[];
+}
+
+/** The locked version of an installed package. */
+const lockedVersion = (name: string): string =>
+  (JSON.parse(readFileSync(`${repoRoot}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+
+/** Bundling that installs native modules for the Lambda platform next to the bundle. */
+export function bundlingWithNativeModules(modules: readonly string[]): BundlingOptions {
+  if (modules.length === 0) return bundlingOptions;
+  const specs = modules.map((name) => `${name}@${lockedVersion(name)}`).join(' ');
+  return {
+    ...bundlingOptions,
+    externalModules: [...modules],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) => [
+        // A package.json of its own, so npm installs here and never walks up into the repository.
+        `cd "${outputDir}" && echo '{"private":true}' > package.json && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --os=linux --cpu=arm64 --libc=glibc ${specs} && rm package.json`,
+      ],
+    },
+  };
 }
 
 /**
@@ -74,7 +102,7 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
-      bundling: bundlingOptions,
+      bundling: bundlingWithNativeModules(props.nativeModules ?? []),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.context,

@@ -63,7 +63,9 @@ export class ServiceStack extends Stack {
       .withSettings({ ...common, ...sessions });
     // Accounts seals and opens TOTP secrets (never NIKs), takes fresh selfies, and hashes
     // passwords with argon2id at 64 MiB: 1 GB gives it a full vCPU share for that.
-    const accounts = new ServiceFunction(this, 'Accounts', { context: 'accounts', description: 'Passwords, OTP devices, sessions, lockouts and compromised accounts', memorySize: 1024 })
+    const accounts = new ServiceFunction(this, 'Accounts', {
+      context: 'accounts', description: 'Passwords, OTP devices, sessions, lockouts and compromised accounts', memorySize: 1024, nativeModules: ['@node-rs/argon2'],
+    })
       .useTable(table, 'readWrite')
       .useSealingKey(dataKey, ['encrypt', 'decrypt'], ['otp-device'])
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])
