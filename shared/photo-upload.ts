@@ -2,6 +2,11 @@ import { AppError } from './domain/errors.js';
 import { inspectPhoto, MAX_PHOTO_BYTES } from './domain/photo-check.js';
 import type { PhotoStore } from './ports/photos.js';
 
+/** Presigned upload URLs live 5 minutes (type and size are part of the signature). */
+export const UPLOAD_URL_SECONDS = 5 * 60;
+/** Photo links shown to verifiers are short-lived: a copied link soon stops working. */
+export const PHOTO_LINK_SECONDS = 5 * 60;
+
 /**
  * Reads an uploaded photo back and checks it for real (size, type by its bytes, a full decode,
  * sane dimensions). A photo that fails is deleted and refused with PHOTO_INVALID.

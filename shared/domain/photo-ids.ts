@@ -13,3 +13,11 @@ export function newPhotoId(kind: PhotoKind, at: Date): string {
 let lastPhotoMillis = 0;
 export const photoIdPattern = /^(ktp|selfie)-\d{13}-[0-9a-f-]{36}$/;
 export const kindOfPhotoId = (photoId: string): PhotoKind => (photoId.startsWith('ktp-') ? 'KTP' : 'SELFIE');
+
+type Owner = { tenantId: string; userId: string };
+
+/** Where a user's activation photos of one kind are kept (the bucket grants kyc/ only). */
+export const activationPhotoFolder = (owner: Owner, kind: PhotoKind) => `kyc/${owner.tenantId}/${owner.userId}/${kind.toLowerCase()}/`;
+
+/** The object key of an activation photo, from its id (which carries its kind). */
+export const activationPhotoKey = (owner: Owner, photoId: string) => `${activationPhotoFolder(owner, kindOfPhotoId(photoId))}${photoId}`;

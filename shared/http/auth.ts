@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { AppError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
-import type { SessionRecord, SessionStore } from '../ports/accounts.js';
+import { idleExpiry, isLive } from '../domain/sessions.js';
+import type { SessionStore } from '../ports/accounts.js';
 import type { Clock } from '../ports/runtime.js';
 import type { TenantDirectory } from '../ports/tenants.js';
 import type { Access, CredentialKind } from './route.js';
@@ -25,7 +26,6 @@ const TOUCH_AFTER_MILLISECONDS = 60_000;
 export interface RequestSession {
   sessionHash: string;
   csrfToken: string;
-  absoluteExpiresAt: string;
   /** Sent by a browser in the cookie (then state changes need the CSRF token), not as a Bearer token. */
   viaCookie: boolean;
 }
@@ -84,12 +84,11 @@ export class Authenticator {
     const now = this.deps.clock.now();
     if (!session || !isLive(session, now)) return undefined;
     if (now.getTime() - new Date(session.lastSeenAt).getTime() > TOUCH_AFTER_MILLISECONDS) {
-      const idle = Math.min(now.getTime() + sessions.idleMinutes * 60_000, new Date(session.absoluteExpiresAt).getTime());
-      await sessions.store.touchSession(sessionHash, now.toISOString(), new Date(idle).toISOString());
+      await sessions.store.touchSession(sessionHash, now.toISOString(), idleExpiry(now, sessions.idleMinutes, session.absoluteExpiresAt));
     }
     return {
       actor: { actorId: session.userId, role: session.role, tenantId: session.tenantId },
-      session: { sessionHash, csrfToken: session.csrfToken, absoluteExpiresAt: session.absoluteExpiresAt, viaCookie },
+      session: { sessionHash, csrfToken: session.csrfToken, viaCookie },
     };
   }
 
@@ -106,10 +105,4 @@ export class Authenticator {
     this.keyCache.set(keyHash, { actor, until: now + KEY_CACHE_MILLISECONDS });
     return actor;
   }
-}
-
-/** A session works until it has been idle too long or reached its absolute end. */
-export function isLive(session: Pick<SessionRecord, 'idleExpiresAt' | 'absoluteExpiresAt'>, now: Date): boolean {
-  const at = now.toISOString();
-  return session.idleExpiresAt > at && session.absoluteExpiresAt > at;
 }

@@ -24,7 +24,6 @@ import { userItem } from '../../shared/adapters/aws/table-items.js';
 import { argon2Hasher } from '../../shared/crypto/passwords.js';
 import { indexKeys, keys } from '../../shared/data/table.js';
 import type { Actor } from '../../shared/domain/actor.js';
-import { AppError } from '../../shared/domain/errors.js';
 import { newPhotoId } from '../../shared/domain/photo-ids.js';
 import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 import { hashToken } from '../../shared/domain/tokens.js';
@@ -33,7 +32,7 @@ import type { DeviceRequest } from '../../shared/ports/accounts.js';
 import type { FaceMatcher } from '../../shared/ports/face-match.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
-import { freshTable, manualClock, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
+import { codeOf, failureOf, freshTable, manualClock, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = {
   webBaseUrl: 'https://tte.uji.go.id', serviceName: 'TTE Uji', sessionIdleMinutes: 30, sessionMaxHours: 8, publicRequestFloorMs: 0,
@@ -212,24 +211,7 @@ async function setup(options: { faceMatcher?: FaceMatcher } = {}) {
 
 type Context = Awaited<ReturnType<typeof setup>>;
 
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof AppError ? error.code : `UNEXPECTED ${String(error)}`;
-  }
-};
 
-const failureOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { code: error.code, errors: [...error.fieldErrors], extensions: error.extensions };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
 
 /** The authenticator an otp-device page offers once the request is approved. */
 function offerOn(page: Awaited<ReturnType<typeof getOtpDeviceLink>>) {

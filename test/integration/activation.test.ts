@@ -1,5 +1,5 @@
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,6 @@ import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activati
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
 import { HmacPseudonymizer } from '../../shared/adapters/local/key-vault.js';
 import { keys } from '../../shared/data/table.js';
-import { AppError } from '../../shared/domain/errors.js';
 import { privacyPolicy } from '../../shared/domain/privacy-policy.js';
 import { hashToken } from '../../shared/domain/tokens.js';
 import { messageComposer } from '../../shared/outbox.js';
@@ -22,7 +21,7 @@ import { resendActivationLink } from '../../functions/enrollment/use-cases/resen
 import { saveEmployment, type EmploymentInput } from '../../functions/enrollment/use-cases/save-employment.js';
 import { saveIdentity } from '../../functions/enrollment/use-cases/save-identity.js';
 import { nikSealingContext } from '../../shared/domain/identity.js';
-import { freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
+import { codeOf, failureOf, freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
 const sampleKtp = readFileSync(new URL('../fixtures/sample-ktp.png', import.meta.url)); // 856 x 540
@@ -148,24 +147,7 @@ async function setup() {
 
 type Context = Awaited<ReturnType<typeof setup>>;
 
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof AppError ? error.code : `UNEXPECTED ${String(error)}`;
-  }
-};
 
-const failureOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { code: error.code, errors: [...error.fieldErrors] };
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-};
 
 describe('the identity step', () => {
   let ctx: Context;

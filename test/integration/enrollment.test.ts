@@ -1,7 +1,6 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, newLinkToken } from '../../shared/domain/tokens.js';
-import { AppError } from '../../shared/domain/errors.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import { getActivation } from '../../functions/enrollment/use-cases/get-activation.js';
@@ -10,7 +9,7 @@ import { listUsers } from '../../functions/enrollment/use-cases/list-users.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
-import { freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
+import { codeOf, freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
 
@@ -34,14 +33,6 @@ async function setup() {
   return { ...table, clock, tenant, deps, allItems, linkTokenOf, photos, actor: verifierOf(tenant) };
 }
 
-const codeOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return error instanceof AppError ? error.code : `UNEXPECTED ${String(error)}`;
-  }
-};
 
 describe('registering an employee', () => {
   let ctx: Awaited<ReturnType<typeof setup>>;

@@ -10,6 +10,7 @@ import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxSealingContext } from '../../shared/outbox.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 import { keys } from '../../shared/data/table.js';
+import { AppError } from '../../shared/domain/errors.js';
 import { createLogger } from '../../shared/logger.js';
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../../shared/domain/actor.js';
@@ -64,3 +65,24 @@ export async function putTenant(dynamo: ReturnType<typeof createDynamoClient>, t
 }
 
 export const verifierOf = (tenant: Tenant): Actor => ({ actorId: `verifier-${tenant.tenantId}`, role: 'VERIFIER', tenantId: tenant.tenantId });
+
+/** The error code a call ends with ('OK' when it succeeds), for races and refusals. */
+export const codeOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+    return 'OK';
+  } catch (error) {
+    return error instanceof AppError ? error.code : `UNEXPECTED ${String(error)}`;
+  }
+};
+
+/** The typed failure of a call that must fail; anything else fails the test. */
+export const failureOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return { code: error.code, errors: [...error.fieldErrors], extensions: error.extensions };
+    throw error;
+  }
+  throw new Error('expected a failure');
+};

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../shared/domain/errors.js';
 import { hashToken } from '../../shared/domain/tokens.js';
-import { Authenticator, hashApiKey, isLive, newApiKey } from '../../shared/http/auth.js';
+import { Authenticator, hashApiKey, newApiKey } from '../../shared/http/auth.js';
+import { isLive } from '../../shared/domain/sessions.js';
 import type { Access, CredentialKind } from '../../shared/http/route.js';
 import type { SessionRecord } from '../../shared/ports/accounts.js';
 import type { ApiKeyRecord } from '../../shared/ports/tenants.js';
@@ -74,7 +75,7 @@ describe('which credential is used', () => {
     const result = await authenticator.authenticate(ownPages, { authorization: `Bearer ${USER_TOKEN}` });
     expect(result).toEqual({
       actor: { actorId: 'user-1', role: 'USER', tenantId: 'tenant-a' },
-      session: { sessionHash: hashToken(USER_TOKEN), csrfToken: sessionOf(USER_TOKEN).csrfToken, absoluteExpiresAt: iso(12 * 60 * MINUTE), viaCookie: false },
+      session: { sessionHash: hashToken(USER_TOKEN), csrfToken: sessionOf(USER_TOKEN).csrfToken, viaCookie: false },
     });
     expect(store.findSession).toHaveBeenCalledWith(hashToken(USER_TOKEN));
     expect(JSON.stringify(store.findSession.mock.calls)).not.toContain(USER_TOKEN);

@@ -184,7 +184,7 @@ describe('DynamoAccountStore.commit: what the transaction carries', () => {
       ConditionExpression: 'attribute_not_exists(pk)',
     }],
     ['a request moving on is guarded by its version and status', request(4, 'APPROVED'), ['AWAITING_REVIEW'] as const, {
-      ConditionExpression: '#version = :previous AND #status IN (:from0)',
+      ConditionExpression: 'attribute_exists(pk) AND #version = :previous AND #status IN (:from0)',
       ExpressionAttributeValues: { ':previous': 3, ':from0': 'AWAITING_REVIEW' },
     }],
   ])('%s', async (_case, next, fromStatuses, expected) => {

@@ -1,7 +1,7 @@
 import type { Actor } from '../../../shared/domain/actor.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { checkUploadedPhoto } from '../../../shared/photo-upload.js';
-import { kindOfPhotoId, newPhotoId } from '../../../shared/domain/photo-ids.js';
+import { checkUploadedPhoto, PHOTO_LINK_SECONDS, UPLOAD_URL_SECONDS } from '../../../shared/photo-upload.js';
+import { activationPhotoKey, newPhotoId } from '../../../shared/domain/photo-ids.js';
 import { normaliseEmail } from '../../../shared/domain/user.js';
 import { newLink, usableLink } from '../../../shared/links.js';
 import type { DeviceRequest, DeviceRequestKind, DeviceRequestStatus } from '../../../shared/ports/accounts.js';
@@ -17,13 +17,10 @@ import { assertNotLocked, auditEntry, countFailure, displayName, holdUntilFloor,
 const REQUEST_LINK_MS = 24 * 3600_000;
 const ACCOUNT_SETUP_MS = 72 * 3600_000;
 const RESEND_AFTER_MS = 60_000;
-const UPLOAD_URL_SECONDS = 5 * 60;
-const PHOTO_LINK_SECONDS = 5 * 60;
 
 const selfieFolder = (request: Pick<DeviceRequest, 'tenantId' | 'userId' | 'requestId'>) =>
   `kyc/${request.tenantId}/${request.userId}/device-requests/${request.requestId}/`;
-const activationSelfieKey = (user: UserRecord) =>
-  user.selfiePhotoId ? `kyc/${user.tenantId}/${user.userId}/${kindOfPhotoId(user.selfiePhotoId).toLowerCase()}/${user.selfiePhotoId}` : undefined;
+const activationSelfieKey = (user: UserRecord) => (user.selfiePhotoId ? activationPhotoKey(user, user.selfiePhotoId) : undefined);
 
 /** Who may ask: an active account for a new device, a disabled one to be restored. */
 function kindFor(user: UserRecord): DeviceRequestKind | undefined {
@@ -63,12 +60,12 @@ export async function requestOtpDevice(deps: AccountsDeps, input: { email: strin
   }
 }
 
-/** The request behind an otp-device link, in the status that link is for. */
-async function requestLink(deps: AccountsDeps, rawToken: string, status: DeviceRequestStatus, now: Date) {
+/** The request behind an otp-device link; with `status`, only while it is in the status that link is for. */
+async function requestLink(deps: AccountsDeps, rawToken: string, now: Date, status?: DeviceRequestStatus) {
   const { token, user } = await usableLink(deps.users, rawToken, 'otp-device', now);
   const request = token.requestId ? await deps.requests.findRequest(token.requestId) : undefined;
   if (!request || request.userId !== user.userId) throw new AppError('TOKEN_NOT_FOUND');
-  if (request.status !== status) throw new AppError('TOKEN_USED');
+  if (status && request.status !== status) throw new AppError('TOKEN_USED');
   return { token, user, request };
 }
 
@@ -78,9 +75,7 @@ async function requestLink(deps: AccountsDeps, rawToken: string, status: DeviceR
  */
 export async function getOtpDeviceLink(deps: AccountsDeps, input: { token: string }) {
   const now = deps.clock.now();
-  const { token, user } = await usableLink(deps.users, input.token, 'otp-device', now);
-  const request = token.requestId ? await deps.requests.findRequest(token.requestId) : undefined;
-  if (!request || request.userId !== user.userId) throw new AppError('TOKEN_NOT_FOUND');
+  const { token, user, request } = await requestLink(deps, input.token, now);
   const base = { fullName: displayName(user), email: user.email, kind: request.kind };
   if (request.status === 'AWAITING_SELFIE') return { ...base, step: 'SELFIE' as const };
   if (request.status === 'APPROVED' && request.kind === 'ADD_DEVICE') return { ...base, step: 'REGISTER' as const, otp: await offerForLink(deps, token, user, now) };
@@ -90,7 +85,7 @@ export async function getOtpDeviceLink(deps: AccountsDeps, input: { token: strin
 /** A presigned upload for the fresh selfie (JPEG/PNG, 5 MB, 5 minutes), as in activation. */
 export async function requestSelfieUpload(deps: AccountsDeps, input: { token: string; contentType: PhotoContentType; contentLength: number }) {
   const now = deps.clock.now();
-  const { request } = await requestLink(deps, input.token, 'AWAITING_SELFIE', now);
+  const { request } = await requestLink(deps, input.token, now, 'AWAITING_SELFIE');
   const photoId = newPhotoId('SELFIE', now);
   const upload = await deps.photos.presignUpload(`${selfieFolder(request)}${photoId}`, input.contentType, input.contentLength, UPLOAD_URL_SECONDS);
   return { photoId, uploadUrl: upload.url, uploadHeaders: upload.headers, expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString() };
@@ -105,7 +100,7 @@ export async function requestSelfieUpload(deps: AccountsDeps, input: { token: st
  */
 export async function confirmSelfie(deps: AccountsDeps, input: { token: string; photoId: string }) {
   const now = deps.clock.now();
-  const { token, user, request } = await requestLink(deps, input.token, 'AWAITING_SELFIE', now);
+  const { token, user, request } = await requestLink(deps, input.token, now, 'AWAITING_SELFIE');
   const objectKey = `${selfieFolder(request)}${input.photoId}`;
   const verdict = await checkUploadedPhoto(deps.photos, objectKey);
   const at = now.toISOString();
@@ -115,14 +110,17 @@ export async function confirmSelfie(deps: AccountsDeps, input: { token: string; 
     ? (await deps.faceMatcher.compare({ freshSelfieKey: objectKey, referenceSelfieKey: reference })) === 'MATCH'
     : false;
 
-  const next: DeviceRequest = { ...request, selfie, status: matched ? 'APPROVED' : 'AWAITING_REVIEW', updatedAt: at, version: request.version + 1 };
+  const next: DeviceRequest = {
+    ...request, selfie, status: matched ? 'APPROVED' : 'AWAITING_REVIEW', updatedAt: at, version: request.version + 1,
+    ...(matched ? { decision: { decision: 'APPROVE' as const, actorId: 'face-match', at } } : {}),
+  };
   const outcome = matched
     ? await approval(deps, user, next, now)
     : { tokens: [] as LinkTokenRecord[], messages: await reviewRequests(deps, user, request) };
   await deps.accounts.commit({
     userId: user.userId,
     consumeToken: token,
-    request: { next: matched ? { ...next, decision: { decision: 'APPROVE', actorId: 'face-match', at } } : next, fromStatuses: ['AWAITING_SELFIE'] },
+    request: { next, fromStatuses: ['AWAITING_SELFIE'] },
     tokens: outcome.tokens,
     audit: auditEntry(deps, now, self(user), matched ? 'OTP_DEVICE_REQUEST_MATCHED' : 'OTP_DEVICE_REQUEST_SUBMITTED'),
     messages: outcome.messages,
@@ -216,7 +214,7 @@ export async function decideDeviceRequest(deps: AccountsDeps, input: { actor: Ac
  */
 export async function registerRequestedDevice(deps: AccountsDeps, input: { token: string; password: string; deviceName: string; otp: string }) {
   const now = deps.clock.now();
-  const { token, user, request } = await requestLink(deps, input.token, 'APPROVED', now);
+  const { token, user, request } = await requestLink(deps, input.token, now, 'APPROVED');
   if (user.status !== 'ACTIVE') throw new AppError('ACCOUNT_NOT_ACTIVE');
   const pending = token.pendingDevice;
   if (!pending) throw new AppError('DEVICE_SETUP_NOT_FOUND');

@@ -40,12 +40,9 @@ export async function countFailure(deps: Pick<AccountsDeps, 'lockouts' | 'compos
   if (counter.count < lockoutPolicy.maxFailures) throw failure;
   const until = lockEnd(now);
   const message = await deps.composer.compose('accountLocked', user.email, {
-    fullName: user.identity?.fullName ?? user.fullName, cause: kind === 'password' ? 'PASSWORD' : 'OTP', lockedUntil: until.toISOString(),
+    fullName: displayName(user), cause: kind === 'password' ? 'PASSWORD' : 'OTP', lockedUntil: until.toISOString(),
   }, {});
-  const audit: AuditEntry = {
-    auditId: deps.ids.newId(), at: now.toISOString(), actorId: user.userId, actorRole: user.role,
-    action: kind === 'password' ? 'LOCKED_FAILED_PASSWORDS' : 'LOCKED_FAILED_OTPS',
-  };
+  const audit = auditEntry(deps, now, self(user), kind === 'password' ? 'LOCKED_FAILED_PASSWORDS' : 'LOCKED_FAILED_OTPS');
   await deps.lockouts.lock(user.userId, { until: until.toISOString(), cause: kind }, now, { audit, message });
   throw accountLocked(until);
 }

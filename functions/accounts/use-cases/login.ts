@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../../shared/domain/errors.js';
 import { hashToken, isWellFormedToken, newLinkToken } from '../../../shared/domain/tokens.js';
+import { idleExpiry } from '../../../shared/domain/sessions.js';
 import { normaliseEmail } from '../../../shared/domain/user.js';
 import type { SessionRecord } from '../../../shared/ports/accounts.js';
 import type { UserRecord } from '../../../shared/ports/users.js';
@@ -84,7 +85,7 @@ export async function loginWithOtp(deps: AccountsDeps, input: { loginTicket: str
     csrfToken: randomBytes(32).toString('base64url'),
     createdAt: at,
     lastSeenAt: at,
-    idleExpiresAt: new Date(Math.min(now.getTime() + deps.settings.sessionIdleMinutes * 60_000, new Date(absoluteExpiresAt).getTime())).toISOString(),
+    idleExpiresAt: idleExpiry(now, deps.settings.sessionIdleMinutes, absoluteExpiresAt),
     absoluteExpiresAt,
   };
   const clear = (['failedPasswords', 'failedOtps'] as const).filter((name) => credential[name] !== undefined);

@@ -2,13 +2,9 @@ import { AppError } from '../../../shared/domain/errors.js';
 import type { Actor } from '../../../shared/domain/actor.js';
 import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { PhotoStore } from '../../../shared/ports/photos.js';
-import { kindOfPhotoId } from '../../../shared/domain/photo-ids.js';
+import { activationPhotoKey, kindOfPhotoId } from '../../../shared/domain/photo-ids.js';
+import { PHOTO_LINK_SECONDS } from '../../../shared/photo-upload.js';
 import { isVisibleTo } from '../../../shared/tenant-users.js';
-
-// Photo links in the verifier's view are short-lived: a copied link soon stops working.
-const PHOTO_LINK_SECONDS = 5 * 60;
-
-const photoKey = (user: UserRecord, photoId: string) => `kyc/${user.tenantId}/${user.userId}/${kindOfPhotoId(photoId).toLowerCase()}/${photoId}`;
 
 /**
  * One user of the verifier's tenant: the profile, the activation data (the NIK only by its last
@@ -19,7 +15,7 @@ export async function getUser(deps: { users: Pick<UserDirectory, 'findUserWithHi
   if (!found || !isVisibleTo(found.user, input.actor)) throw new AppError('USER_NOT_FOUND');
   const { user, history } = found;
   const photos = await Promise.all([user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined)
-    .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(photoKey(user, photoId), PHOTO_LINK_SECONDS) })));
+    .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(activationPhotoKey(user, photoId), PHOTO_LINK_SECONDS) })));
   const { nipBirthDate: _nipBirthDate, ...employment } = user.employment ?? ({} as NonNullable<UserRecord['employment']>);
   return {
     userId: user.userId,

@@ -1,13 +1,10 @@
-import { checkUploadedPhoto } from '../../../shared/photo-upload.js';
+import { checkUploadedPhoto, UPLOAD_URL_SECONDS } from '../../../shared/photo-upload.js';
 import type { ActivationStore } from '../../../shared/ports/activation.js';
-import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { PhotoContentType, PhotoKind, PhotoStore } from '../../../shared/ports/photos.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 import { usableToken } from '../../../shared/links.js';
-import { kindOfPhotoId, newPhotoId } from '../../../shared/domain/photo-ids.js';
-
-export const UPLOAD_URL_SECONDS = 5 * 60;
+import { activationPhotoFolder, kindOfPhotoId, newPhotoId } from '../../../shared/domain/photo-ids.js';
 
 export interface PhotoDeps {
   users: Pick<UserDirectory, 'findToken'>;
@@ -16,7 +13,6 @@ export interface PhotoDeps {
   clock: Clock;
 }
 
-const folderOf = (token: LinkTokenRecord, kind: PhotoKind) => `kyc/${token.tenantId}/${token.userId}/${kind.toLowerCase()}/`;
 
 /**
  * Step: ask for a place to upload a KTP photo or a selfie. The browser PUTs the file straight to
@@ -29,7 +25,7 @@ export async function requestPhotoUpload(
   const now = deps.clock.now();
   const token = await usableToken(deps.users, input.token, 'activate', now);
   const photoId = newPhotoId(input.kind, now);
-  const objectKey = `${folderOf(token, input.kind)}${photoId}`;
+  const objectKey = `${activationPhotoFolder(token, input.kind)}${photoId}`;
   await deps.activation.addPhoto(token, {
     photoId, userId: token.userId, kind: input.kind, objectKey, contentType: input.contentType,
     contentLength: input.contentLength, status: 'PENDING', createdAt: now.toISOString(),
@@ -54,9 +50,9 @@ export async function confirmPhoto(deps: PhotoDeps, input: { token: string; phot
   const now = deps.clock.now();
   const token = await usableToken(deps.users, input.token, 'activate', now);
   const kind = kindOfPhotoId(input.photoId);
-  const objectKey = `${folderOf(token, kind)}${input.photoId}`;
+  const objectKey = `${activationPhotoFolder(token, kind)}${input.photoId}`;
   const verdict = await checkUploadedPhoto(deps.photos, objectKey);
   await deps.activation.confirmPhoto(token, { photoId: input.photoId, kind, width: verdict.width, height: verdict.height }, now.toISOString());
-  await deps.photos.removeOlder(folderOf(token, kind), objectKey);
+  await deps.photos.removeOlder(activationPhotoFolder(token, kind), objectKey);
   return { photoId: input.photoId, kind, width: verdict.width, height: verdict.height };
 }

@@ -9,7 +9,7 @@ import type {
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
-import { fromItem, transactWrite, type TransactItems } from './dynamo-items.js';
+import { fromItem, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
 import {
   auditItem, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
@@ -107,16 +107,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
     for (const token of change.tokens ?? []) add({ Put: { TableName: table, Item: tokenItem(token) } });
     if (change.user) {
       const { next, fromStatuses } = change.user;
-      const statusValues = Object.fromEntries(fromStatuses.map((status, index) => [`:from${index}`, status]));
-      add({
-        Put: {
-          TableName: table,
-          Item: userItem(next),
-          ConditionExpression: `attribute_exists(pk) AND #version = :previous AND #status IN (${Object.keys(statusValues).join(', ')})`,
-          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-          ExpressionAttributeValues: { ':previous': next.version - 1, ...statusValues },
-        },
-      }, new AppError('CONFLICT'));
+      add({ Put: { TableName: table, Item: userItem(next), ...versionGuard(next.version, fromStatuses) } }, new AppError('CONFLICT'));
     }
     if (change.startSession) {
       for (const item of sessionItems(change.startSession)) add({ Put: { TableName: table, Item: item } });
@@ -134,20 +125,9 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
     }
     if (change.request) {
       const { next, fromStatuses } = change.request;
-      const statusValues = Object.fromEntries(fromStatuses.map((status, index) => [`:from${index}`, status]));
-      add({
-        Put: {
-          TableName: table,
-          Item: deviceRequestItem(next),
-          ConditionExpression: next.version === 1
-            ? 'attribute_not_exists(pk)'
-            : `#version = :previous AND #status IN (${Object.keys(statusValues).join(', ')})`,
-          ...(next.version === 1 ? {} : {
-            ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
-            ExpressionAttributeValues: { ':previous': next.version - 1, ...statusValues },
-          }),
-        },
-      }, new AppError('NOT_AWAITING_REVIEW'));
+      // A new request must not exist yet; a later version must follow the one read.
+      const guard = next.version === 1 ? { ConditionExpression: 'attribute_not_exists(pk)' } : versionGuard(next.version, fromStatuses);
+      add({ Put: { TableName: table, Item: deviceRequestItem(next), ...guard } }, new AppError('NOT_AWAITING_REVIEW'));
     }
     add({ Put: { TableName: table, Item: auditItem(userId, change.audit) } });
     for (const message of change.messages ?? []) {

@@ -97,3 +97,17 @@ export async function transactWrite(
     throw explain(reasons) ?? new AppError('CONFLICT', [], { internal: `${name} transaction cancelled: ${reasons.map((r) => r.code).join(',')}` });
   }
 }
+
+/**
+ * The optimistic-lock condition of a record put whole: it exists with the version before
+ * `nextVersion` and, when statuses are given, is still in one of them.
+ */
+export function versionGuard(nextVersion: number, fromStatuses: readonly string[] = []) {
+  const statusValues = Object.fromEntries(fromStatuses.map((status, index) => [`:from${index}`, status]));
+  const statusCondition = fromStatuses.length ? ` AND #status IN (${Object.keys(statusValues).join(', ')})` : '';
+  return {
+    ConditionExpression: `attribute_exists(pk) AND #version = :previous${statusCondition}`,
+    ExpressionAttributeNames: { '#version': 'version', ...(statusCondition ? { '#status': 'status' } : {}) },
+    ExpressionAttributeValues: { ':previous': nextVersion - 1, ...statusValues },
+  };
+}

@@ -3,7 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry, Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
-import { decodeCursor, encodeCursor, fromItem, transactWrite } from './dynamo-items.js';
+import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
 import { auditItem, outboxItem, tokenItem, userItem } from './table-items.js';
 
 /** Users with their link tokens, audit trail and e-mails: the records every user change writes. */
@@ -96,18 +96,8 @@ export class DynamoUserDirectory implements UserDirectory {
     const release = (key: { pk: string; sk: string }) => ({
       Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(pk) OR userId = :me', ExpressionAttributeValues: { ':me': user.userId } },
     });
-    const statusValues = Object.fromEntries((fromStatuses ?? []).map((status, index) => [`:from${index}`, status]));
-    const statusCondition = fromStatuses?.length ? ` AND #status IN (${Object.keys(statusValues).join(', ')})` : '';
     await transactWrite(this.db, 'userChange', [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: userItem(user),
-          ConditionExpression: `attribute_exists(pk) AND #version = :previous${statusCondition}`,
-          ExpressionAttributeNames: { '#version': 'version', ...(statusCondition ? { '#status': 'status' } : {}) },
-          ExpressionAttributeValues: { ':previous': user.version - 1, ...statusValues },
-        },
-      },
+      { Put: { TableName: this.tableName, Item: userItem(user), ...versionGuard(user.version, fromStatuses) } },
       // Tokens are written whole (not updated) so a revocation holds even if the item expired.
       ...tokens.map((token) => ({ Put: { TableName: this.tableName, Item: tokenItem(token) } })),
       { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
