@@ -1,7 +1,9 @@
 import type { RouteTable } from '../shared/http/route.js';
 import { accountsRoutes } from './accounts/routes.js';
+import { certificatesRoutes } from './certificates/routes.js';
 import { docsRoutes } from './docs/routes.js';
 import { enrollmentRoutes } from './enrollment/routes.js';
+import { pkiRoutes } from './pki/routes.js';
 
 /** Every HTTP context's route table: the API Gateway, the local gateway and OpenAPI read this. */
-export const routeTables: readonly RouteTable[] = [enrollmentRoutes, accountsRoutes, docsRoutes];
+export const routeTables: readonly RouteTable[] = [enrollmentRoutes, accountsRoutes, certificatesRoutes, pkiRoutes, docsRoutes];

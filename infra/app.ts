@@ -28,6 +28,8 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     photoBucket: stateful.photoBucket,
     dataKey: stateful.dataKey,
     caKey: stateful.caKey,
+    keyWrappingKey: stateful.keyWrappingKey,
+    pkiBucket: stateful.pkiBucket,
     pseudonymKey: stateful.pseudonymKey,
     registrySecret: stateful.registrySecret,
     settings: {
@@ -41,6 +43,11 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
       serviceName: contextValue(app, 'tte:serviceName'),
       sessionIdleMinutes: Number(contextValue(app, 'tte:sessionIdleMinutes')),
       sessionMaxHours: Number(contextValue(app, 'tte:sessionMaxHours')),
+      publicBaseUrl: contextValue(app, 'tte:publicBaseUrl'),
+      certificatePolicyOid: contextValue(app, 'tte:certificatePolicyOid'),
+      certificateValidityDays: Number(contextValue(app, 'tte:certificateValidityDays')),
+      caCommonName: contextValue(app, 'tte:caCommonName'),
+      caOrganizationName: contextValue(app, 'tte:caOrganizationName'),
     },
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -23,6 +23,21 @@ const configSchema = z.object({
   SERVICE_NAME: z.string().min(1).max(60).default('TTE'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().default(8),
+  /** Where the public PKI endpoints are reached (CRL, OCSP and CA URLs inside certificates). */
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** The bucket the CA publishes its CRLs to. */
+  PKI_BUCKET: z.string().min(1).optional(),
+  /** The KMS key whose data keys wrap users' signing keys. */
+  KEY_WRAPPING_KEY_ID: z.string().min(1).optional(),
+  /**
+   * The certificate policy OID. The default sits under the 2.25 UUID arc (ITU-T X.667), unique
+   * without registration; a Diskominfo with its own arc sets its own.
+   */
+  CERTIFICATE_POLICY_OID: z.string().regex(/^[0-2](\.\d+)+$/).default('2.25.8403828355466524670575100288405461004'),
+  CERTIFICATE_VALIDITY_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  CA_COMMON_NAME: z.string().min(1).max(64).default('TTE Root CA'),
+  CA_ORGANIZATION_NAME: z.string().min(1).max(64).default('Dinas Komunikasi dan Informatika'),
+  CA_VALIDITY_YEARS: z.coerce.number().int().min(1).max(30).default(20),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -13,3 +13,6 @@ export async function findTenantUser(users: Pick<UserDirectory, 'findUser'>, act
   if (!user || !isVisibleTo(user, actor)) throw new AppError('USER_NOT_FOUND');
   return user;
 }
+
+/** The name a person goes by here: as on their KTP once activated, as registered before. */
+export const displayName = (user: Pick<UserRecord, 'fullName' | 'identity'>) => user.identity?.fullName ?? user.fullName;

@@ -42,7 +42,11 @@ const renderers: Renderers = {
     subject: 'Set Passphrase',
     paragraphs: [
       `Yth. ${data.fullName},`,
-      'Untuk menerbitkan sertifikat elektronik Anda, buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
+      {
+        FIRST: 'Untuk menerbitkan sertifikat elektronik Anda, buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
+        RENEWAL: 'Anda mengajukan pembaruan sertifikat elektronik. Buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase untuk kunci baru. Sertifikat lama berstatus diperbarui setelah sertifikat baru terbit.',
+        NEW_REQUEST: 'Anda mengajukan sertifikat elektronik baru. Buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
+      }[data.kind],
       'Passphrase dipakai setiap kali Anda menandatangani dokumen dan tidak dapat dipulihkan oleh siapa pun, termasuk petugas. Passphrase minimal 8 karakter dengan huruf besar, huruf kecil, angka dan karakter khusus; karakter [ ] ^ \\ tidak diperbolehkan.',
       `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}.`,
     ],
@@ -216,6 +220,72 @@ const renderers: Renderers = {
       `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
     ],
     action: { label: 'Atur Kata Sandi dan OTP', url: secret.link },
+  }),
+  certificateIssued: (data) => ({
+    subject: 'Sertifikat Elektronik Terbit',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Sertifikat elektronik Anda telah terbit dengan data berikut:',
+      `Nama (CN): ${data.commonName}`,
+      `Organisasi (O): ${data.organization}`,
+      `Negara (C): ${data.country}`,
+      `Nomor seri: ${data.serialNumber}`,
+      `Berlaku sampai: ${formatJakartaTime(data.notAfter)}`,
+      'Sertifikat ini dipakai setiap kali Anda menandatangani dokumen dengan passphrase Anda. Jaga kerahasiaan passphrase; tidak ada petugas yang akan memintanya.',
+      'Jika Anda tidak merasa mengajukan sertifikat ini, segera hubungi verifikator instansi Anda.',
+    ],
+  }),
+  certificateRevoked: (data) => ({
+    subject: 'Sertifikat Elektronik Dicabut',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Sertifikat elektronik Anda dengan nomor seri ${data.serialNumber} telah dicabut pada ${formatJakartaTime(data.revokedAt)} ${{ HOLDER: 'atas permintaan Anda', VERIFIER: 'oleh verifikator instansi Anda', SYSTEM: 'oleh sistem' }[data.by]}.`,
+      `Alasan pencabutan: ${data.reason}.`,
+      'Sertifikat yang dicabut tidak dapat dipakai lagi untuk menandatangani. Dokumen yang sudah ditandatangani sebelum pencabutan tetap dapat diperiksa keabsahannya.',
+      'Jika Anda memerlukan sertifikat baru, ajukan permintaan sertifikat baru melalui menu Sertifikat.',
+    ],
+  }),
+  passphraseChangeLink: (data, secret) => ({
+    subject: 'Ubah Passphrase',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Kami menerima permintaan untuk mengubah passphrase sertifikat elektronik Anda (nomor seri ${data.serialNumber}).`,
+      'Buka tautan di bawah ini, masukkan passphrase saat ini, lalu passphrase baru. Kunci dan sertifikat Anda tetap sama.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika Anda tidak memintanya, abaikan e-mail ini; passphrase Anda tidak berubah.',
+    ],
+    action: { label: 'Ubah Passphrase', url: secret.link },
+  }),
+  passphraseResetLink: (data, secret) => ({
+    subject: 'Reset Passphrase',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Kami menerima permintaan untuk mereset passphrase sertifikat elektronik Anda (nomor seri ${data.serialNumber}).`,
+      'Buka tautan di bawah ini, ambil swafoto terbaru, lalu buat passphrase baru. Anda akan mendapat kunci dan sertifikat baru; sertifikat lama dicabut dengan alasan digantikan (superseded).',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika Anda tidak memintanya, abaikan e-mail ini; sertifikat dan passphrase Anda tidak berubah.',
+    ],
+    action: { label: 'Reset Passphrase', url: secret.link },
+  }),
+  passphraseChanged: (data) => ({
+    subject: 'Pembaruan Passphrase',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      data.change === 'CHANGED'
+        ? `Passphrase sertifikat elektronik Anda (nomor seri ${data.serialNumber}) telah diubah pada ${formatJakartaTime(data.changedAt)}. Kunci dan sertifikat Anda tetap sama.`
+        : `Passphrase Anda telah direset pada ${formatJakartaTime(data.changedAt)}: sertifikat baru dengan nomor seri ${data.serialNumber} telah terbit dan sertifikat lama dicabut dengan alasan digantikan (superseded).`,
+      'Jika Anda yang melakukannya, Anda tidak perlu melakukan apa pun.',
+      'Jika bukan Anda yang melakukannya, segera cabut sertifikat Anda dengan alasan kunci bocor (keyCompromise) dan hubungi verifikator instansi Anda.',
+    ],
+  }),
+  signingKeyLocked: (data) => ({
+    subject: 'Kunci Tanda Tangan Terkunci',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Kunci tanda tangan Anda dikunci pada ${formatJakartaTime(data.lockedAt)} karena passphrase salah dimasukkan lima kali berturut-turut.`,
+      'Selama terkunci, Anda tidak dapat menandatangani dokumen maupun mengubah passphrase. Untuk membukanya, lakukan reset passphrase melalui menu Sertifikat: Anda akan mendapat kunci dan sertifikat baru.',
+      'Jika bukan Anda yang mencoba, akun Anda mungkin diketahui orang lain: ubah kata sandi dan hubungi verifikator instansi Anda.',
+    ],
   }),
 };
 

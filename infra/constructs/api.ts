@@ -32,6 +32,9 @@ export class Api extends Construct {
     this.restApi = new RestApi(this, 'RestApi', {
       description: 'TTE service API',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Every body reaches the functions as base64 and base64 replies go out as bytes, whatever
+      // the client's Accept header (OCSP and CRL clients send */* or nothing).
+      binaryMediaTypes: ['*/*'],
       cloudWatchRole: true,
       deployOptions: {
         stageName: props.stageName,

@@ -186,6 +186,42 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * The key that wraps users' signing keys, named by KEY_WRAPPING_KEY_ID: data keys to wrap a new
+   * key ('wrap'), decryption to use one ('unwrap'), only under the signing-key context.
+   */
+  useKeyWrappingKey(key: IKey, operations: readonly ('wrap' | 'unwrap')[]): this {
+    this.role.addToPolicy(new PolicyStatement({
+      actions: operations.map((operation) => (operation === 'wrap' ? 'kms:GenerateDataKey' : 'kms:Decrypt')),
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'signing-key' } },
+    }));
+    this.fn.addEnvironment('KEY_WRAPPING_KEY_ID', key.keyArn);
+    return this;
+  }
+
+  /**
+   * The CA's signing key, named by CA_KEY_ID, and the CA settings: certificates, CRLs and OCSP
+   * responses are signed through KMS Sign (the key never leaves KMS).
+   */
+  useCaKey(key: IKey, settings: Record<string, string>): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [key.keyArn] }));
+    this.fn.addEnvironment('CA_KEY_ID', key.keyArn);
+    return this.withSettings(settings);
+  }
+
+  /** The bucket the CA publishes CRLs to, named by PKI_BUCKET: objects under crl/ only. */
+  usePkiBucket(bucket: IBucket): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects('crl/*')] }));
+    this.fn.addEnvironment('PKI_BUCKET', bucket.bucketName);
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'CRLs are objects under the crl/ prefix of the PKI bucket, one per CRL number.',
+      appliesTo: [{ regex: '/^Resource::(<.*PkiBucket.*\\.Arn>|.*ExportsOutputFnGetAttPkiBucket.*Arn.*)\\/crl\\/\\*$/g' }],
+    }], true);
+    return this;
+  }
+
   /** The HMAC key that indexes NIKs, named by PSEUDONYM_KEY_ID. */
   usePseudonymKey(key: IKey): this {
     this.role.addToPolicy(new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));

@@ -92,13 +92,14 @@ export function startGateway(options: {
       multiValueQueryStringParameters: null,
       pathParameters: route.paramNames.length > 0 ? pathParameters : null,
       stageVariables: null,
-      body: chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : null,
-      isBase64Encoded: false,
+      // As API Gateway with binary media types '*/*': every body reaches the function as base64.
+      body: chunks.length > 0 ? Buffer.concat(chunks).toString('base64') : null,
+      isBase64Encoded: chunks.length > 0,
       requestContext: { requestId, identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } },
     } as unknown as APIGatewayProxyEvent;
     const context = { awsRequestId: requestId, functionName: route.context, getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
     const result = await options.handlers[route.context]!(event, context);
-    res.writeHead(result.statusCode, result.headers as Record<string, string>).end(result.body);
+    res.writeHead(result.statusCode, result.headers as Record<string, string>).end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
   };
 
   const server = createServer((req, res) => {

@@ -14,6 +14,7 @@ import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
 import { createLogger } from '../../shared/logger.js';
+import { loadConfig } from '../../shared/config.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import { createDocsHandler } from '../../functions/docs/handler.js';
 import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
@@ -24,6 +25,13 @@ import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js
 import { argon2Hasher } from '../../shared/crypto/passwords.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { createNoticesHandler } from '../../functions/notices/handler.js';
+import { createCertificatesHandler } from '../../functions/certificates/handler.js';
+import { createPkiHandler } from '../../functions/pki/handler.js';
+import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
+import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
+import type { HttpHandler } from '../../shared/http/service.js';
+import { certificateAuthority, type CaSettings } from '../../shared/pki/ca-runtime.js';
+import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
 import { LocalFlowRunner } from './flow-runner.js';
@@ -51,6 +59,8 @@ export interface LocalRuntimeOptions {
   dynamodbInMemory?: boolean;
   /** The least time public "send me a link" requests take (400 ms as on AWS unless a test shortens it). */
   publicRequestFloorMs?: number;
+  /** How long certificates are valid (730 days as on AWS unless a test shortens it to reach the renewal window). */
+  certificateValidityDays?: number;
   /** Told of every DynamoDB command the API handlers send (the bench counts round trips). */
   onApiDynamoCommand?: (commandName: string) => void;
 }
@@ -66,6 +76,19 @@ export interface LocalRuntime {
 
 export const localTableName = 'tte-local';
 export const localPhotoBucket = 'tte-local-photos';
+export const localPkiBucket = 'tte-local-pki';
+
+/** The local CA: the same profile as on AWS, with its URLs on the local gateway. */
+export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings {
+  return {
+    publicBaseUrl: apiUrl,
+    policyOid: loadConfig({ TABLE_NAME: localTableName, WEB_BASE_URL: apiUrl }).CERTIFICATE_POLICY_OID,
+    validityDays,
+    caCommonName: 'TTE Lokal Root CA',
+    caOrganizationName: 'TTE Lokal',
+    caValidityYears: 20,
+  };
+}
 
 /** Reads the runtime's settings from the environment variables API.md names. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRuntimeOptions {
@@ -126,8 +149,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await Promise.all([
       ensureTable(clients.dynamo as never, localTableName),
       ensureBucket(clients.s3, localPhotoBucket),
+      ensureBucket(clients.s3, localPkiBucket),
     ]);
-    const { sealer, pseudonymizer } = openLocalKeyVault(dataDir);
+    const { sealer, pseudonymizer, caSigner, keyWrapper } = openLocalKeyVault(dataDir);
     const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
     const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
     const sessions = new DynamoSessionStore(clients.apiDynamo, localTableName);
@@ -163,11 +187,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     approvalFlow.restore();
     stops.push(async () => approvalFlow.stop());
 
-    // The daily schedule: once at start, then every 24 hours.
+    // The CA: its certificate is made on first use; CRLs go to the PKI bucket.
+    const pkiStore = new DynamoPkiStore(clients.apiDynamo, localTableName);
+    const crlDeps = { pki: pkiStore, blobs: new S3BlobStore(clients.s3, localPkiBucket), clock: systemClock };
+    const authority = certificateAuthority({ pki: pkiStore, signer: caSigner, clock: systemClock, settings: localCaSettings(apiUrl, options.certificateValidityDays) });
+    const certificates = new DynamoCertificates(clients.apiDynamo, localTableName);
+    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tenants, logger: createLogger('pki') });
+
+    // The daily schedules: once at start, then every 24 hours.
     const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
-    const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
-    void runNotices();
-    const dailyTimer = setInterval(runNotices, 86_400_000);
+    const runDaily = async () => {
+      await notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
+      await publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
+    };
+    void runDaily();
+    const dailyTimer = setInterval(runDaily, 86_400_000);
     stops.push(async () => clearInterval(dailyTimer));
 
     const handlers = {
@@ -200,6 +234,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         logger: createLogger('accounts'),
         settings: { webBaseUrl, serviceName: 'TTE Lokal', ...sessionSettings, publicRequestFloorMs: options.publicRequestFloorMs ?? 400 },
       }),
+      certificates: createCertificatesHandler({
+        tenants,
+        users,
+        certificates,
+        slots: accounts,
+        sessions,
+        photos,
+        keyWrapper,
+        sealer,
+        authority,
+        publishCrl: () => publishCrl({ ...crlDeps, authority }),
+        clock: systemClock,
+        ids: randomIds,
+        logger: createLogger('certificates'),
+        sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
+        settings: { webBaseUrl },
+      }),
+      pki: pkiHandler as HttpHandler,
       docs: createDocsHandler(),
     };
     const gateway: Server = await startGateway({

@@ -30,6 +30,12 @@ export interface ServiceSettings {
   serviceName: string;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  /** Where the PKI endpoints are reached from outside (CRL, OCSP and CA URLs in certificates). */
+  publicBaseUrl: string;
+  certificatePolicyOid: string;
+  certificateValidityDays: number;
+  caCommonName: string;
+  caOrganizationName: string;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -37,6 +43,8 @@ export interface ServiceStackProps extends StackProps {
   photoBucket: Bucket;
   dataKey: Key;
   caKey: Key;
+  keyWrappingKey: Key;
+  pkiBucket: Bucket;
   pseudonymKey: Key;
   registrySecret: Secret;
   settings: ServiceSettings;
@@ -71,6 +79,36 @@ export class ServiceStack extends Stack {
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])
       .usePhotoBucket(props.photoBucket, dataKey)
       .withSettings({ ...common, ...sessions, SERVICE_NAME: settings.serviceName });
+    const ca = {
+      PUBLIC_BASE_URL: settings.publicBaseUrl,
+      CERTIFICATE_POLICY_OID: settings.certificatePolicyOid,
+      CERTIFICATE_VALIDITY_DAYS: String(settings.certificateValidityDays),
+      CA_COMMON_NAME: settings.caCommonName,
+      CA_ORGANIZATION_NAME: settings.caOrganizationName,
+    };
+    // Certificates makes and seals signing keys (argon2id at 64 MiB: 1 GB for a full vCPU share),
+    // opens them only to change a passphrase, and has the CA sign certificates and CRLs.
+    const certificates = new ServiceFunction(this, 'Certificates', {
+      context: 'certificates', description: 'Passphrases, signing keys, issuance, renewal and revocation', memorySize: 1024, nativeModules: ['@node-rs/argon2'],
+    })
+      .useTable(table, 'readWrite')
+      .useKeyWrappingKey(props.keyWrappingKey, ['wrap', 'unwrap'])
+      .useCaKey(props.caKey, ca)
+      .usePkiBucket(props.pkiBucket)
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .usePhotoBucket(props.photoBucket, dataKey)
+      .withSettings({ ...common, ...sessions });
+    // The public PKI: CA certificate, CRL, OCSP. It can sign with the CA key but never sees a user key.
+    const pki = new ServiceFunction(this, 'Pki', { context: 'pki', description: 'CA certificate, CRL and OCSP (public)', memorySize: 512 })
+      .useTable(table, 'readWrite')
+      .useCaKey(props.caKey, ca)
+      .usePkiBucket(props.pkiBucket)
+      .withSettings(common);
+    new Rule(this, 'DailyCrl', {
+      description: 'A fresh CRL at least daily, even without revocations',
+      schedule: Schedule.cron({ minute: '5', hour: '0' }),
+      targets: [new LambdaTarget(pki.fn, { retryAttempts: 3 })],
+    });
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
       .withSettings(common);
 
@@ -126,7 +164,7 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, accounts: accounts.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, pki: pki.fn, docs: docs.fn },
       stageName: settings.stage,
     });
   }

@@ -23,6 +23,8 @@ export class StatefulStack extends Stack {
   readonly photoBucket: Bucket;
   readonly dataKey: Key;
   readonly caKey: Key;
+  readonly keyWrappingKey: Key;
+  readonly pkiBucket: Bucket;
   readonly pseudonymKey: Key;
   readonly registrySecret: Secret;
 
@@ -46,7 +48,7 @@ export class StatefulStack extends Stack {
     });
 
     this.dataKey = new Key(this, 'DataKey', {
-      description: 'TTE envelope encryption: KYC photos, sealed secrets, user key wrapping',
+      description: 'TTE envelope encryption: KYC photos and sealed secrets (NIKs, TOTP secrets, e-mailed links)',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -61,6 +63,14 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-KMS5',
       reason: 'Asymmetric KMS keys cannot rotate automatically; the CA key is re-keyed by issuing a new CA certificate.',
     }]);
+
+    // Apart from the data key, so that only the functions that make or use signing keys can
+    // ever unwrap one: the verifier API never holds this key.
+    this.keyWrappingKey = new Key(this, 'KeyWrappingKey', {
+      description: 'TTE user signing keys: data keys that wrap each passphrase-sealed private key',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.pseudonymKey = new Key(this, 'PseudonymKey', {
       description: 'TTE HMAC key: the NIK uniqueness index (the NIK itself is never stored in the clear)',
@@ -94,6 +104,18 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket itself; logging it into itself would loop.',
     }]);
+
+    // What the CA publishes (CRLs): public information, served through the pki function only.
+    this.pkiBucket = new Bucket(this, 'PkiBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'pki/',
+      // A CRL is replaced at least daily; older ones are kept a month for inquiries.
+      lifecycleRules: [{ id: 'old-crls', prefix: 'crl/', expiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.photoBucket = new Bucket(this, 'PhotoBucket', {
       encryption: BucketEncryption.KMS,

@@ -39,7 +39,16 @@ export const keys = {
   loginTicket: (ticketHash: string) => ({ pk: `LOGIN#${ticketHash}`, sk: 'TICKET' }),
   deviceRequest: (requestId: string) => ({ pk: `DEVICEREQ#${requestId}`, sk: 'DEVICEREQ' }),
   audit: (partition: string, at: string, id: string) => ({ pk: partition, sk: `AUDIT#${at}#${id}` }),
-  certificate: (userId: string, serialNumber: string) => ({ pk: `USER#${userId}`, sk: `CERT#${serialNumber}` }),
+  // Certificates are found by serial (OCSP, CRL, revocation): one consistent GetItem.
+  certificate: (serialNumber: string) => ({ pk: `CERT#${serialNumber}`, sk: 'CERT' }),
+  /** The user's one signing key (that of the current certificate). */
+  signingKey: (userId: string) => ({ pk: `USER#${userId}`, sk: 'SIGNINGKEY' }),
+  /** The CA's partition: its certificate, the CRL state and one entry per revoked certificate. */
+  caCertificate: { pk: 'PKI#CA', sk: 'CERTIFICATE' },
+  crlState: { pk: 'PKI#CA', sk: 'CRL' },
+  revocation: (serialNumber: string) => ({ pk: 'PKI#CA', sk: `REVOKED#${serialNumber}` }),
+  caPartition: 'PKI#CA',
+  revocationPrefix: 'REVOKED#',
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
   usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
 } as const;
@@ -58,7 +67,12 @@ export const indexKeys = {
   }),
   /** The tenant's verifiers, to tell them of applications waiting. */
   verifiersOfTenant: (tenantId: string, userId: string) => ({ gsi2pk: `TENANT#${tenantId}#VERIFIERS`, gsi2sk: userId }),
-  /** Certificates by the UTC day they expire on: the daily notice job reads one day at a time. */
+  /** A user's certificates, newest last. */
+  certificatesOfUser: (userId: string, issuedAt: string, serialNumber: string) => ({ gsi1pk: `USER#${userId}#CERTS`, gsi1sk: `${issuedAt}#${serialNumber}` }),
+  /**
+   * Live certificates by the UTC day they expire on: the daily notice job reads one day at a time,
+   * and a certificate leaves the index when it is revoked, renewed or expired.
+   */
   certificatesExpiringOn: (day: string, serialNumber: string) => ({ gsi2pk: `EXPIRES#${day}`, gsi2sk: serialNumber }),
   /** Verifier queue of OTP-device and reset requests: a tenant's requests in one status, oldest first. */
   deviceRequestsByStatus: (tenantId: string, status: string, createdAt: string, requestId: string) => ({

@@ -5,7 +5,11 @@
 export interface MessageTemplates {
   activation: { data: { fullName: string; tenantName: string; expiresAt: string }; secret: { link: string } };
   accountInfo: { data: { fullName: string; username: string; expiresAt: string }; secret: { link: string } };
-  setPassphrase: { data: { fullName: string; expiresAt: string }; secret: { link: string } };
+  /**
+   * "Set Passphrase": the enroll link. `kind` FIRST (after approval), RENEWAL (the current
+   * certificate ends within 30 days) or NEW_REQUEST (no valid certificate left).
+   */
+  setPassphrase: { data: { fullName: string; expiresAt: string; kind: 'FIRST' | 'RENEWAL' | 'NEW_REQUEST' }; secret: { link: string } };
   applicationRejected: { data: { fullName: string; tenantName: string; reason: string }; secret: Record<string, never> };
   applicationExpired: { data: { fullName: string; tenantName: string }; secret: Record<string, never> };
   reviewRequested: { data: { applicantName: string; tenantName: string; employmentType: string; screening: string; reviewUrl: string }; secret: Record<string, never> };
@@ -38,6 +42,19 @@ export interface MessageTemplates {
   accountDisabled: { data: { fullName: string; reason: string; disabledAt: string }; secret: Record<string, never> };
   /** "Pemulihan Akun": reactivation approved; an account-setup link that replaces the password and every device (72 hours). */
   accountReactivation: { data: { fullName: string; username: string; expiresAt: string }; secret: { link: string } };
+  // Certificates: issuance, revocation, passphrases and the signing-key lock.
+  /** "Sertifikat Elektronik Terbit", with the subject fields, serial and end of validity. */
+  certificateIssued: { data: { fullName: string; commonName: string; organization: string; country: string; serialNumber: string; notAfter: string }; secret: Record<string, never> };
+  /** "Sertifikat Elektronik Dicabut"; `by` HOLDER, VERIFIER or SYSTEM (a passphrase reset supersedes it). */
+  certificateRevoked: { data: { fullName: string; serialNumber: string; reason: string; revokedAt: string; by: 'HOLDER' | 'VERIFIER' | 'SYSTEM' }; secret: Record<string, never> };
+  /** "Ubah Passphrase": the change-passphrase link (1 hour). */
+  passphraseChangeLink: { data: { fullName: string; serialNumber: string; expiresAt: string }; secret: { link: string } };
+  /** "Reset Passphrase": the reset-passphrase link (1 hour); a new key and certificate follow. */
+  passphraseResetLink: { data: { fullName: string; serialNumber: string; expiresAt: string }; secret: { link: string } };
+  /** "Pembaruan Passphrase": after a change (CHANGED, same key) or a reset (RESET, new key and certificate). */
+  passphraseChanged: { data: { fullName: string; change: 'CHANGED' | 'RESET'; serialNumber: string; changedAt: string }; secret: Record<string, never> };
+  /** "Kunci Tanda Tangan Terkunci": five wrong passphrases in a row. */
+  signingKeyLocked: { data: { fullName: string; lockedAt: string }; secret: Record<string, never> };
 }
 
 export type TemplateName = keyof MessageTemplates;

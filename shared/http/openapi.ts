@@ -51,7 +51,11 @@ function operation(operationId: string, context: string, spec: RouteSpec) {
       ? {
         requestBody: {
           required: true,
-          content: { [spec.bodyType ?? 'application/json']: { schema: spec.body ? jsonSchema(spec.body, 'input') : { type: 'string' } } },
+          content: {
+            [spec.bodyType ?? 'application/json']: {
+              schema: spec.body ? jsonSchema(spec.body, 'input') : spec.bodyType === 'text/csv' ? { type: 'string' } : { type: 'string', format: 'binary' },
+            },
+          },
         },
       }
       : {}),

@@ -5,6 +5,10 @@ import type { RequestSession } from './auth.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
+/** Request bodies handed to the route as bytes. */
+export const binaryBodyTypes = ['application/ocsp-request'] as const;
+export type BinaryMediaType = (typeof binaryBodyTypes)[number];
+
 /**
  * Who may call a route: anyone (public pages, link-token pages), or an authenticated actor in
  * one of the listed roles.
@@ -36,7 +40,7 @@ export interface RouteSpec {
   query?: z.ZodObject;
   body?: z.ZodType;
   /** The body's media type; JSON unless said otherwise. */
-  bodyType?: 'application/json' | 'text/csv';
+  bodyType?: 'application/json' | 'text/csv' | BinaryMediaType;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -55,7 +59,7 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 export interface RouteRequest<S extends RouteSpec> {
   params: Infer<S['params']>;
   query: Infer<S['query']>;
-  body: S['bodyType'] extends 'text/csv' ? string : Infer<S['body']>;
+  body: S['bodyType'] extends 'text/csv' ? string : S['bodyType'] extends BinaryMediaType ? Uint8Array : Infer<S['body']>;
   /** Present on every route whose access names roles. */
   actor: S['access'] extends 'public' ? undefined : Actor;
   /** The login session, when the actor came with one. */
@@ -67,6 +71,7 @@ export interface RouteRequest<S extends RouteSpec> {
 
 export interface Reply {
   status: number;
+  /** JSON for objects, as is for text; bytes are sent as binary (base64 to API Gateway). */
   body?: unknown;
   headers?: Record<string, string>;
 }

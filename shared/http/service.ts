@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { AppError } from '../domain/errors.js';
 import type { Authenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
-import type { Reply, RouteActions, RouteRequest, RouteSpec, RouteTable } from './route.js';
+import { binaryBodyTypes, type BinaryMediaType, type Reply, type RouteActions, type RouteRequest, type RouteSpec, type RouteTable } from './route.js';
 import { parseOrThrow } from '../validation.js';
 import { csrfSatisfied } from './session-cookie.js';
 
@@ -85,7 +85,8 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
       language: preferredLanguage(headers['accept-language']),
     };
     const reply = await action(request);
-    const isJson = reply.body !== undefined && typeof reply.body !== 'string';
+    const isBinary = reply.body instanceof Uint8Array;
+    const isJson = reply.body !== undefined && typeof reply.body !== 'string' && !isBinary;
     return {
       statusCode: reply.status,
       headers: {
@@ -93,7 +94,10 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
         'cache-control': 'no-store',
         ...reply.headers,
       },
-      body: reply.body === undefined ? '' : isJson ? JSON.stringify(reply.body) : (reply.body as string),
+      // Bytes go to API Gateway as base64; it sends them on as binary (binary media types '*/*').
+      ...(isBinary
+        ? { body: Buffer.from(reply.body as Uint8Array).toString('base64'), isBase64Encoded: true }
+        : { body: reply.body === undefined ? '' : isJson ? JSON.stringify(reply.body) : (reply.body as string) }),
     };
   };
 
@@ -112,9 +116,16 @@ function withoutCsrfField(body: unknown, viaCookie: boolean): { body: unknown; c
   return { body: rest, ...(typeof csrfToken === 'string' ? { csrfField: csrfToken } : {}) };
 }
 
+const isBinaryBodyType = (type: RouteSpec['bodyType']): type is BinaryMediaType => (binaryBodyTypes as readonly string[]).includes(type ?? '');
+
 function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
   const body: unknown = event.body;
   const contentType = event.headers?.['content-type'] ?? '';
+  if (isBinaryBodyType(spec.bodyType)) {
+    if (!contentType.toLowerCase().startsWith(spec.bodyType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (typeof body !== 'string' || body === '') return new Uint8Array();
+    return new Uint8Array(Buffer.from(body, event.isBase64Encoded ? 'base64' : 'latin1'));
+  }
   if (spec.bodyType === 'text/csv') {
     if (!/^text\/csv\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     return typeof body === 'string' ? (event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '';

@@ -112,7 +112,7 @@ export interface AccountChange {
   messages?: readonly OutboxMessage[];
 }
 
-export type RequestSlot = 'passwordResetRequestedAt' | 'deviceRequestRequestedAt';
+export type RequestSlot = 'passwordResetRequestedAt' | 'deviceRequestRequestedAt' | 'certificateLinkRequestedAt';
 
 /** Credentials and devices of one user: read together in one round trip. */
 export interface AccountStore {

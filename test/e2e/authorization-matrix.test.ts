@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTables } from '../../functions/route-tables.js';
@@ -136,6 +136,15 @@ const fixtures: Record<string, Fixture> = {
   'GET /v1/otp-device-requests': { allowed: 200 },
   'POST /v1/otp-device-requests/{requestId}/decision': { body: () => ({ decision: 'APPROVE' }), allowed: 409 }, // still AWAITING_SELFIE
   'POST /v1/users/{userId}/compromise': { body: () => ({ reason: 'Uji matriks otorisasi' }), allowed: 409 }, // INVITED: ACCOUNT_NOT_ACTIVE
+  'GET /v1/me/certificates': { allowed: 200 },
+  'POST /v1/me/certificate-requests': { allowed: 202 }, // nobody here holds a certificate yet
+  // A serial nobody holds: each of these is CERTIFICATE_NOT_FOUND for anyone allowed.
+  'POST /v1/me/certificates/{serial}/renewal': { allowed: 404 },
+  'POST /v1/me/certificates/{serial}/revocation': { body: () => ({ reason: 'keyCompromise' }), allowed: 404 },
+  'POST /v1/me/certificates/{serial}/passphrase-change': { allowed: 404 },
+  'POST /v1/me/certificates/{serial}/passphrase-reset': { allowed: 404 },
+  'GET /v1/users/{userId}/certificates': { allowed: 200 },
+  'POST /v1/users/{userId}/certificates/{serial}/revocation': { body: () => ({ reason: 'affiliationChanged' }), allowed: 404 },
 };
 
 const protectedRoutes = routeTables.flatMap((table) => Object.values(table.routes)
@@ -283,7 +292,8 @@ function fillPath(row: Row, given: Record<string, string>): string {
   return row.spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (given[name] !== undefined) return encodeURIComponent(given[name]);
     if ((tenantScopedParams as readonly string[]).includes(name) && row.target) return encodeURIComponent(ids[name as TenantScopedParam][row.target.tenant]);
-    return `matriks-${randomUUID()}`;
+    // A well-formed id nobody holds: the route must answer it as unknown, not as malformed.
+    return name === 'serial' ? randomBytes(16).toString('hex') : `matriks-${randomUUID()}`;
   });
 }
 

@@ -14,8 +14,12 @@ const { stateful, service, serviceTemplate: template } = synthesize();
 const tableId = logicalIdOf(stateful, stateful.table);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
+const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
+const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 
-const contexts = ['enrollment', 'accounts', 'docs', 'flows', 'outbox', 'notices'] as const;
+const contexts = ['enrollment', 'accounts', 'certificates', 'pki', 'docs', 'flows', 'outbox', 'notices'] as const;
+/** The functions that sign with the CA key (certificates, CRLs, OCSP). */
+const caContexts = ['certificates', 'pki'] as const;
 type Context = (typeof contexts)[number];
 const byContext = functionsByContext(template);
 const fn = (context: string): FunctionInfo => {
@@ -62,7 +66,7 @@ describe('service stack: functions', () => {
   });
 
   it('grants the table to every context but docs', () => {
-    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, docs: false, flows: true, outbox: true, notices: true };
+    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, pki: true, docs: false, flows: true, outbox: true, notices: true };
     for (const context of contexts) expect('TABLE_NAME' in fn(context).environment, context).toBe(expected[context]);
   });
 });
@@ -80,6 +84,11 @@ describe('service stack: API', () => {
 
   it('is a single REST API', () => {
     expect(resourcesOf(template, 'AWS::ApiGateway::RestApi')).toHaveLength(1);
+  });
+
+  it('passes bodies and replies as binary whatever the media type (OCSP, CRL, PDFs)', () => {
+    const [, restApi] = resourcesOf(template, 'AWS::ApiGateway::RestApi')[0]!;
+    expect(props(restApi).BinaryMediaTypes).toEqual(['*/*']);
   });
 
   it.each(routes)('has $method $path ($context.$name), proxied to the $context function', (route) => {
@@ -362,9 +371,44 @@ describe('service stack: least privilege', () => {
     for (const action of allowed('docs').flatMap(actionsOf)) expect(action).not.toMatch(/^(dynamodb|kms):/i);
   });
 
-  it.each(contexts)('%s cannot sign with KMS, nor touch the CA key', (context) => {
+  it.each(contexts.filter((context) => !(caContexts as readonly string[]).includes(context)))('%s cannot sign with KMS, nor touch the CA key', (context) => {
     expect(grantsOf(allowed(context), 'kms:Sign')).toEqual([]);
     for (const statement of allowed(context)) expect(resourcesText(statement).join(' ')).not.toContain(caKeyId);
+  });
+
+  it.each(caContexts)('%s signs with the CA key only (Sign, GetPublicKey) and is told which key and profile', (context) => {
+    const signs = grantsOf(allowed(context), 'kms:Sign');
+    expect(signs.length).toBeGreaterThan(0);
+    for (const statement of signs) {
+      expect(resourcesText(statement)).toEqual([expect.stringContaining(caKeyId)]);
+      expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    }
+    const { environment } = fn(context);
+    expect(flatten(environment.CA_KEY_ID)).toContain(caKeyId);
+    expect(flatten(environment.PUBLIC_BASE_URL)).toBe(contextString('tte:publicBaseUrl'));
+    expect(flatten(environment.CERTIFICATE_POLICY_OID)).toBe(contextString('tte:certificatePolicyOid'));
+    expect(flatten(environment.PKI_BUCKET)).toContain(pkiBucketId);
+  });
+
+  it('only certificates may wrap and unwrap signing keys, and only under the signing-key context', () => {
+    for (const context of contexts) {
+      const touching = allowed(context).filter((statement) => resourcesText(statement).join(' ').includes(keyWrappingKeyId));
+      if (context !== 'certificates') {
+        expect(touching, context).toEqual([]);
+        continue;
+      }
+      expect(touching.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      for (const statement of touching) expect(purposeCondition(statement)).toEqual(['signing-key']);
+    }
+  });
+
+  it('pki reaches the PKI bucket under crl/ only, and no user key, photo or sealed secret', () => {
+    const statements = allowed('pki');
+    const s3 = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    expect(s3.flatMap(resourcesText).every((resource) => resource.includes(pkiBucketId) && resource.endsWith('/crl/*'))).toBe(true);
+    expect(grantsOf(statements, 'kms:Decrypt')).toEqual([]);
+    expect(grantsOf(statements, 'kms:Encrypt')).toEqual([]);
+    expect(grantsOf(statements, 'kms:GenerateDataKey')).toEqual([]);
   });
 
   it('only the outbox sends e-mail', () => {

@@ -9,6 +9,8 @@ const tableId = logicalIdOf(stateful, stateful.table);
 const photoBucketId = logicalIdOf(stateful, stateful.photoBucket);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
+const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
+const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 const pseudonymKeyId = logicalIdOf(stateful, stateful.pseudonymKey);
 const registrySecretId = logicalIdOf(stateful, stateful.registrySecret);
 
@@ -97,8 +99,13 @@ describe('stateful stack: KMS keys', () => {
     expect(props(resourceById(template, caKeyId))).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
-  it('retains both keys', () => {
-    for (const id of [dataKeyId, caKeyId]) {
+  it('wraps signing keys under a key of their own, rotated yearly', () => {
+    expect(keyWrappingKeyId).not.toBe(dataKeyId);
+    expect(props(resourceById(template, keyWrappingKeyId)).EnableKeyRotation).toBe(true);
+  });
+
+  it('retains the keys', () => {
+    for (const id of [dataKeyId, caKeyId, keyWrappingKeyId]) {
       expect(resourceById(template, id).DeletionPolicy, id).toBe('Retain');
       expect(resourceById(template, id).UpdateReplacePolicy, id).toBe('Retain');
     }
@@ -163,6 +170,26 @@ describe('stateful stack: photo bucket', () => {
 
   it('is retained on stack deletion', () => {
     expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('stateful stack: PKI bucket', () => {
+  const bucket = resourceById(template, pkiBucketId);
+  const bucketProps = props(bucket);
+
+  it('is private, encrypted, TLS-only, logged and retained', () => {
+    expect(bucketProps.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(bucketProps.BucketEncryption)).toContain('AES256');
+    expect(resourcesOf(template, 'AWS::S3::BucketPolicy').some(([, policy]) => JSON.stringify(props(policy)).includes(pkiBucketId) && JSON.stringify(props(policy)).includes('aws:SecureTransport'))).toBe(true);
+    expect(bucketProps.LoggingConfiguration).toBeDefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets old CRLs expire (the current one is replaced at least daily)', () => {
+    const rules = (bucketProps.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual([expect.objectContaining({ Prefix: 'crl/', Status: 'Enabled', ExpirationInDays: 30 })]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
-import { indexKeys, keys } from '../../shared/data/table.js';
+import { certificateItem } from '../../shared/adapters/aws/table-items.js';
 import type { CertificateRecord } from '../../shared/ports/certificates.js';
 import { runDailyNotices } from '../../functions/notices/use-cases/daily-notices.js';
 import { freshTable, manualClock } from './harness.js';
@@ -13,12 +13,11 @@ describe('the daily notices job', () => {
     const certificate = async (serialNumber: string, notAfter: string, status: CertificateRecord['status'] = 'ISSUED') => {
       const record: CertificateRecord = {
         serialNumber, userId: `user-${serialNumber}`, tenantId: 'tenant-uji', email: `${serialNumber}@uji.go.id`, fullName: 'Siti Aminah',
-        subject: 'CN=Siti Aminah', status, notBefore: '2025-11-22T00:00:00.000Z', notAfter,
+        subject: 'CN=Siti Aminah', status, notBefore: '2025-11-22T00:00:00.000Z', notAfter, pem: '', csrPem: '', keyId: `key-${serialNumber}`,
+        issuedAt: '2025-11-22T00:00:00.000Z', issuance: { kind: 'FIRST', tokenHash: 'x' }, agreement: { version: 'v', acceptedAt: '2025-11-22T00:00:00.000Z', sourceIp: '127.0.0.1' },
+        selfie: { photoId: 'p', objectKey: 'k', width: 1, height: 1, confirmedAt: '2025-11-22T00:00:00.000Z' }, version: 1,
       };
-      await table.dynamo.send(new PutCommand({
-        TableName: table.tableName,
-        Item: { ...keys.certificate(record.userId, serialNumber), ...indexKeys.certificatesExpiringOn(notAfter.slice(0, 10), serialNumber), ...record },
-      }));
+      await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: certificateItem(record) }));
     };
     await certificate('a30', '2026-12-22T05:00:00.000Z');
     await certificate('b07', '2026-11-29T05:00:00.000Z');

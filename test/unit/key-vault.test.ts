@@ -1,9 +1,10 @@
 import { createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AesGcmSealer, FileCaSigner, openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
+import { AesGcmSealer, FileCaSigner, LocalKeyWrapper, openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
+import { parseEnvelope } from '../../shared/crypto/envelope.js';
 
 let dataDir: string;
 
@@ -21,8 +22,8 @@ describe('openLocalKeyVault', () => {
   it('makes its key files readable by the owner only', () => {
     openLocalKeyVault(dataDir);
     const keysDir = join(dataDir, 'keys');
-    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'sealing.key']);
-    for (const file of ['ca-key.pem', 'index.key', 'sealing.key']) {
+    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key']);
+    for (const file of ['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key']) {
       expect(statSync(join(keysDir, file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(keysDir).mode & 0o077).toBe(0);
@@ -124,5 +125,80 @@ describe('FileCaSigner', () => {
 describe('AesGcmSealer', () => {
   it.each([16, 31, 33, 0])('refuses a %i-byte key', (length) => {
     expect(() => new AesGcmSealer(randomBytes(length))).toThrow('32 bytes');
+  });
+});
+
+describe('LocalKeyWrapper (the vault behind the KeyWrapper port)', () => {
+  const keyContext = { purpose: 'signing-key', userId: 'user-1', keyId: 'key-1' };
+  const secret = randomBytes(138); // about the size of a P-256 PKCS#8
+
+  it('wraps and unwraps under the same context, in the shared v1 envelope', async () => {
+    const { keyWrapper } = openLocalKeyVault(dataDir);
+    const wrapped = await keyWrapper.wrap(secret, keyContext);
+
+    expect(wrapped).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(parseEnvelope(wrapped).encryptedDataKey).toHaveLength(12 + 16 + 32);
+    for (const encoded of [secret.toString('hex'), secret.toString('base64'), secret.toString('base64url')]) {
+      expect(wrapped).not.toContain(encoded);
+    }
+    expect(Buffer.from(await keyWrapper.unwrap(wrapped, { keyId: 'key-1', purpose: 'signing-key', userId: 'user-1' }))).toEqual(secret);
+  });
+
+  it('uses a fresh data key every time', async () => {
+    const { keyWrapper } = openLocalKeyVault(dataDir);
+    const first = parseEnvelope(await keyWrapper.wrap(secret, keyContext));
+    const second = parseEnvelope(await keyWrapper.wrap(secret, keyContext));
+    expect(first.encryptedDataKey.equals(second.encryptedDataKey)).toBe(false);
+    expect(first.ciphertext.equals(second.ciphertext)).toBe(false);
+  });
+
+  it('keeps its wrapping key: what one opening wrapped, the next one unwraps', async () => {
+    const wrapped = await openLocalKeyVault(dataDir).keyWrapper.wrap(secret, keyContext);
+    const keyFile = readFileSync(join(dataDir, 'keys', 'key-wrapping.key'));
+
+    const reopened = openLocalKeyVault(dataDir);
+    expect(readFileSync(join(dataDir, 'keys', 'key-wrapping.key'))).toEqual(keyFile);
+    expect(keyFile).toHaveLength(32);
+    expect(Buffer.from(await reopened.keyWrapper.unwrap(wrapped, keyContext))).toEqual(secret);
+  });
+
+  it('does not unwrap what another data directory wrapped', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'tte-key-vault-'));
+    try {
+      const wrapped = await openLocalKeyVault(dataDir).keyWrapper.wrap(secret, keyContext);
+      await expect(openLocalKeyVault(other).keyWrapper.unwrap(wrapped, keyContext)).rejects.toThrow();
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('uses a key of its own, not the sealing key', async () => {
+    const keys = join(dataDir, 'keys');
+    openLocalKeyVault(dataDir);
+    expect(readFileSync(join(keys, 'key-wrapping.key')).equals(readFileSync(join(keys, 'sealing.key')))).toBe(false);
+  });
+
+  it.each([
+    ['another user', { ...keyContext, userId: 'user-2' }],
+    ['another key id', { ...keyContext, keyId: 'key-2' }],
+    ['an extra entry', { ...keyContext, tenantId: 't' }],
+    ['no context', {}],
+  ])('refuses to unwrap under %s', async (_label, otherContext: Record<string, string>) => {
+    const { keyWrapper } = openLocalKeyVault(dataDir);
+    const wrapped = await keyWrapper.wrap(secret, keyContext);
+    await expect(keyWrapper.unwrap(wrapped, otherContext)).rejects.toThrow();
+  });
+
+  it.each([1, 2, 3, 4])('refuses a wrapped value whose part %i was tampered with', async (part) => {
+    const { keyWrapper } = openLocalKeyVault(dataDir);
+    const parts = (await keyWrapper.wrap(secret, keyContext)).split('.');
+    const bytes = Buffer.from(parts[part] ?? '', 'base64url');
+    bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+    parts[part] = bytes.toString('base64url');
+    await expect(keyWrapper.unwrap(parts.join('.'), keyContext)).rejects.toThrow();
+  });
+
+  it.each([16, 31, 33, 0])('refuses a %i-byte wrapping key', (length) => {
+    expect(() => new LocalKeyWrapper(randomBytes(length))).toThrow('32 bytes');
   });
 });

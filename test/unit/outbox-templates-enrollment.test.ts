@@ -14,7 +14,7 @@ const messages = {
   ),
   setPassphrase: renderMessage(
     'setPassphrase', 'siti@sultengprov.go.id',
-    { fullName: 'Siti Aminah', expiresAt: EXPIRES },
+    { fullName: 'Siti Aminah', expiresAt: EXPIRES, kind: 'FIRST' },
     { link: PASSPHRASE_LINK }, '[TTE]',
   ),
   applicationRejected: renderMessage(

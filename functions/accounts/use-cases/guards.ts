@@ -2,8 +2,9 @@ import { AppError } from '../../../shared/domain/errors.js';
 import { formatJakartaTime } from '../../../shared/domain/jakarta-time.js';
 import { isExhausted, lockEnd, lockedUntil, lockoutPolicy, type FailureKind, type LockState } from '../../../shared/domain/lockout.js';
 import { checkOtp, otpSecretSealingContext } from '../../../shared/domain/otp.js';
-import type { Actor } from '../../../shared/domain/actor.js';
-import type { AuditEntry, UserRecord } from '../../../shared/ports/users.js';
+import { auditEntry } from '../../../shared/audit.js';
+import { displayName } from '../../../shared/tenant-users.js';
+import type { UserRecord } from '../../../shared/ports/users.js';
 import type { OtpDevice } from '../../../shared/ports/accounts.js';
 import type { AccountsDeps } from './deps.js';
 
@@ -71,14 +72,12 @@ export async function matchOtp(
   return countFailure(deps, user, 'otp', now, new AppError(reused ? 'OTP_ALREADY_USED' : 'INVALID_OTP'));
 }
 
-export function auditEntry(deps: Pick<AccountsDeps, 'ids'>, at: Date, actor: Pick<Actor, 'actorId' | 'role'> | { actorId: string; role: 'SYSTEM' }, action: string, extra: Partial<AuditEntry> = {}): AuditEntry {
-  return { auditId: deps.ids.newId(), at: at.toISOString(), actorId: actor.actorId, actorRole: actor.role, action, ...extra };
-}
+export { auditEntry } from '../../../shared/audit.js';
 
 /** The user acting on their own account. */
 export const self = (user: UserRecord) => ({ actorId: user.userId, role: user.role });
 
-export const displayName = (user: UserRecord) => user.identity?.fullName ?? user.fullName;
+export { displayName } from '../../../shared/tenant-users.js';
 
 /** Waits until the floor has passed since `startedMs`: equal timing whatever the outcome. */
 export async function holdUntilFloor(startedMs: number, floorMs: number): Promise<void> {

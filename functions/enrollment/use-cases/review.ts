@@ -164,7 +164,7 @@ export async function approveApplicant(deps: ReviewDeps, userId: string, actor: 
   const fullName = user.identity?.fullName ?? user.fullName;
   const messages: OutboxMessage[] = [
     await deps.composer.compose('accountInfo', user.email, { fullName, username: user.email, expiresAt: setup.token.expiresAt }, { link: setup.link }),
-    await deps.composer.compose('setPassphrase', user.email, { fullName, expiresAt: enroll.token.expiresAt }, { link: enroll.link }),
+    await deps.composer.compose('setPassphrase', user.email, { fullName, expiresAt: enroll.token.expiresAt, kind: 'FIRST' }, { link: enroll.link }),
   ];
   await transition(deps, user, ['SUBMITTED', 'AWAITING_REVIEW'], 'APPROVED', actor, 'APPLICATION_APPROVED', {
     changes: { reviewTaskToken: undefined, ...(actor === workflowActor ? {} : { decision: { decision: 'APPROVE', actorId: actor.actorId, at: deps.clock.now().toISOString() } }) },

@@ -1,8 +1,8 @@
-import type { CertificateDirectory } from '../../../shared/ports/certificates.js';
+import type { ExpiringCertificates } from '../../../shared/ports/certificates.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 
 export interface DailyNoticeDeps {
-  certificates: CertificateDirectory;
+  certificates: ExpiringCertificates;
   clock: Clock;
 }
 
@@ -15,10 +15,13 @@ const dayOffset = (now: Date, days: number) => new Date(now.getTime() + days * 8
 
 /**
  * The daily job.
- * 1. Each ISSUED certificate expiring in 30, 7 or 1 days gets "[TTE] Sertifikat Elektronik Akan
- *    Berakhir"; the message id is derived from serial and day, so a rerun sends nothing twice.
- * 2. ISSUED certificates past their notAfter (today and the days before) become EXPIRED.
- * All reads are Queries on the expiry index, one day at a time.
+ * 1. Each live (ISSUED or SUSPENDED) certificate expiring in 30, 7 or 1 days gets "[TTE]
+ *    Sertifikat Elektronik Akan Berakhir"; the message id is derived from serial and day, so a
+ *    rerun sends nothing twice.
+ * 2. Live certificates past their notAfter (today and the days before) become EXPIRED, and their
+ *    signing keys are destroyed.
+ * All reads are Queries on the expiry index, one day at a time; only live certificates are in
+ * it, so the job reads what is due, not every certificate.
  */
 export async function runDailyNotices(deps: DailyNoticeDeps) {
   const now = deps.clock.now();
@@ -27,7 +30,6 @@ export async function runDailyNotices(deps: DailyNoticeDeps) {
 
   for (const days of noticeDays) {
     for (const certificate of await deps.certificates.listExpiringOn(dayOffset(now, days))) {
-      if (certificate.status !== 'ISSUED') continue;
       const queued = await deps.certificates.enqueueOnce({
         messageId: `expiry-${certificate.serialNumber}-${days}`,
         template: 'certificateExpiring',
@@ -41,7 +43,7 @@ export async function runDailyNotices(deps: DailyNoticeDeps) {
 
   for (let daysAgo = 0; daysAgo <= CATCH_UP_DAYS; daysAgo++) {
     for (const certificate of await deps.certificates.listExpiringOn(dayOffset(now, -daysAgo))) {
-      if (certificate.status !== 'ISSUED' || new Date(certificate.notAfter) > now) continue;
+      if (new Date(certificate.notAfter) > now) continue;
       if (await deps.certificates.markExpired(certificate, now.toISOString())) certificatesExpired++;
     }
   }

@@ -11,7 +11,7 @@ import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import { fromItem, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
 import {
-  auditItem, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
+  auditItem, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
 
 // A transaction holds at most 100 items; sessions beyond these end right after it.
@@ -103,7 +103,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
         },
       }, new AppError('OTP_ALREADY_USED'));
     }
-    if (change.consumeToken) add(this.consume(change.consumeToken, change.audit.at), new AppError('TOKEN_USED'));
+    if (change.consumeToken) add(consumeTokenUpdate(table, change.consumeToken, change.audit.at), new AppError('TOKEN_USED'));
     for (const token of change.tokens ?? []) add({ Put: { TableName: table, Item: tokenItem(token) } });
     if (change.user) {
       const { next, fromStatuses } = change.user;
@@ -232,18 +232,6 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       if (error instanceof AppError && error.code === 'ACCOUNT_LOCKED') return false;
       throw error;
     }
-  }
-
-  private consume(token: LinkTokenRecord, at: string): TransactItems[number] {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.token(token.tokenHash),
-        UpdateExpression: 'SET usedAt = :at',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(revokedAt)',
-        ExpressionAttributeValues: { ':at': at },
-      },
-    };
   }
 
   private async conditionally(command: UpdateCommand): Promise<boolean> {

@@ -1,13 +1,191 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
-import type { CertificateDirectory, CertificateRecord } from '../../ports/certificates.js';
+import type {
+  CertificateChange, CertificateRecord, CertificateStore, ConfirmedSelfie, ExpiringCertificates, SigningKeyRecord,
+} from '../../ports/certificates.js';
+import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
-import { outboxItem } from './table-items.js';
-import { fromItem } from './dynamo-items.js';
+import type { AuditEntry } from '../../ports/users.js';
+import { fromItem, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
+import {
+  auditItem, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
+} from './table-items.js';
 
-export class DynamoCertificates implements CertificateDirectory {
+const liveStatuses = ['ISSUED', 'SUSPENDED'];
+
+/**
+ * Certificates (by serial), the user's signing key, and the revocation entries of the CA. A
+ * certificate change is one transaction; each guard that can fail says which error it means.
+ */
+export class DynamoCertificates implements CertificateStore, ExpiringCertificates {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async findCertificate(serialNumber: string): Promise<CertificateRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.certificate(serialNumber), ConsistentRead: true }));
+    return result.Item ? fromItem<CertificateRecord>(result.Item) : undefined;
+  }
+
+  async listUserCertificates(userId: string): Promise<CertificateRecord[]> {
+    const items: CertificateRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': indexKeys.certificatesOfUser(userId, '', '').gsi1pk },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+      }));
+      items.push(...(page.Items ?? []).map((item) => fromItem<CertificateRecord>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async findSigningKey(userId: string): Promise<SigningKeyRecord | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.signingKey(userId), ConsistentRead: true }));
+    return result.Item ? fromItem<SigningKeyRecord>(result.Item) : undefined;
+  }
+
+  async holdLink(token: LinkTokenRecord, now: string, until: string): Promise<boolean> {
+    return this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.token(token.tokenHash),
+      UpdateExpression: 'SET heldUntil = :until',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(revokedAt) AND (attribute_not_exists(heldUntil) OR heldUntil <= :now)',
+      ExpressionAttributeValues: { ':until': until, ':now': now },
+    }));
+  }
+
+  async saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void> {
+    const saved = await this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.token(token.tokenHash),
+      UpdateExpression: 'SET freshSelfie = :selfie',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(revokedAt)',
+      ExpressionAttributeValues: { ':selfie': selfie },
+    }));
+    if (!saved) throw new AppError('TOKEN_USED');
+  }
+
+  async commit(change: CertificateChange): Promise<void> {
+    const items: TransactItems = [];
+    const errors: (AppError | undefined)[] = [];
+    const add = (item: TransactItems[number], error?: AppError) => {
+      items.push(item);
+      errors.push(error);
+    };
+    const table = this.tableName;
+    const at = change.audit.at;
+
+    if (change.consumeToken) {
+      const { token, serialNumber } = change.consumeToken;
+      add(consumeTokenUpdate(table, token, at, serialNumber ? { issuedSerial: serialNumber } : {}), new AppError('TOKEN_USED'));
+    }
+    if (change.issue) {
+      const { certificate, key, replacesSerial } = change.issue;
+      add({ Put: { TableName: table, Item: certificateItem(certificate), ConditionExpression: 'attribute_not_exists(pk)' } }, new AppError('CONFLICT'));
+      // One signing key per user: a first certificate needs none there, a renewal or reset the old one.
+      const keyGuard = replacesSerial
+        ? { ConditionExpression: 'serialNumber = :replaced', ExpressionAttributeValues: { ':replaced': replacesSerial } }
+        : { ConditionExpression: 'attribute_not_exists(pk)' };
+      add({ Put: { TableName: table, Item: signingKeyItem(key), ...keyGuard } },
+        new AppError(replacesSerial ? 'CERTIFICATE_NOT_ACTIVE' : 'CERTIFICATE_ALREADY_ISSUED'));
+    }
+    for (const next of change.updates ?? []) {
+      add({ Put: { TableName: table, Item: certificateItem(next), ...versionGuard(next.version) } }, new AppError('CONFLICT'));
+    }
+    const revocations = change.revocations ?? [];
+    for (const entry of revocations) add({ Put: { TableName: table, Item: revocationItem(entry) } });
+    if (revocations.length > 0) {
+      add({
+        Update: {
+          TableName: table, Key: keys.crlState, UpdateExpression: 'ADD revision :count', ExpressionAttributeValues: { ':count': revocations.length },
+        },
+      });
+    }
+    if (change.dropKeyOf) {
+      add({
+        Delete: { TableName: table, Key: keys.signingKey(change.userId), ConditionExpression: 'serialNumber = :serial', ExpressionAttributeValues: { ':serial': change.dropKeyOf } },
+      }, new AppError('CONFLICT'));
+    }
+    if (change.resealKey) {
+      const key = change.resealKey;
+      add({
+        Put: {
+          TableName: table,
+          Item: signingKeyItem(key),
+          ConditionExpression: 'keyId = :keyId AND #version = :previous AND attribute_not_exists(lockedAt)',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':keyId': key.keyId, ':previous': key.version - 1 },
+        },
+      }, new AppError('CONFLICT'));
+    }
+    for (const token of change.tokens ?? []) add({ Put: { TableName: table, Item: tokenItem(token) } });
+    add({ Put: { TableName: table, Item: auditItem(change.userId, change.audit) } });
+    for (const message of change.messages ?? []) {
+      add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
+    }
+    if (change.usage) add(usageIncrement(table, change.usage.tenantId, change.usage.event, change.usage.at));
+
+    await transactWrite(this.db, 'certificateChange', items, (reasons) => {
+      const failed = reasons.findIndex((reason) => reason.failed);
+      return failed >= 0 ? errors[failed] : undefined;
+    });
+  }
+
+  async recordPassphraseFailure(key: SigningKeyRecord): Promise<number> {
+    try {
+      const result = await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.signingKey(key.userId),
+        UpdateExpression: 'ADD failedPassphrases :one',
+        ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
+        ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId },
+        ReturnValues: 'UPDATED_NEW',
+      }));
+      return Number(result.Attributes?.failedPassphrases);
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const current = await this.findSigningKey(key.userId);
+      throw new AppError(current?.keyId === key.keyId && current.lockedAt ? 'KEY_LOCKED' : 'CONFLICT');
+    }
+  }
+
+  async lockKey(key: SigningKeyRecord, at: string, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean> {
+    try {
+      await transactWrite(this.db, 'lockKey', [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.signingKey(key.userId),
+            UpdateExpression: 'SET lockedAt = :at',
+            ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
+            ExpressionAttributeValues: { ':at': at, ':keyId': key.keyId },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: auditItem(key.userId, extra.audit) } },
+        { Put: { TableName: this.tableName, Item: outboxItem(extra.message), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ], (reasons) => (reasons[0]?.failed ? new AppError('KEY_LOCKED') : undefined));
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'KEY_LOCKED') return false;
+      throw error;
+    }
+  }
+
+  async clearPassphraseFailures(key: SigningKeyRecord): Promise<void> {
+    await this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.signingKey(key.userId),
+      UpdateExpression: 'SET failedPassphrases = :zero',
+      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
+      ExpressionAttributeValues: { ':zero': 0, ':keyId': key.keyId },
+    }));
+  }
 
   async listExpiringOn(day: string): Promise<CertificateRecord[]> {
     const items: CertificateRecord[] = [];
@@ -27,18 +205,27 @@ export class DynamoCertificates implements CertificateDirectory {
   }
 
   async markExpired(certificate: CertificateRecord, at: string): Promise<boolean> {
-    try {
-      await this.db.send(new UpdateCommand({
+    const next: CertificateRecord = { ...certificate, status: 'EXPIRED', expiredAt: at, version: certificate.version + 1 };
+    const key = await this.findSigningKey(certificate.userId);
+    const items: TransactItems = [{ Put: { TableName: this.tableName, Item: certificateItem(next), ...versionGuard(next.version, liveStatuses) } }];
+    if (key?.serialNumber === certificate.serialNumber) {
+      items.push({
+        Delete: {
+          TableName: this.tableName, Key: keys.signingKey(certificate.userId), ConditionExpression: 'serialNumber = :serial', ExpressionAttributeValues: { ':serial': certificate.serialNumber },
+        },
+      });
+    }
+    items.push({
+      Put: {
         TableName: this.tableName,
-        Key: keys.certificate(certificate.userId, certificate.serialNumber),
-        UpdateExpression: 'SET #status = :expired, expiredAt = :at',
-        ConditionExpression: '#status = :issued',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':expired': 'EXPIRED', ':issued': 'ISSUED', ':at': at },
-      }));
+        Item: auditItem(certificate.userId, { auditId: `expired-${certificate.serialNumber}`, at, actorId: 'daily-notices', actorRole: 'SYSTEM', action: 'CERTIFICATE_EXPIRED' }),
+      },
+    });
+    try {
+      await transactWrite(this.db, 'markExpired', items, () => new AppError('CONFLICT'));
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof AppError && error.code === 'CONFLICT') return false;
       throw error;
     }
   }
@@ -46,6 +233,16 @@ export class DynamoCertificates implements CertificateDirectory {
   async enqueueOnce(message: OutboxMessage): Promise<boolean> {
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async conditionally(command: UpdateCommand): Promise<boolean> {
+    try {
+      await this.db.send(command);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

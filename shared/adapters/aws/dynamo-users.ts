@@ -4,7 +4,7 @@ import { indexKeys, keys } from '../../data/table.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry, Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
 import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
-import { auditItem, outboxItem, tokenItem, userItem } from './table-items.js';
+import { auditItem, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
 
 /** Users with their link tokens, audit trail and e-mails: the records every user change writes. */
 export class DynamoUserDirectory implements UserDirectory {
@@ -65,7 +65,6 @@ export class DynamoUserDirectory implements UserDirectory {
 
   async register(registration: Registration): Promise<void> {
     const { user, token, audit, message, usageEvent } = registration;
-    const month = user.createdAt.slice(0, 7);
     await transactWrite(this.db, 'register', [
       { Put: { TableName: this.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
       {
@@ -78,15 +77,7 @@ export class DynamoUserDirectory implements UserDirectory {
       { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
       { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.usage(user.tenantId, month, usageEvent),
-          UpdateExpression: 'ADD #count :one',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
+      usageIncrement(this.tableName, user.tenantId, usageEvent, user.createdAt),
     ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 

@@ -1,5 +1,6 @@
 import { indexKeys, keys } from '../../data/table.js';
 import type { Credential, DeviceRequest, LoginTicket, OtpDevice, PendingDevice, SessionRecord } from '../../ports/accounts.js';
+import type { CertificateRecord, RevocationEntry, SigningKeyRecord } from '../../ports/certificates.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import type { AuditEntry, UserRecord } from '../../ports/users.js';
@@ -69,5 +70,55 @@ export function deviceRequestItem(request: DeviceRequest) {
     ...keys.deviceRequest(request.requestId),
     ...indexKeys.deviceRequestsByStatus(request.tenantId, request.status, request.createdAt, request.requestId),
     ...request,
+  };
+}
+
+// The certificate family: certificates, the signing key, revocation entries.
+
+const liveStatuses = new Set(['ISSUED', 'SUSPENDED']);
+
+/** A certificate; only a live one sits in the expiry index, so the daily job reads just those. */
+export function certificateItem(certificate: CertificateRecord) {
+  return {
+    ...keys.certificate(certificate.serialNumber),
+    ...indexKeys.certificatesOfUser(certificate.userId, certificate.issuedAt, certificate.serialNumber),
+    ...(liveStatuses.has(certificate.status) ? indexKeys.certificatesExpiringOn(certificate.notAfter.slice(0, 10), certificate.serialNumber) : {}),
+    ...certificate,
+  };
+}
+
+export function signingKeyItem(key: SigningKeyRecord) {
+  return { ...keys.signingKey(key.userId), ...key };
+}
+
+export function revocationItem(entry: RevocationEntry) {
+  return { ...keys.revocation(entry.serialNumber), ...entry };
+}
+
+/** Uses up a link inside a transaction: it fails if the link was used or replaced meanwhile. */
+export function consumeTokenUpdate(tableName: string, token: LinkTokenRecord, at: string, set: Record<string, string> = {}) {
+  const extra = Object.keys(set);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.token(token.tokenHash),
+      UpdateExpression: `SET usedAt = :at${extra.map((name, index) => `, #extra${index} = :extra${index}`).join('')}`,
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND attribute_not_exists(revokedAt)',
+      ...(extra.length ? { ExpressionAttributeNames: Object.fromEntries(extra.map((name, index) => [`#extra${index}`, name])) } : {}),
+      ExpressionAttributeValues: { ':at': at, ...Object.fromEntries(extra.map((name, index) => [`:extra${index}`, set[name]])) },
+    },
+  };
+}
+
+/** Counts one billable event for the tenant's month, in the transaction of the work it bills. */
+export function usageIncrement(tableName: string, tenantId: string, event: string, at: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.usage(tenantId, at.slice(0, 7), event),
+      UpdateExpression: 'ADD #count :one',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':one': 1 },
+    },
   };
 }

@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { aesGcmDecrypt, aesGcmEncrypt, associatedData, openEnvelope, parseEnvelope, sealEnvelope } from '../../crypto/envelope.js';
 import type { CaSigner } from '../../ports/ca-signer.js';
+import type { KeyWrapper } from '../../ports/key-wrapper.js';
 import type { Pseudonymizer } from '../../ports/pseudonymizer.js';
 import type { Sealer, SealingContext } from '../../ports/sealer.js';
 
@@ -9,25 +11,25 @@ import type { Sealer, SealingContext } from '../../ports/sealer.js';
  * The local stand-in for KMS: key files under `<dataDir>/keys`, made on first start and kept
  * (mode 0600) so data sealed in one run opens in the next.
  */
-export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner; pseudonymizer: Pseudonymizer } {
+export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner; pseudonymizer: Pseudonymizer; keyWrapper: KeyWrapper } {
   const dir = join(dataDir, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sealingKey = readOrCreate(join(dir, 'sealing.key'), () => randomBytes(32));
   const caKeyPem = readOrCreate(join(dir, 'ca-key.pem'), () =>
     Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' })));
   const indexKey = readOrCreate(join(dir, 'index.key'), () => randomBytes(32));
-  return { sealer: new AesGcmSealer(sealingKey), caSigner: new FileCaSigner(createPrivateKey(caKeyPem)), pseudonymizer: new HmacPseudonymizer(indexKey) };
+  const wrappingKey = readOrCreate(join(dir, 'key-wrapping.key'), () => randomBytes(32));
+  return {
+    sealer: new AesGcmSealer(sealingKey),
+    caSigner: new FileCaSigner(createPrivateKey(caKeyPem)),
+    pseudonymizer: new HmacPseudonymizer(indexKey),
+    keyWrapper: new LocalKeyWrapper(wrappingKey),
+  };
 }
 
 function readOrCreate(path: string, make: () => Buffer): Buffer {
   if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600, flag: 'wx' });
   return readFileSync(path);
-}
-
-/** The sealing context is bound as associated data: a value only opens under its own context. */
-function associatedData(context: SealingContext): Buffer {
-  const ordered = Object.keys(context).sort().map((key) => [key, context[key]]);
-  return Buffer.from(JSON.stringify(ordered), 'utf8');
 }
 
 export class AesGcmSealer implements Sealer {
@@ -49,6 +51,35 @@ export class AesGcmSealer implements Sealer {
     decipher.setAAD(associatedData(context));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}
+
+/**
+ * The local stand-in for KMS GenerateDataKey/Decrypt: a random data key per wrap, whose
+ * "encrypted" form is that key sealed (AES-256-GCM, iv ‖ tag ‖ ciphertext) under the vault's
+ * key-wrapping key with the same context bound. Same envelope format as the KMS adapter.
+ */
+export class LocalKeyWrapper implements KeyWrapper {
+  constructor(private readonly masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error('The local key-wrapping key must be 32 bytes');
+  }
+
+  async wrap(plaintext: Uint8Array, context: SealingContext): Promise<string> {
+    const dataKey = randomBytes(32);
+    const box = aesGcmEncrypt(this.masterKey, dataKey, associatedData(context));
+    return sealEnvelope(plaintext, { plaintext: dataKey, encrypted: Buffer.concat([box.iv, box.tag, box.ciphertext]) }, context);
+  }
+
+  async unwrap(wrapped: string, context: SealingContext): Promise<Uint8Array> {
+    const envelope = parseEnvelope(wrapped);
+    const sealedKey = envelope.encryptedDataKey;
+    if (sealedKey.length !== 12 + 16 + 32) throw new Error('Malformed wrapped key');
+    const dataKey = aesGcmDecrypt(this.masterKey, {
+      iv: sealedKey.subarray(0, 12),
+      tag: sealedKey.subarray(12, 28),
+      ciphertext: sealedKey.subarray(28),
+    }, associatedData(context));
+    return openEnvelope(envelope, dataKey, context);
   }
 }
 

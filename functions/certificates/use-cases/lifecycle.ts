@@ -1,0 +1,160 @@
+import type { Actor } from '../../../shared/domain/actor.js';
+import { renewalCheck, type RevocationReason } from '../../../shared/domain/certificates.js';
+import { AppError } from '../../../shared/domain/errors.js';
+import type { TokenPurpose } from '../../../shared/domain/tokens.js';
+import { newLink } from '../../../shared/links.js';
+import { findTenantUser } from '../../../shared/tenant-users.js';
+import type { CertificateRecord } from '../../../shared/ports/certificates.js';
+import type { LinkTokenRecord } from '../../../shared/ports/links.js';
+import type { UserRecord } from '../../../shared/ports/users.js';
+import type { CertificatesDeps } from './deps.js';
+import { publishCrlQuietly } from './issuance.js';
+import { auditEntry, certificateView, displayName, revocationReasonText } from './views.js';
+
+/** A set-passphrase link lives as long as the one sent at approval; passphrase links an hour. */
+const ENROLL_LINK_MS = 7 * 86_400_000;
+const PASSPHRASE_LINK_MS = 3_600_000;
+/** Repeats of a "send me a link" request within this time send nothing more. */
+const RESEND_AFTER_MS = 60_000;
+
+const revocable = new Set(['ISSUED', 'RENEWED', 'SUSPENDED']);
+
+export async function listMyCertificates(deps: CertificatesDeps, input: { actor: Actor }) {
+  return { items: (await deps.certificates.listUserCertificates(input.actor.actorId)).map(certificateView) };
+}
+
+export async function listUserCertificates(deps: CertificatesDeps, input: { actor: Actor; userId: string }) {
+  const user = await findTenantUser(deps.users, input.actor, input.userId);
+  return { items: (await deps.certificates.listUserCertificates(user.userId)).map(certificateView) };
+}
+
+async function signedInUser(deps: CertificatesDeps, actor: Actor): Promise<UserRecord> {
+  const user = await deps.users.findUser(actor.actorId);
+  if (!user) throw new AppError('UNAUTHENTICATED');
+  return user;
+}
+
+/** The holder's own certificate; anyone else's is unknown (404). */
+async function ownCertificate(deps: CertificatesDeps, actor: Actor, serialNumber: string): Promise<CertificateRecord> {
+  const certificate = await deps.certificates.findCertificate(serialNumber);
+  if (!certificate || certificate.userId !== actor.actorId) throw new AppError('CERTIFICATE_NOT_FOUND');
+  return certificate;
+}
+
+/**
+ * E-mails a link for the holder, once per minute at most: a repeated or retried request within
+ * the minute sends nothing more (and answers the same).
+ */
+async function sendLink(
+  deps: CertificatesDeps,
+  user: UserRecord,
+  purpose: TokenPurpose,
+  validForMs: number,
+  extra: Pick<LinkTokenRecord, 'issuanceKind' | 'certificateSerial'>,
+  action: string,
+  compose: (link: string, token: LinkTokenRecord) => ReturnType<CertificatesDeps['composer']['compose']>,
+): Promise<void> {
+  const now = deps.clock.now();
+  const notBefore = new Date(now.getTime() - RESEND_AFTER_MS).toISOString();
+  if (!(await deps.slots.claimRequestSlot(user.userId, 'certificateLinkRequestedAt', now.toISOString(), notBefore))) return;
+  const { token, link } = newLink(deps.settings.webBaseUrl, user, purpose, validForMs, now);
+  const stored: LinkTokenRecord = { ...token, ...extra };
+  await deps.certificates.commit({
+    userId: user.userId,
+    tokens: [stored],
+    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, action, extra.certificateSerial ? { reason: extra.certificateSerial } : {}),
+    messages: [await compose(link, stored)],
+  });
+}
+
+/** A new certificate when none is valid (revoked or expired): a set-passphrase link. */
+export async function requestNewCertificate(deps: CertificatesDeps, input: { actor: Actor }): Promise<void> {
+  const user = await signedInUser(deps, input.actor);
+  if (user.status !== 'ACTIVE') throw new AppError('CERTIFICATE_NOT_ELIGIBLE');
+  if (await deps.certificates.findSigningKey(user.userId)) throw new AppError('CERTIFICATE_ALREADY_ISSUED');
+  await sendLink(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'NEW_REQUEST' }, 'CERTIFICATE_REQUESTED', (link, token) =>
+    deps.composer.compose('setPassphrase', user.email, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'NEW_REQUEST' }, { link }));
+}
+
+/** Renewal, in the last 30 days only: a set-passphrase link for a new key and certificate. */
+export async function requestRenewal(deps: CertificatesDeps, input: { actor: Actor; serialNumber: string }): Promise<void> {
+  const certificate = await ownCertificate(deps, input.actor, input.serialNumber);
+  const now = deps.clock.now();
+  const window = renewalCheck(certificate.notAfter, now);
+  if (certificate.status === 'EXPIRED' || window === 'EXPIRED') throw new AppError('CERTIFICATE_EXPIRED');
+  if (certificate.status !== 'ISSUED') throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  if (window === 'NOT_OPEN') {
+    const opens = new Date(new Date(certificate.notAfter).getTime() - 30 * 86_400_000).toISOString();
+    throw new AppError('RENEWAL_NOT_OPEN', [], { extensions: { renewalOpensAt: opens } });
+  }
+  const user = await signedInUser(deps, input.actor);
+  await sendLink(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'RENEWAL', certificateSerial: certificate.serialNumber }, 'RENEWAL_REQUESTED', (link, token) =>
+    deps.composer.compose('setPassphrase', user.email, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'RENEWAL' }, { link }));
+}
+
+/** The current key of a certificate the holder wants to change the passphrase of, or reset. */
+async function keyOf(deps: CertificatesDeps, certificate: CertificateRecord) {
+  const key = await deps.certificates.findSigningKey(certificate.userId);
+  if (certificate.status !== 'ISSUED' || key?.serialNumber !== certificate.serialNumber) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  return key;
+}
+
+/** Change the passphrase (the holder knows the current one): a link by e-mail. */
+export async function requestPassphraseChange(deps: CertificatesDeps, input: { actor: Actor; serialNumber: string }): Promise<void> {
+  const certificate = await ownCertificate(deps, input.actor, input.serialNumber);
+  const key = await keyOf(deps, certificate);
+  // A locked key cannot be opened to re-seal it: only a reset helps.
+  if (key.lockedAt) throw new AppError('KEY_LOCKED');
+  const user = await signedInUser(deps, input.actor);
+  await sendLink(deps, user, 'change-passphrase', PASSPHRASE_LINK_MS, { certificateSerial: certificate.serialNumber }, 'PASSPHRASE_CHANGE_REQUESTED', (link, token) =>
+    deps.composer.compose('passphraseChangeLink', user.email, { fullName: displayName(user), serialNumber: certificate.serialNumber, expiresAt: token.expiresAt }, { link }));
+}
+
+/** Reset the passphrase (forgotten, or the key locked): a link by e-mail; a new key follows. */
+export async function requestPassphraseReset(deps: CertificatesDeps, input: { actor: Actor; serialNumber: string }): Promise<void> {
+  const certificate = await ownCertificate(deps, input.actor, input.serialNumber);
+  await keyOf(deps, certificate);
+  const user = await signedInUser(deps, input.actor);
+  await sendLink(deps, user, 'reset-passphrase', PASSPHRASE_LINK_MS, { certificateSerial: certificate.serialNumber }, 'PASSPHRASE_RESET_REQUESTED', (link, token) =>
+    deps.composer.compose('passphraseResetLink', user.email, { fullName: displayName(user), serialNumber: certificate.serialNumber, expiresAt: token.expiresAt }, { link }));
+}
+
+/**
+ * Revokes a certificate, by its holder or by a verifier (or operator) of the holder's tenant.
+ * 1. Only a certificate still valid (ISSUED, RENEWED, SUSPENDED) can be revoked.
+ * 2. One transaction: the certificate REVOKED with the reason, its CRL entry, its key destroyed
+ *    when it is the current one, audit and the e-mail to the holder.
+ * 3. A new CRL is published right after.
+ */
+export async function revokeCertificate(
+  deps: CertificatesDeps,
+  input: { actor: Actor; serialNumber: string; reason: RevocationReason; userId?: string },
+): Promise<{ serialNumber: string; status: 'REVOKED' }> {
+  const byHolder = input.userId === undefined;
+  const holderId = byHolder ? input.actor.actorId : (await findTenantUser(deps.users, input.actor, input.userId!)).userId;
+  const certificate = await deps.certificates.findCertificate(input.serialNumber);
+  if (!certificate || certificate.userId !== holderId) throw new AppError('CERTIFICATE_NOT_FOUND');
+  if (!revocable.has(certificate.status)) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const key = await deps.certificates.findSigningKey(holderId);
+  const next: CertificateRecord = {
+    ...certificate,
+    status: 'REVOKED',
+    revocation: { at, reason: input.reason, actorId: input.actor.actorId, actorRole: input.actor.role },
+    version: certificate.version + 1,
+  };
+  await deps.certificates.commit({
+    userId: holderId,
+    updates: [next],
+    revocations: [{ serialNumber: certificate.serialNumber, revokedAt: at, reason: input.reason, notAfter: certificate.notAfter }],
+    ...(key?.serialNumber === certificate.serialNumber ? { dropKeyOf: certificate.serialNumber } : {}),
+    audit: auditEntry(deps, now, input.actor, 'CERTIFICATE_REVOKED', { reason: `${certificate.serialNumber} ${input.reason}` }),
+    messages: [await deps.composer.compose('certificateRevoked', certificate.email, {
+      fullName: certificate.fullName, serialNumber: certificate.serialNumber, reason: revocationReasonText[input.reason], revokedAt: at, by: byHolder ? 'HOLDER' : 'VERIFIER',
+    }, {})],
+  });
+  await publishCrlQuietly(deps);
+  return { serialNumber: certificate.serialNumber, status: 'REVOKED' };
+}

@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import { defineRoutes } from '../../shared/http/route.js';
+
+const pem = { description: 'The CA certificate (PEM)', contentType: 'application/x-pem-file' };
+const ocspResponse = { description: 'A signed OCSP response: good, revoked (time, reason) or unknown per certificate; the nonce echoed', contentType: 'application/ocsp-response' };
+
+/** The CA's public face: anyone may fetch the CA certificate and the CRL and ask OCSP. */
+export const pkiRoutes = defineRoutes('pki', {
+  getCaPem: {
+    method: 'GET',
+    path: '/pki/ca.pem',
+    summary: 'The CA certificate, PEM',
+    access: 'public',
+    responses: { 200: pem },
+  },
+  getCaDer: {
+    method: 'GET',
+    path: '/pki/ca.crt',
+    summary: 'The CA certificate, DER (the "CA issuers" address inside every certificate)',
+    access: 'public',
+    responses: { 200: { description: 'The CA certificate (DER)', contentType: 'application/pkix-cert' } },
+  },
+  getCrl: {
+    method: 'GET',
+    path: '/pki/crl',
+    summary: 'The current CRL (DER), signed by the CA; a new one after every revocation and at least daily',
+    access: 'public',
+    responses: { 200: { description: 'The CRL', contentType: 'application/pkix-crl' } },
+  },
+  postOcsp: {
+    method: 'POST',
+    path: '/pki/ocsp',
+    summary: 'OCSP (RFC 6960): application/ocsp-request in, application/ocsp-response out',
+    access: 'public',
+    bodyType: 'application/ocsp-request',
+    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' }, 415: { description: 'UNSUPPORTED_MEDIA_TYPE' } },
+  },
+  getOcsp: {
+    method: 'GET',
+    path: '/pki/ocsp/{request}',
+    summary: 'OCSP over GET (RFC 6960 appendix A): the DER request, base64 and URL-encoded; cacheable until its nextUpdate',
+    access: 'public',
+    params: z.strictObject({ request: z.string().min(1).max(2000) }),
+    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' } },
+  },
+});

@@ -1,0 +1,76 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../data/table.js';
+import type { RevocationEntry } from '../../ports/certificates.js';
+import type { CrlState, PkiStore, PublishedCrl } from '../../ports/pki.js';
+import { fromItem } from './dynamo-items.js';
+
+/** The CA's partition: its certificate, the CRL state and the revocation entries. */
+export class DynamoPkiStore implements PkiStore {
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
+
+  async findCaCertificate(): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.caCertificate, ConsistentRead: true }));
+    return result.Item?.pem as string | undefined;
+  }
+
+  async saveCaCertificate(pem: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.caCertificate, pem, createdAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async crlState(): Promise<CrlState> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.crlState, ConsistentRead: true }));
+    return { revision: Number(result.Item?.revision ?? 0), ...(result.Item?.published ? { published: result.Item.published as PublishedCrl } : {}) };
+  }
+
+  async nextCrlNumber(): Promise<{ crlNumber: number; revision: number }> {
+    const result = await this.db.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.crlState,
+      UpdateExpression: 'ADD crlNumber :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return { crlNumber: Number(result.Attributes!.crlNumber), revision: Number(result.Attributes!.revision ?? 0) };
+  }
+
+  async listRevocations(): Promise<RevocationEntry[]> {
+    const entries: RevocationEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': keys.revocationPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }));
+      entries.push(...(page.Items ?? []).map((item) => fromItem<RevocationEntry>(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries;
+  }
+
+  async publishCrl(crl: PublishedCrl): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.crlState,
+        UpdateExpression: 'SET published = :crl',
+        // Two revocations racing each publish a CRL; the higher number (built later) must win.
+        ConditionExpression: 'attribute_not_exists(published) OR published.crlNumber < :number',
+        ExpressionAttributeValues: { ':crl': crl, ':number': crl.crlNumber },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
