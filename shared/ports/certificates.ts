@@ -107,6 +107,8 @@ export interface CertificateStore {
    * both get the CA to sign; false while another holds it. The hold lapses at `until`.
    */
   holdLink(token: LinkTokenRecord, now: string, until: string): Promise<boolean>;
+  /** Lets go of a hold this caller took (`until` as given to holdLink), when making the certificate failed. */
+  releaseLink(token: LinkTokenRecord, until: string): Promise<void>;
   /** Records the fresh selfie on the link (while the link is unused). */
   saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void>;
   commit(change: CertificateChange): Promise<void>;

@@ -128,12 +128,30 @@ export async function issueCertificate(
 
   const currentKey = await deps.certificates.findSigningKey(user.userId);
   const replaced = await replacedCertificate(deps, kind, token, currentKey, now);
-  if (!(await deps.certificates.holdLink(token, now.toISOString(), new Date(now.getTime() + LINK_HOLD_MS).toISOString()))) {
+  const heldUntil = new Date(now.getTime() + LINK_HOLD_MS).toISOString();
+  if (!(await deps.certificates.holdLink(token, now.toISOString(), heldUntil))) {
     const issued = await alreadyIssued(deps, input.token, input.purpose, new AppError('ISSUANCE_IN_PROGRESS'));
     if (issued) return issued;
     throw new AppError('ISSUANCE_IN_PROGRESS');
   }
+  try {
+    return await makeCertificate(deps, { token, user, kind, currentKey, replaced, passphrase: input.passphrase, sourceIp: input.sourceIp, now });
+  } catch (error) {
+    // A failure (KMS, a lost race) must not keep the person waiting for the hold to lapse.
+    await deps.certificates.releaseLink(token, heldUntil).catch(() => undefined);
+    throw error;
+  }
+}
 
+/** Steps 3 and 4 of issueCertificate, with the link held. */
+async function makeCertificate(
+  deps: CertificatesDeps,
+  input: {
+    token: LinkTokenRecord; user: UserRecord; kind: IssuanceKind; currentKey: SigningKeyRecord | undefined; replaced: CertificateRecord | undefined;
+    passphrase: string; sourceIp: string; now: Date;
+  },
+): Promise<{ certificate: ReturnType<typeof certificateView> }> {
+  const { token, user, kind, currentKey, replaced, now } = input;
   const subject = await subjectOf(deps, user);
   const keyId = deps.ids.newId();
   const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
@@ -164,7 +182,7 @@ export async function issueCertificate(
     issuedAt: at,
     issuance: { kind, tokenHash: token.tokenHash, ...(replaced ? { replaces: replaced.serialNumber } : {}) },
     agreement: { version: subscriberAgreement.version, acceptedAt: at, sourceIp: input.sourceIp },
-    selfie: token.freshSelfie,
+    selfie: token.freshSelfie!,
     version: 1,
   };
   const key: SigningKeyRecord = {

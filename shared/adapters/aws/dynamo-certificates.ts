@@ -60,6 +60,16 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
     }));
   }
 
+  async releaseLink(token: LinkTokenRecord, until: string): Promise<void> {
+    await this.conditionally(new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.token(token.tokenHash),
+      UpdateExpression: 'REMOVE heldUntil',
+      ConditionExpression: 'heldUntil = :until',
+      ExpressionAttributeValues: { ':until': until },
+    }));
+  }
+
   async saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void> {
     const saved = await this.conditionally(new UpdateCommand({
       TableName: this.tableName,
