@@ -114,7 +114,9 @@ export const certificatesRoutes = defineRoutes('certificates', {
     access: signedIn,
     credentials: sessionOnly,
     params: serialParams,
-    responses: { ...accepted, 404: problem, 409: { description: 'RENEWAL_NOT_OPEN (with renewalOpensAt), CERTIFICATE_EXPIRED or CERTIFICATE_NOT_ACTIVE' } },
+    responses: {
+      ...accepted, 404: problem, 409: { description: 'RENEWAL_NOT_OPEN (with renewalOpensAt), CERTIFICATE_EXPIRED or CERTIFICATE_NOT_ACTIVE' }, 423: { description: 'KEY_LOCKED (reset the passphrase instead)' },
+    },
   },
   revokeMyCertificate: {
     method: 'POST',

@@ -196,12 +196,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The daily schedules: once at start, then every 24 hours.
     const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
-    const runDaily = async () => {
-      await notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
-      await publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
-    };
-    void runDaily();
-    const dailyTimer = setInterval(runDaily, 86_400_000);
+    const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
+    const runCrl = () => publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
+    // The CA certificate and a first CRL exist before the API opens (a broken CA key fails the
+    // start); the expiry notices of the first run go on in the background.
+    await publishCrl({ ...crlDeps, authority });
+    void runNotices();
+    const dailyTimer = setInterval(() => {
+      void runNotices();
+      void runCrl();
+    }, 86_400_000);
     stops.push(async () => clearInterval(dailyTimer));
 
     const handlers = {

@@ -122,7 +122,7 @@ function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
   const body: unknown = event.body;
   const contentType = event.headers?.['content-type'] ?? '';
   if (isBinaryBodyType(spec.bodyType)) {
-    if (!contentType.toLowerCase().startsWith(spec.bodyType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    if (contentType.split(';')[0]!.trim().toLowerCase() !== spec.bodyType) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     if (typeof body !== 'string' || body === '') return new Uint8Array();
     return new Uint8Array(Buffer.from(body, event.isBase64Encoded ? 'base64' : 'latin1'));
   }

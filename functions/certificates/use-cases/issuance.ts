@@ -220,7 +220,8 @@ async function makeCertificate(
 /**
  * The certificate this issuance replaces, checked against the user's current key:
  * - FIRST / NEW_REQUEST: there must be no current key (one valid certificate per person);
- * - RENEWAL: the current key must still be the renewed certificate's, and it must not have ended;
+ * - RENEWAL: the current key must still be the renewed certificate's, not locked, and it must not
+ *   have ended;
  * - RESET: the current key must still be the reset certificate's (locked or not).
  */
 async function replacedCertificate(deps: CertificatesDeps, kind: IssuanceKind, token: LinkTokenRecord, currentKey: SigningKeyRecord | undefined, now: Date) {
@@ -229,6 +230,8 @@ async function replacedCertificate(deps: CertificatesDeps, kind: IssuanceKind, t
     return undefined;
   }
   if (!currentKey || currentKey.serialNumber !== token.certificateSerial) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  // A locked key is opened again by a passphrase reset only, not by renewing around it.
+  if (kind === 'RENEWAL' && currentKey.lockedAt) throw new AppError('KEY_LOCKED');
   const replaced = await deps.certificates.findCertificate(currentKey.serialNumber);
   if (!replaced || (replaced.status !== 'ISSUED' && replaced.status !== 'SUSPENDED')) throw new AppError('CERTIFICATE_NOT_ACTIVE');
   if (kind === 'RENEWAL' && new Date(replaced.notAfter) <= now) throw new AppError('CERTIFICATE_EXPIRED');

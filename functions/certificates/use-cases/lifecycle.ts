@@ -87,6 +87,7 @@ export async function requestRenewal(deps: CertificatesDeps, input: { actor: Act
     const opens = new Date(new Date(certificate.notAfter).getTime() - 30 * 86_400_000).toISOString();
     throw new AppError('RENEWAL_NOT_OPEN', [], { extensions: { renewalOpensAt: opens } });
   }
+  if ((await keyOf(deps, certificate)).lockedAt) throw new AppError('KEY_LOCKED');
   const user = await signedInUser(deps, input.actor);
   await sendLink(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'RENEWAL', certificateSerial: certificate.serialNumber }, 'RENEWAL_REQUESTED', (link, token) =>
     deps.composer.compose('setPassphrase', user.email, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'RENEWAL' }, { link }));
