@@ -6,7 +6,7 @@ import { keys, tableDesign } from '../../shared/data/table.js';
 import {
   actionsOf, apiResourcePaths, asArray, contextNumber, contextString, flatten, formatFindings, functionsByContext, grantsOf,
   joinLiteral, logicalIdOf, methodPath, nagFindings, props, resourceById, resourcesOf, resourcesText, roleStatements,
-  synthesize, type FunctionInfo, type NagFinding, type PolicyStatement,
+  synthesize, type FunctionInfo, type PolicyStatement,
 } from './support.js';
 
 // One synthesis for the whole file.

@@ -9,7 +9,7 @@ import type {
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
-import { fromItem, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
+import { fromItem, guardedItems, transactWrite, versionGuard } from './dynamo-items.js';
 import {
   auditItem, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
@@ -43,12 +43,8 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
   }
 
   async commit(change: AccountChange): Promise<void> {
-    const items: TransactItems = [];
-    const errors: (AppError | undefined)[] = [];
-    const add = (item: TransactItems[number], error?: AppError) => {
-      items.push(item);
-      errors.push(error);
-    };
+    const transaction = guardedItems();
+    const { add } = transaction;
     const table = this.tableName;
     const { userId } = change;
 
@@ -134,10 +130,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
 
-    await transactWrite(this.db, 'accountChange', items, (reasons) => {
-      const failed = reasons.findIndex((reason) => reason.failed);
-      return failed >= 0 ? errors[failed] : undefined;
-    });
+    await transactWrite(this.db, 'accountChange', transaction.items, transaction.explain);
     for (const sessionHash of sessions.slice(SESSIONS_IN_TRANSACTION)) {
       await this.db.send(new DeleteCommand({ TableName: table, Key: keys.session(sessionHash) }));
       await this.db.send(new DeleteCommand({ TableName: table, Key: keys.userSession(userId, sessionHash) }));

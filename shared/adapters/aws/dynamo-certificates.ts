@@ -8,7 +8,7 @@ import type {
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import type { AuditEntry } from '../../ports/users.js';
-import { fromItem, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
+import { fromItem, guardedItems, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
 import {
   auditItem, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
 } from './table-items.js';
@@ -82,12 +82,8 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async commit(change: CertificateChange): Promise<void> {
-    const items: TransactItems = [];
-    const errors: (AppError | undefined)[] = [];
-    const add = (item: TransactItems[number], error?: AppError) => {
-      items.push(item);
-      errors.push(error);
-    };
+    const transaction = guardedItems();
+    const { add } = transaction;
     const table = this.tableName;
     const at = change.audit.at;
 
@@ -141,10 +137,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
     }
     if (change.usage) add(usageIncrement(table, change.usage.tenantId, change.usage.event, change.usage.at));
 
-    await transactWrite(this.db, 'certificateChange', items, (reasons) => {
-      const failed = reasons.findIndex((reason) => reason.failed);
-      return failed >= 0 ? errors[failed] : undefined;
-    });
+    await transactWrite(this.db, 'certificateChange', transaction.items, transaction.explain);
   }
 
   async recordPassphraseFailure(key: SigningKeyRecord): Promise<number> {

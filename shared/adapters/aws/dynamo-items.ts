@@ -99,6 +99,26 @@ export async function transactWrite(
 }
 
 /**
+ * The items of one transaction, each with the error its condition means when it fails, so a
+ * cancelled transaction is explained by the first item that failed (CONFLICT when none says).
+ */
+export function guardedItems() {
+  const items: TransactItems = [];
+  const errors: (AppError | undefined)[] = [];
+  return {
+    items,
+    add(item: TransactItems[number], error?: AppError) {
+      items.push(item);
+      errors.push(error);
+    },
+    explain(reasons: { failed: boolean }[]): AppError | undefined {
+      const failed = reasons.findIndex((reason) => reason.failed);
+      return failed >= 0 ? errors[failed] : undefined;
+    },
+  };
+}
+
+/**
  * The optimistic-lock condition of a record put whole: it exists with the version before
  * `nextVersion` and, when statuses are given, is still in one of them.
  */
