@@ -39,9 +39,12 @@ export const serialNumberPattern = /^[0-9a-f]{2,40}$/;
 
 export type RenewalCheck = 'OPEN' | 'NOT_OPEN' | 'EXPIRED';
 
+/** Past its notAfter, whether or not the daily job has marked it EXPIRED yet. */
+export const hasEnded = (notAfter: string, now: Date): boolean => new Date(notAfter).getTime() <= now.getTime();
+
 /** Whether a certificate with this end may be renewed now. */
 export function renewalCheck(notAfter: string, now: Date): RenewalCheck {
   const end = new Date(notAfter).getTime();
-  if (end <= now.getTime()) return 'EXPIRED';
+  if (hasEnded(notAfter, now)) return 'EXPIRED';
   return end - now.getTime() <= RENEWAL_WINDOW_DAYS * 86_400_000 ? 'OPEN' : 'NOT_OPEN';
 }

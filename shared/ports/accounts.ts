@@ -112,7 +112,9 @@ export interface AccountChange {
   messages?: readonly OutboxMessage[];
 }
 
-export type RequestSlot = 'passwordResetRequestedAt' | 'deviceRequestRequestedAt' | 'certificateLinkRequestedAt';
+/** One slot per kind of self-service e-mail: a repeat of one request must not hold back another. */
+export type RequestSlot = 'passwordResetRequestedAt' | 'deviceRequestRequestedAt'
+  | 'enrollLinkRequestedAt' | 'passphraseChangeLinkRequestedAt' | 'passphraseResetLinkRequestedAt';
 
 /** Credentials and devices of one user: read together in one round trip. */
 export interface AccountStore {

@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { sealSigningKey, signingKeyContext } from '../../../shared/crypto/key-custody.js';
+import { hasEnded } from '../../../shared/domain/certificates.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { newPhotoId } from '../../../shared/domain/photo-ids.js';
 import { subscriberAgreement } from '../../../shared/domain/subscriber-agreement.js';
@@ -115,25 +116,34 @@ export async function issueCertificate(
   deps: CertificatesDeps,
   input: { token: string; purpose: IssuancePurpose; passphrase: string; sourceIp: string },
 ): Promise<{ certificate: ReturnType<typeof certificateView> }> {
-  const now = deps.clock.now();
-  const link = await issuanceLink(deps, input.token, input.purpose, now).catch(async (error: unknown) => {
-    const issued = await alreadyIssued(deps, input.token, input.purpose, error);
-    if (issued) return issued;
+  try {
+    return await issueThroughLink(deps, input);
+  } catch (error) {
+    // A retry, or a duplicate that read the link, the key or the hold just before its twin
+    // committed, is answered with the certificate this link issued.
+    if (error instanceof AppError && answeredByEarlierIssue.has(error.code)) {
+      const issued = await issuedThrough(deps, input.token, input.purpose);
+      if (issued) return issued;
+    }
     throw error;
-  });
-  if ('certificate' in link) return link;
-  const { token, user } = link;
+  }
+}
+
+const answeredByEarlierIssue = new Set<string>(['TOKEN_USED', 'ISSUANCE_IN_PROGRESS', 'CERTIFICATE_ALREADY_ISSUED', 'CERTIFICATE_NOT_ACTIVE']);
+
+async function issueThroughLink(
+  deps: CertificatesDeps,
+  input: { token: string; purpose: IssuancePurpose; passphrase: string; sourceIp: string },
+): Promise<{ certificate: ReturnType<typeof certificateView> }> {
+  const now = deps.clock.now();
+  const { token, user } = await issuanceLink(deps, input.token, input.purpose, now);
   const kind = issuanceKind(input.purpose, token);
   if (!token.freshSelfie) throw new AppError('SELFIE_REQUIRED');
 
   const currentKey = await deps.certificates.findSigningKey(user.userId);
   const replaced = await replacedCertificate(deps, kind, token, currentKey, now);
   const heldUntil = new Date(now.getTime() + LINK_HOLD_MS).toISOString();
-  if (!(await deps.certificates.holdLink(token, now.toISOString(), heldUntil))) {
-    const issued = await alreadyIssued(deps, input.token, input.purpose, new AppError('ISSUANCE_IN_PROGRESS'));
-    if (issued) return issued;
-    throw new AppError('ISSUANCE_IN_PROGRESS');
-  }
+  if (!(await deps.certificates.holdLink(token, now.toISOString(), heldUntil))) throw new AppError('ISSUANCE_IN_PROGRESS');
   try {
     return await makeCertificate(deps, { token, user, kind, currentKey, replaced, passphrase: input.passphrase, sourceIp: input.sourceIp, now });
   } catch (error) {
@@ -190,6 +200,7 @@ async function makeCertificate(
   };
   const updates: CertificateRecord[] = [];
   const revocations: RevocationEntry[] = [];
+  if (replaced && (kind === 'FIRST' || kind === 'NEW_REQUEST')) updates.push({ ...replaced, status: 'EXPIRED', expiredAt: at, version: replaced.version + 1 });
   if (replaced && kind === 'RENEWAL') updates.push({ ...replaced, status: 'RENEWED', renewedBy: issued.serialNumber, version: replaced.version + 1 });
   if (replaced && kind === 'RESET') {
     updates.push({ ...replaced, status: 'REVOKED', revocation: { at, reason: 'superseded', actorId: user.userId, actorRole: user.role }, version: replaced.version + 1 });
@@ -219,28 +230,32 @@ async function makeCertificate(
 
 /**
  * The certificate this issuance replaces, checked against the user's current key:
- * - FIRST / NEW_REQUEST: there must be no current key (one valid certificate per person);
+ * - FIRST / NEW_REQUEST: there must be no valid certificate (one per person); a key left by a
+ *   certificate past its end that the daily job has not marked yet is replaced (and it EXPIRED);
  * - RENEWAL: the current key must still be the renewed certificate's, not locked, and it must not
  *   have ended;
  * - RESET: the current key must still be the reset certificate's (locked or not).
  */
 async function replacedCertificate(deps: CertificatesDeps, kind: IssuanceKind, token: LinkTokenRecord, currentKey: SigningKeyRecord | undefined, now: Date) {
-  if (kind === 'FIRST' || kind === 'NEW_REQUEST') {
-    if (currentKey) throw new AppError('CERTIFICATE_ALREADY_ISSUED');
-    return undefined;
+  if (!currentKey) {
+    if (kind === 'FIRST' || kind === 'NEW_REQUEST') return undefined;
+    throw new AppError('CERTIFICATE_NOT_ACTIVE');
   }
-  if (!currentKey || currentKey.serialNumber !== token.certificateSerial) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  const current = await deps.certificates.findCertificate(currentKey.serialNumber);
+  if (kind === 'FIRST' || kind === 'NEW_REQUEST') {
+    if (current && hasEnded(current.notAfter, now)) return current;
+    throw new AppError('CERTIFICATE_ALREADY_ISSUED');
+  }
+  if (currentKey.serialNumber !== token.certificateSerial) throw new AppError('CERTIFICATE_NOT_ACTIVE');
   // A locked key is opened again by a passphrase reset only, not by renewing around it.
   if (kind === 'RENEWAL' && currentKey.lockedAt) throw new AppError('KEY_LOCKED');
-  const replaced = await deps.certificates.findCertificate(currentKey.serialNumber);
-  if (!replaced || (replaced.status !== 'ISSUED' && replaced.status !== 'SUSPENDED')) throw new AppError('CERTIFICATE_NOT_ACTIVE');
-  if (kind === 'RENEWAL' && new Date(replaced.notAfter) <= now) throw new AppError('CERTIFICATE_EXPIRED');
-  return replaced;
+  if (!current || (current.status !== 'ISSUED' && current.status !== 'SUSPENDED')) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  if (kind === 'RENEWAL' && hasEnded(current.notAfter, now)) throw new AppError('CERTIFICATE_EXPIRED');
+  return current;
 }
 
-/** A retry on a link that already issued its certificate gets that certificate back. */
-async function alreadyIssued(deps: CertificatesDeps, rawToken: string, purpose: IssuancePurpose, error: unknown) {
-  if (!(error instanceof AppError) || (error.code !== 'TOKEN_USED' && error.code !== 'ISSUANCE_IN_PROGRESS')) return undefined;
+/** The certificate this link issued, if it issued one. */
+async function issuedThrough(deps: CertificatesDeps, rawToken: string, purpose: IssuancePurpose) {
   const token = await deps.users.findToken(hashToken(rawToken));
   if (!token || token.purpose !== purpose || !token.issuedSerial) return undefined;
   const certificate = await deps.certificates.findCertificate(token.issuedSerial);

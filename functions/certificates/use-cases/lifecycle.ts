@@ -1,9 +1,10 @@
 import type { Actor } from '../../../shared/domain/actor.js';
-import { renewalCheck, type RevocationReason } from '../../../shared/domain/certificates.js';
+import { hasEnded, renewalCheck, type RevocationReason } from '../../../shared/domain/certificates.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { TokenPurpose } from '../../../shared/domain/tokens.js';
 import { newLink } from '../../../shared/links.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
+import type { RequestSlot } from '../../../shared/ports/accounts.js';
 import type { CertificateRecord } from '../../../shared/ports/certificates.js';
 import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { UserRecord } from '../../../shared/ports/users.js';
@@ -16,6 +17,15 @@ const ENROLL_LINK_MS = 7 * 86_400_000;
 const PASSPHRASE_LINK_MS = 3_600_000;
 /** Repeats of a "send me a link" request within this time send nothing more. */
 const RESEND_AFTER_MS = 60_000;
+/**
+ * The repeat guard is per kind of link: a locked holder who asked for a change link a moment ago
+ * must still get the reset link the lock e-mail tells them to ask for.
+ */
+const requestSlots = {
+  enroll: 'enrollLinkRequestedAt',
+  'change-passphrase': 'passphraseChangeLinkRequestedAt',
+  'reset-passphrase': 'passphraseResetLinkRequestedAt',
+} as const satisfies Partial<Record<TokenPurpose, RequestSlot>>;
 
 const revocable = new Set(['ISSUED', 'RENEWED', 'SUSPENDED']);
 
@@ -48,7 +58,7 @@ async function ownCertificate(deps: CertificatesDeps, actor: Actor, serialNumber
 async function sendLink(
   deps: CertificatesDeps,
   user: UserRecord,
-  purpose: TokenPurpose,
+  purpose: keyof typeof requestSlots,
   validForMs: number,
   extra: Pick<LinkTokenRecord, 'issuanceKind' | 'certificateSerial'>,
   action: string,
@@ -56,7 +66,7 @@ async function sendLink(
 ): Promise<void> {
   const now = deps.clock.now();
   const notBefore = new Date(now.getTime() - RESEND_AFTER_MS).toISOString();
-  if (!(await deps.slots.claimRequestSlot(user.userId, 'certificateLinkRequestedAt', now.toISOString(), notBefore))) return;
+  if (!(await deps.slots.claimRequestSlot(user.userId, requestSlots[purpose], now.toISOString(), notBefore))) return;
   const { token, link } = newLink(deps.settings.webBaseUrl, user, purpose, validForMs, now);
   const stored: LinkTokenRecord = { ...token, ...extra };
   await deps.certificates.commit({
@@ -71,7 +81,10 @@ async function sendLink(
 export async function requestNewCertificate(deps: CertificatesDeps, input: { actor: Actor }): Promise<void> {
   const user = await signedInUser(deps, input.actor);
   if (user.status !== 'ACTIVE') throw new AppError('CERTIFICATE_NOT_ELIGIBLE');
-  if (await deps.certificates.findSigningKey(user.userId)) throw new AppError('CERTIFICATE_ALREADY_ISSUED');
+  const key = await deps.certificates.findSigningKey(user.userId);
+  // A certificate past its end counts as gone even before the daily job marks it EXPIRED.
+  const current = key && (await deps.certificates.findCertificate(key.serialNumber));
+  if (current && !hasEnded(current.notAfter, deps.clock.now())) throw new AppError('CERTIFICATE_ALREADY_ISSUED');
   await sendLink(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'NEW_REQUEST' }, 'CERTIFICATE_REQUESTED', (link, token) =>
     deps.composer.compose('setPassphrase', user.email, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'NEW_REQUEST' }, { link }));
 }
