@@ -32,7 +32,54 @@ export function certificatesClient(people: People) {
 
   const myCertificates = async (auth: Credentials) => (await people.send('GET', '/v1/me/certificates', { auth })).body.items as Record<string, any>[];
 
-  return { freshSelfie, enrollToken, enroll, myCertificates };
+  /**
+   * An approved person sets up the account (password + authenticator) and signs in: the session,
+   * and the set-passphrase link the approval sent. With a passphrase, the first certificate too.
+   */
+  const holder = async (
+    approved: Promise<{ userId: string; setupToken: string }>,
+    email: string,
+    password: string,
+    passphrase?: string,
+  ) => {
+    const { userId, setupToken } = await approved;
+    const secret = await people.setUpAccount(setupToken, password, 'Ponsel kerja');
+    const session = await people.logIn(email, password, [secret]);
+    const token = await enrollToken(email);
+    const auth: Credentials = { bearer: session.sessionToken };
+    if (passphrase === undefined) return { userId, auth, enrollToken: token, certificate: undefined };
+    const issued = await enroll(token, passphrase);
+    if (issued.status !== 201) throw new Error(`enroll: ${issued.status} ${issued.text}`);
+    return { userId, auth, enrollToken: token, certificate: issued.body.certificate as Record<string, string> };
+  };
+
+  return { freshSelfie, enrollToken, enroll, myCertificates, holder };
+}
+
+export interface PolriOfficer {
+  fullName: string;
+  email: string;
+  nik: string;
+  nrp: string;
+  position: string;
+  unitName: string;
+}
+
+/** In the shipped registry fixture (as POLRI): approved automatically. */
+export const budiSantoso: Omit<PolriOfficer, 'email'> = {
+  fullName: 'Budi Santoso', nik: '7271011503850002', nrp: '85031501', position: 'Kepala Urusan Teknologi Informasi', unitName: 'Bidang TIK',
+};
+
+/** A Polri officer registered, activated (NRP) and approved by the registry: gives the setup token. */
+export async function approvedOfficer(people: People, person: PolriOfficer) {
+  const { userId, token } = await people.enrollment.register(person.fullName, person.email);
+  await people.enrollment.activate(token, { fullName: person.fullName, nik: person.nik }, {
+    employmentType: 'POLRI', nrp: person.nrp, position: person.position, unitName: person.unitName, province: '72', city: '72.71',
+  });
+  const submitted = await people.enrollment.submitAfterReading(token);
+  if (submitted.status !== 202) throw new Error(`submit: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+  const info = await people.enrollment.waitForMail(person.email, '[TTE] Informasi Akun');
+  return { userId, setupToken: linkToken(info, 'account-setup') };
 }
 
 /** openssl on files in a fresh temp dir: verify chains, read CRLs, ask OCSP. */
@@ -56,5 +103,19 @@ export function openssl() {
       return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
     }
   };
-  return { dir, file, run };
+  /**
+   * Asks an OCSP responder about a certificate (`-cert`) or a bare serial (`-serial 0x…`), with a
+   * nonce, verifying the signed answer against the CA: openssl's whole report.
+   */
+  const ocsp = (url: string, caFile: string, which: { cert: string } | { serial: string }) =>
+    run(['ocsp', '-issuer', caFile, ...('cert' in which ? ['-cert', which.cert] : ['-serial', which.serial]), '-url', url, '-CAfile', caFile]);
+
+  /** The DER CRL as PEM in a file, for `openssl verify -crl_check -CRLfile`. */
+  const crlFile = async (name: string, der: Uint8Array) => {
+    const pem = await run(['crl', '-inform', 'DER', '-in', file(`${name}.der`, der), '-outform', 'PEM']);
+    if (!pem.ok) throw new Error(`openssl crl: ${pem.output}`);
+    return file(`${name}.pem`, pem.output);
+  };
+
+  return { dir, file, run, ocsp, crlFile };
 }
