@@ -33,7 +33,7 @@ export async function unlockSigningKey(deps: UnlockDeps, holder: { userId: strin
   }
   const failures = await deps.certificates.recordPassphraseFailure(key);
   if (failures < MAX_PASSPHRASE_FAILURES) {
-    throw new AppError('PASSPHRASE_INVALID', [], { extensions: { attemptsLeft: String(MAX_PASSPHRASE_FAILURES - failures) } });
+    throw new AppError('PASSPHRASE_INVALID', [], { extensions: { attemptsLeft: MAX_PASSPHRASE_FAILURES - failures } });
   }
   const at = deps.clock.now().toISOString();
   await deps.certificates.lockKey(key, at, {

@@ -95,7 +95,7 @@ export class AppError extends Error {
   readonly status: number;
 
   readonly detailOverride?: { id: string; en: string };
-  readonly extensions?: Readonly<Record<string, string>>;
+  readonly extensions?: Readonly<Record<string, string | number>>;
 
   constructor(
     readonly code: ErrorCode,
@@ -106,7 +106,7 @@ export class AppError extends Error {
       /** For the log only, never the response: what went wrong underneath. */
       internal?: string;
       /** Extra members of the problem body for programs (e.g. `lockedUntil`); never secrets. */
-      extensions?: Record<string, string>;
+      extensions?: Record<string, string | number>;
     } = {},
   ) {
     super(options.internal ? `${code}: ${options.internal}` : code);

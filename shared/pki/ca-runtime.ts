@@ -2,7 +2,7 @@ import { required, type Config } from '../config.js';
 import type { CaSigner } from '../ports/ca-signer.js';
 import type { PkiStore } from '../ports/pki.js';
 import type { Clock } from '../ports/runtime.js';
-import { CertificateAuthority, createCaCertificate, parseCaCertificate, type CaCertificate, type CaProfileSettings } from './certificate-authority.js';
+import { CertificateAuthority, createCaCertificate, parseCaCertificate, type CaProfileSettings } from './certificate-authority.js';
 
 export interface CaSettings extends CaProfileSettings {
   /** The CA certificate's subject (made once, at the first use). */
@@ -38,18 +38,8 @@ async function loadOrCreate(deps: { pki: PkiStore; signer: CaSigner; clock: Cloc
     pem = (await pki.saveCaCertificate(made.pem, now.toISOString())) ? made.pem : await pki.findCaCertificate();
     if (!pem) throw new Error('The CA certificate vanished right after it was stored');
   }
-  const ca: CaCertificate = parseCaCertificate(pem);
-  await assertSameKey(ca, signer);
-  return new CertificateAuthority(signer, ca, settings);
-}
-
-/** A CA certificate stored for another key (a swapped KMS key, a wiped key file) must stop everything. */
-async function assertSameKey(ca: CaCertificate, signer: CaSigner): Promise<void> {
-  const { X509Certificate } = await import('node:crypto');
-  const stored = new X509Certificate(Buffer.from(ca.der)).publicKey.export({ type: 'spki', format: 'der' });
-  if (!Buffer.from(await signer.publicKeySpki()).equals(stored)) {
-    throw new Error('The stored CA certificate does not belong to the configured CA key');
-  }
+  // The CA checks on its first signature that the stored certificate belongs to the signer's key.
+  return new CertificateAuthority(signer, parseCaCertificate(pem), settings);
 }
 
 /** The CA's settings as configured for a function (PUBLIC_BASE_URL is required where a CA signs). */
