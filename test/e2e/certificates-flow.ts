@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { accountsClient, Credentials } from './accounts-flow.js';
 import { sampleSelfie } from './enrollment-flow.js';
 import { linkToken } from './runtime.js';
@@ -82,40 +77,4 @@ export async function approvedOfficer(people: People, person: PolriOfficer) {
   return { userId, setupToken: linkToken(info, 'account-setup') };
 }
 
-/** openssl on files in a fresh temp dir: verify chains, read CRLs, ask OCSP. */
-export function openssl() {
-  const dir = mkdtempSync(join(tmpdir(), 'tte-openssl-'));
-  const file = (name: string, content: string | Uint8Array) => {
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return path;
-  };
-  /**
-   * Runs openssl; gives stdout+stderr and whether it exited 0. Asynchronously: the runtime it
-   * talks to (OCSP) serves from this very process.
-   */
-  const run = async (args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)('openssl', args, { encoding: 'utf8', timeout: 20_000 });
-      return { ok: true, output: `${stdout}${stderr}` };
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string };
-      return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-    }
-  };
-  /**
-   * Asks an OCSP responder about a certificate (`-cert`) or a bare serial (`-serial 0x…`), with a
-   * nonce, verifying the signed answer against the CA: openssl's whole report.
-   */
-  const ocsp = (url: string, caFile: string, which: { cert: string } | { serial: string }) =>
-    run(['ocsp', '-issuer', caFile, ...('cert' in which ? ['-cert', which.cert] : ['-serial', which.serial]), '-url', url, '-CAfile', caFile]);
-
-  /** The DER CRL as PEM in a file, for `openssl verify -crl_check -CRLfile`. */
-  const crlFile = async (name: string, der: Uint8Array) => {
-    const pem = await run(['crl', '-inform', 'DER', '-in', file(`${name}.der`, der), '-outform', 'PEM']);
-    if (!pem.ok) throw new Error(`openssl crl: ${pem.output}`);
-    return file(`${name}.pem`, pem.output);
-  };
-
-  return { dir, file, run, ocsp, crlFile };
-}
+export { openssl } from '../openssl.js';

@@ -1,12 +1,7 @@
 // The certificates and pki use cases wired to real adapters on the stand-ins (DynamoDB Local,
 // s3rver), with a fresh CA key, a fresh key-wrapping key and a clock the test moves by hand.
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, webcrypto } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as pkijs from 'pkijs';
 import { expect } from 'vitest';
@@ -213,22 +208,4 @@ export async function readCrl(der: Uint8Array, caDer: Uint8Array) {
   return { crl, signatureValid, crlNumber, entries, nextUpdate: crl.nextUpdate?.value, thisUpdate: crl.thisUpdate.value };
 }
 
-/** openssl on files in a fresh temp dir, asynchronously (the stand-ins answer from this process). */
-export function openssl() {
-  const dir = mkdtempSync(join(tmpdir(), 'tte-it-openssl-'));
-  const file = (name: string, content: string | Uint8Array) => {
-    writeFileSync(join(dir, name), content);
-    return name;
-  };
-  const read = (name: string) => readFile(join(dir, name));
-  const run = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)('openssl', args, { cwd: dir, encoding: 'utf8', timeout: 20_000 });
-      return { ok: true, output: `${stdout}${stderr}` };
-    } catch (error) {
-      const failed = error as { stdout?: string; stderr?: string; message?: string };
-      return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}${failed.message ?? ''}` };
-    }
-  };
-  return { dir, file, read, run, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { openssl } from '../openssl.js';

@@ -429,7 +429,7 @@ describe('revocation', () => {
     const tools = openssl();
     try {
       tools.file('list.crl', published.der);
-      const text = await tools.run('crl', '-inform', 'DER', '-in', 'list.crl', '-noout', '-text');
+      const text = await tools.run(['crl', '-inform', 'DER', '-in', 'list.crl', '-noout', '-text']);
       expect(text.ok, text.output).toBe(true);
       expect(text.output.toUpperCase()).toContain(own.serial.toUpperCase());
       expect(text.output).toContain('Key Compromise');
@@ -647,17 +647,17 @@ describe('OCSP', () => {
 
   /** An OCSP request made by openssl (with a nonce), answered by the use case, checked by openssl against the request. */
   const ask = async (name: string, target: string[]) => {
-    const made = await tools.run('ocsp', '-issuer', 'ca.pem', ...target, '-reqout', `${name}.req`);
+    const made = await tools.run(['ocsp', '-issuer', 'ca.pem', ...target, '-reqout', `${name}.req`]);
     expect(made.ok, made.output).toBe(true);
     const { der } = await answerOcsp(ctx.pkiDeps, new Uint8Array(await tools.read(`${name}.req`)));
     tools.file(`${name}.resp`, der);
     // Against the request itself (nonce included): verified under the CA, the nonce echoed.
-    const checked = await tools.run('ocsp', '-reqin', `${name}.req`, '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', '-resp_text');
+    const checked = await tools.run(['ocsp', '-reqin', `${name}.req`, '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', '-resp_text']);
     expect(checked.ok, checked.output).toBe(true);
     expect(checked.output).toContain('Response verify OK');
     expect(checked.output).not.toContain('Nonce Verify error');
     // For the certificate asked about: its status line.
-    const status = await tools.run('ocsp', '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', '-no_nonce', ...target);
+    const status = await tools.run(['ocsp', '-respin', `${name}.resp`, '-issuer', 'ca.pem', '-CAfile', 'ca.pem', '-no_nonce', ...target]);
     expect(status.output).toContain('Response verify OK');
     return `${checked.output}\n${status.output}`;
   };

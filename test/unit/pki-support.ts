@@ -71,9 +71,12 @@ export class Workdir {
     return readFileSync(this.path(name));
   }
 
-  /** Runs openssl in this directory; never throws, so failures can be asserted on. */
+  /** Runs openssl in this directory; never throws for a failed check, so failures can be asserted on. */
   openssl(...args: string[]): { status: number | null; output: string } {
     const result = spawnSync('openssl', args, { cwd: this.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      throw new Error('openssl is not installed: the PKI tests check certificates, CRLs and OCSP answers with it (Debian: apt-get install openssl; .ci/run installs it)');
+    }
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
   }
 
