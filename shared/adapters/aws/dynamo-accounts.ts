@@ -9,7 +9,7 @@ import type {
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
-import { fromItem, guardedItems, transactWrite, versionGuard } from './dynamo-items.js';
+import { fromItem, guardedItems, ifConditionHolds, transactWrite, versionGuard } from './dynamo-items.js';
 import {
   auditItem, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
@@ -161,7 +161,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
   }
 
   async claimRequestSlot(userId: string, slot: RequestSlot, at: string, notBefore: string): Promise<boolean> {
-    return this.conditionally(new UpdateCommand({
+    return ifConditionHolds(this.db, new UpdateCommand({
       TableName: this.tableName,
       Key: keys.requestSlots(userId),
       UpdateExpression: 'SET #slot = :at',
@@ -192,7 +192,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
       const fresh: FailureCounter = { count: 1, windowStart: now.toISOString() };
-      const started = await this.conditionally(new UpdateCommand({
+      const started = await ifConditionHolds(this.db, new UpdateCommand({
         TableName: this.tableName,
         Key: keys.credential(userId),
         UpdateExpression: 'SET #counter = :fresh',
@@ -223,16 +223,6 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       return true;
     } catch (error) {
       if (error instanceof AppError && error.code === 'ACCOUNT_LOCKED') return false;
-      throw error;
-    }
-  }
-
-  private async conditionally(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.db.send(command);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type {
@@ -8,7 +8,7 @@ import type {
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import type { AuditEntry } from '../../ports/users.js';
-import { fromItem, guardedItems, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
+import { fromItem, guardedItems, ifConditionHolds, queryAll, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
 import {
   auditItem, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
 } from './table-items.js';
@@ -28,21 +28,13 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async listUserCertificates(userId: string): Promise<CertificateRecord[]> {
-    const items: CertificateRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.certificatesOfUser(userId, '', '').gsi1pk },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []).map((item) => fromItem<CertificateRecord>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll<CertificateRecord>(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.certificatesOfUser(userId, '', '').gsi1pk },
+      ScanIndexForward: false,
+    });
   }
 
   async findSigningKey(userId: string): Promise<SigningKeyRecord | undefined> {
@@ -51,7 +43,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async holdLink(token: LinkTokenRecord, now: string, until: string): Promise<boolean> {
-    return this.conditionally(new UpdateCommand({
+    return ifConditionHolds(this.db, new UpdateCommand({
       TableName: this.tableName,
       Key: keys.token(token.tokenHash),
       UpdateExpression: 'SET heldUntil = :until',
@@ -61,7 +53,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async releaseLink(token: LinkTokenRecord, until: string): Promise<void> {
-    await this.conditionally(new UpdateCommand({
+    await ifConditionHolds(this.db, new UpdateCommand({
       TableName: this.tableName,
       Key: keys.token(token.tokenHash),
       UpdateExpression: 'REMOVE heldUntil',
@@ -71,7 +63,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void> {
-    const saved = await this.conditionally(new UpdateCommand({
+    const saved = await ifConditionHolds(this.db, new UpdateCommand({
       TableName: this.tableName,
       Key: keys.token(token.tokenHash),
       UpdateExpression: 'SET freshSelfie = :selfie',
@@ -181,7 +173,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async clearPassphraseFailures(key: SigningKeyRecord): Promise<void> {
-    await this.conditionally(new UpdateCommand({
+    await ifConditionHolds(this.db, new UpdateCommand({
       TableName: this.tableName,
       Key: keys.signingKey(key.userId),
       UpdateExpression: 'SET failedPassphrases = :zero',
@@ -191,20 +183,12 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async listExpiringOn(day: string): Promise<CertificateRecord[]> {
-    const items: CertificateRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.certificatesExpiringOn(day, '').gsi2pk },
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []).map((item) => fromItem<CertificateRecord>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return queryAll<CertificateRecord>(this.db, {
+      TableName: this.tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.certificatesExpiringOn(day, '').gsi2pk },
+    });
   }
 
   async markExpired(certificate: CertificateRecord, at: string): Promise<boolean> {
@@ -234,22 +218,6 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
   }
 
   async enqueueOnce(message: OutboxMessage): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  private async conditionally(command: UpdateCommand): Promise<boolean> {
-    try {
-      await this.db.send(command);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return ifConditionHolds(this.db, new PutCommand({ TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 }

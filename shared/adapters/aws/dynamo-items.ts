@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
 
@@ -130,4 +130,27 @@ export function versionGuard(nextVersion: number, fromStatuses: readonly string[
     ExpressionAttributeNames: { '#version': 'version', ...(statusCondition ? { '#status': 'status' } : {}) },
     ExpressionAttributeValues: { ':previous': nextVersion - 1, ...statusValues },
   };
+}
+
+/** Sends a conditional write; false when its condition did not hold (someone else got there first). */
+export async function ifConditionHolds(db: DynamoDBDocumentClient, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  try {
+    await db.send(command as UpdateCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Every item of a Query, page after page (for partitions whose size the caller bounds). */
+export async function queryAll<T>(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<T[]> {
+  const items: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []).map((item) => fromItem<T>(item)));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }

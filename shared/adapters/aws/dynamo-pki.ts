@@ -1,9 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../data/table.js';
 import type { RevocationEntry } from '../../ports/certificates.js';
 import type { CrlState, PkiStore, PublishedCrl } from '../../ports/pki.js';
-import { fromItem } from './dynamo-items.js';
+import { ifConditionHolds, queryAll } from './dynamo-items.js';
 
 /** The CA's partition: its certificate, the CRL state and the revocation entries. */
 export class DynamoPkiStore implements PkiStore {
@@ -15,13 +14,7 @@ export class DynamoPkiStore implements PkiStore {
   }
 
   async saveCaCertificate(pem: string, at: string): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.caCertificate, pem, createdAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return ifConditionHolds(this.db, new PutCommand({ TableName: this.tableName, Item: { ...keys.caCertificate, pem, createdAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async crlState(): Promise<CrlState> {
@@ -41,36 +34,22 @@ export class DynamoPkiStore implements PkiStore {
   }
 
   async listRevocations(): Promise<RevocationEntry[]> {
-    const entries: RevocationEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': keys.revocationPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      entries.push(...(page.Items ?? []).map((item) => fromItem<RevocationEntry>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return entries;
+    return queryAll<RevocationEntry>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': keys.revocationPrefix },
+      ConsistentRead: true,
+    });
   }
 
   async publishCrl(crl: PublishedCrl): Promise<boolean> {
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.crlState,
-        UpdateExpression: 'SET published = :crl',
-        // Two revocations racing each publish a CRL; the higher number (built later) must win.
-        ConditionExpression: 'attribute_not_exists(published) OR published.crlNumber < :number',
-        ExpressionAttributeValues: { ':crl': crl, ':number': crl.crlNumber },
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return ifConditionHolds(this.db, new UpdateCommand({
+      TableName: this.tableName,
+      Key: keys.crlState,
+      UpdateExpression: 'SET published = :crl',
+      // Two revocations racing each publish a CRL; the higher number (built later) must win.
+      ConditionExpression: 'attribute_not_exists(published) OR published.crlNumber < :number',
+      ExpressionAttributeValues: { ':crl': crl, ':number': crl.crlNumber },
+    }));
   }
 }

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../data/table.js';
 import type { LoginTicket, SessionRecord, SessionStore } from '../../ports/accounts.js';
-import { fromItem } from './dynamo-items.js';
+import { fromItem, queryAll } from './dynamo-items.js';
 import { loginTicketItem } from './table-items.js';
 
 /** Login sessions (found by the hash of their token) and the login tickets that lead to them. */
@@ -30,21 +30,14 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async listUserSessions(userId: string): Promise<string[]> {
-    const hashes: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.userSessionPrefix },
-        ProjectionExpression: 'sessionHash',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }));
-      hashes.push(...(page.Items ?? []).map((item) => String(item.sessionHash)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return hashes;
+    const pointers = await queryAll<{ sessionHash: string }>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.userSessionPrefix },
+      ProjectionExpression: 'sessionHash',
+      ConsistentRead: true,
+    });
+    return pointers.map((pointer) => String(pointer.sessionHash));
   }
 
   async endSession(userId: string, sessionHash: string): Promise<void> {
