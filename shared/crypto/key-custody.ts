@@ -139,24 +139,6 @@ export async function openSigningKey(
   }
 }
 
-/** Re-seal the same PKCS#8 under a new passphrase (new salt, current default parameters unless given), for a passphrase change. */
-export async function resealSigningKey(
-  wrapper: KeyWrapper,
-  sealed: SealedSigningKey,
-  currentPassphrase: string,
-  newPassphrase: string,
-  context: SealingContext,
-  kdf?: Partial<PassphraseKdfParameters>,
-): Promise<SealedSigningKey | WrongPassphrase> {
-  const pkcs8 = await openSigningKey(wrapper, sealed, currentPassphrase, context);
-  if (pkcs8 === 'WRONG_PASSPHRASE') return pkcs8;
-  try {
-    return await sealSigningKey(wrapper, pkcs8, newPassphrase, context, kdf);
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
 async function derive(passphrase: string, kdf: PassphraseKdfParameters, salt: Buffer): Promise<Buffer> {
   // NFC so the same passphrase typed on different keyboards/OSes derives the same key. A Buffer
   // (rather than the string) so this copy can be zeroed; the JS string itself cannot be.

@@ -5,7 +5,6 @@ import { parseEnvelope } from '../../shared/crypto/envelope.js';
 import {
   openSigningKey,
   passphraseKdfDefaults,
-  resealSigningKey,
   sealSigningKey,
   signingKeyContext,
   type SealedSigningKey,
@@ -244,41 +243,6 @@ describe('sealSigningKey / openSigningKey', () => {
     ['zero lanes', { parallelism: 0 }],
   ])('refuses to seal with %s', async (_label, kdf) => {
     await expect(sealSigningKey(wrapper, pkcs8, PASSPHRASE, context, { ...FAST, ...kdf })).rejects.toThrow('out of range');
-  });
-});
-
-describe('resealSigningKey', () => {
-  it('re-seals the same key under the new passphrase only, with a new salt', async () => {
-    const sealed = await sealSigningKey(wrapper, pkcs8, PASSPHRASE, context, FAST);
-    const resealed = await resealSigningKey(wrapper, sealed, PASSPHRASE, 'frasa sandi baru', context, FAST);
-    if (resealed === 'WRONG_PASSPHRASE') throw new Error('unexpected');
-
-    expect(resealed.kdf.salt).not.toBe(sealed.kdf.salt);
-    await expect(openSigningKey(wrapper, resealed, PASSPHRASE, context)).resolves.toBe('WRONG_PASSPHRASE');
-    const opened = await openSigningKey(wrapper, resealed, 'frasa sandi baru', context);
-    expect(Buffer.from(opened as Uint8Array)).toEqual(Buffer.from(pkcs8));
-    expect(await signsLikeTheOriginal(opened as Uint8Array)).toBe(true);
-  });
-
-  it('answers WRONG_PASSPHRASE, and seals nothing, when the current passphrase is wrong', async () => {
-    const spy = recording(wrapper);
-    const sealed = await sealSigningKey(spy, pkcs8, PASSPHRASE, context, FAST);
-    await expect(resealSigningKey(spy, sealed, 'salah', 'frasa sandi baru', context, FAST)).resolves.toBe('WRONG_PASSPHRASE');
-    expect(spy.wrapped).toHaveLength(1);
-  });
-
-  it('re-seals with the given parameters (an upgrade path for older keys)', async () => {
-    const sealed = await sealSigningKey(wrapper, pkcs8, PASSPHRASE, context, FAST);
-    const resealed = await resealSigningKey(wrapper, sealed, PASSPHRASE, 'baru', context, { memoryKiB: 2048, iterations: 2 });
-    if (resealed === 'WRONG_PASSPHRASE') throw new Error('unexpected');
-
-    expect(resealed.kdf).toMatchObject({ algorithm: 'argon2id', memoryKiB: 2048, iterations: 2, parallelism: passphraseKdfDefaults.parallelism });
-    expect(Buffer.from(await openSigningKey(wrapper, resealed, 'baru', context) as Uint8Array)).toEqual(Buffer.from(pkcs8));
-  });
-
-  it('keeps the record bound to its context', async () => {
-    const sealed = await sealSigningKey(wrapper, pkcs8, PASSPHRASE, context, FAST);
-    await expect(resealSigningKey(wrapper, sealed, PASSPHRASE, 'baru', signingKeyContext('user-2', 'key-1'), FAST)).rejects.toThrow();
   });
 });
 
