@@ -1,11 +1,10 @@
 import type { MessageTemplates, TemplateName } from '../../shared/domain/messages.js';
 import type { MailMessage } from '../../shared/ports/mailer.js';
 import { formatJakartaTime } from '../../shared/domain/jakarta-time.js';
+import { escapeHtml } from '../../shared/web/html.js';
 
 export { formatJakartaTime };
 
-const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 
 interface Rendered {
   subject: string;

@@ -27,6 +27,7 @@ import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { createNoticesHandler } from '../../functions/notices/handler.js';
 import { createCertificatesHandler } from '../../functions/certificates/handler.js';
 import { createPkiHandler } from '../../functions/pki/handler.js';
+import { createWebHandler } from '../../functions/web/handler.js';
 import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
 import type { HttpHandler } from '../../shared/http/service.js';
@@ -256,6 +257,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         settings: { webBaseUrl },
       }),
       pki: pkiHandler as HttpHandler,
+      web: createWebHandler({ webBaseUrl }),
       docs: createDocsHandler(),
     };
     const gateway: Server = await startGateway({

@@ -109,6 +109,9 @@ export class ServiceStack extends Stack {
       schedule: Schedule.cron({ minute: '5', hour: '0' }),
       targets: [new LambdaTarget(pki.fn, { retryAttempts: 3 })],
     });
+    // The pages: server-rendered HTML (it holds no grant yet; each page calls the use cases it needs).
+    const web = new ServiceFunction(this, 'Web', { context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512 })
+      .withSettings(common);
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
       .withSettings(common);
 
@@ -164,7 +167,7 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, pki: pki.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
       stageName: settings.stage,
     });
   }

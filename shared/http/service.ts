@@ -10,6 +10,8 @@ import { preferredLanguage, problemResponse, toAppError } from './problem.js';
 import { binaryBodyTypes, type BinaryMediaType, type Reply, type RouteActions, type RouteRequest, type RouteSpec, type RouteTable } from './route.js';
 import { parseOrThrow } from '../validation.js';
 import { csrfSatisfied } from './session-cookie.js';
+import { pageHeaders } from '../web/headers.js';
+import { errorPage } from '../web/error-page.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -21,6 +23,11 @@ export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Pro
 export interface HttpServiceDeps {
   authenticator: Authenticator;
   logger: Logger;
+  /**
+   * For a context that serves pages: HTML headers on every response (not the JSON defaults) and
+   * errors as an Indonesian page, never problem+json. `basePath` is where the pages live.
+   */
+  pages?: { basePath: string };
 }
 
 /** Rejects oversized bodies before anything parses them. */
@@ -32,11 +39,18 @@ const bodySizeLimit = (): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
   },
 });
 
-/** The one place errors become responses: typed ones by their code, the rest as 500 and logged. */
-const problemErrorHandler = (logger: Logger): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+/**
+ * The one place errors become responses: typed ones by their code, the rest as 500 and logged.
+ * The API answers problem+json; pages answer an Indonesian page with the same status.
+ */
+const problemErrorHandler = (logger: Logger, pages: HttpServiceDeps['pages']): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
   onError: (request) => {
     const { appError, unexpected } = toAppError(request.error);
     if (unexpected) logger.error('Request failed', { error: request.error as Error, path: request.event.resource });
+    if (pages) {
+      request.response = { statusCode: appError.status, headers: pageHeaders(), body: errorPage(pages.basePath, appError) };
+      return;
+    }
     const language = preferredLanguage(request.event.headers?.['accept-language']);
     request.response = problemResponse(appError, language, request.event.requestContext?.requestId);
   },
@@ -90,6 +104,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     return {
       statusCode: reply.status,
       headers: {
+        ...(deps.pages ? pageHeaders() : {}),
         ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
         'cache-control': 'no-store',
         ...reply.headers,
@@ -101,10 +116,11 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     };
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
-    .use(problemErrorHandler(deps.logger))
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpHeaderNormalizer());
+  // Middy's defaults are made for JSON (a sandbox CSP, no camera); pages carry their own set.
+  if (!deps.pages) chain.use(httpSecurityHeaders());
+  return chain
+    .use(problemErrorHandler(deps.logger, deps.pages))
     .use(bodySizeLimit())
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(dispatch) as unknown as HttpHandler;

@@ -17,7 +17,7 @@ const caKeyId = logicalIdOf(stateful, stateful.caKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'pki', 'docs', 'flows', 'outbox', 'notices'] as const;
+const contexts = ['enrollment', 'accounts', 'certificates', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'] as const;
 /** The functions that sign with the CA key (certificates, CRLs, OCSP). */
 const caContexts = ['certificates', 'pki'] as const;
 type Context = (typeof contexts)[number];
@@ -66,7 +66,7 @@ describe('service stack: functions', () => {
   });
 
   it('grants the table to every context but docs', () => {
-    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, pki: true, docs: false, flows: true, outbox: true, notices: true };
+    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, pki: true, web: false, docs: false, flows: true, outbox: true, notices: true };
     for (const context of contexts) expect('TABLE_NAME' in fn(context).environment, context).toBe(expected[context]);
   });
 });

@@ -1,0 +1,19 @@
+import { html } from '../../../shared/web/html.js';
+import type { PageContent } from '../../../shared/web/layout.js';
+
+/** What the service is, and what each e-mail a person receives asks them to do. */
+export function homePage(): PageContent {
+  return {
+    title: 'Beranda',
+    heading: 'Layanan Tanda Tangan Elektronik',
+    body: html`<p class="lead">Layanan ini menerbitkan sertifikat elektronik bagi pegawai instansi pemerintah, sehingga Anda dapat menandatangani dokumen dinas secara elektronik dan sah.</p>
+<h2>Langkah-langkahnya</h2>
+<ol>
+<li><strong>Aktivasi akun.</strong> Verifikator instansi Anda mendaftarkan Anda, lalu Anda menerima e-mail "Aktivasi Akun". Lengkapi data diri, data kepegawaian, foto KTP dan swafoto melalui tautan di e-mail tersebut.</li>
+<li><strong>Verifikasi.</strong> Data Anda diperiksa otomatis ke data kepegawaian nasional, atau oleh verifikator instansi Anda.</li>
+<li><strong>Kata sandi dan OTP.</strong> Setelah disetujui, e-mail "Informasi Akun" berisi tautan untuk membuat kata sandi dan mendaftarkan aplikasi autentikator di ponsel Anda.</li>
+<li><strong>Passphrase dan sertifikat.</strong> E-mail "Set Passphrase" berisi tautan untuk membuat passphrase; sertifikat elektronik Anda terbit seketika.</li>
+</ol>
+<p class="notice">Tautan di setiap e-mail hanya untuk Anda dan hanya berlaku sementara. Jangan teruskan e-mail tersebut kepada siapa pun. Bila tautan sudah tidak berlaku, hubungi verifikator instansi Anda.</p>`,
+  };
+}

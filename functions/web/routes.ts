@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { defineRoutes } from '../../shared/http/route.js';
+
+const page = (description: string) => ({ description, contentType: 'text/html' });
+
+/** The pages people use in a browser (API.md "Web pages"), and the files they load. */
+export const webRoutes = defineRoutes('web', {
+  home: {
+    method: 'GET',
+    path: '/web',
+    summary: 'Home page: what the service is and what the e-mails ask of a person',
+    access: 'public',
+    responses: { 200: page('The home page') },
+  },
+  asset: {
+    method: 'GET',
+    path: '/web/assets/{file}',
+    summary: 'A stylesheet or script of the pages; its name carries its content hash, so it is cached for a year',
+    access: 'public',
+    params: z.strictObject({ file: z.string().min(1).max(100) }),
+    responses: { 200: { description: 'The file' }, 404: page('Unknown file') },
+  },
+});

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, scrollsSideways, seriousAccessibilityViolations } from '../browser.js';
+import { bootLocalRuntime } from './runtime.js';
+
+let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
+let browser: Browser;
+const screenshots = 'test/screenshots';
+
+beforeAll(async () => {
+  [runtime, browser] = await Promise.all([bootLocalRuntime({ publicRequestFloorMs: 0 }), launchBrowser()]);
+  mkdirSync(screenshots, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.shutdown();
+});
+
+/** Opens a path on a 360 px wide phone, collecting console errors and CSP violations. */
+async function onPhone(path: string): Promise<{ page: Page; status: number; headers: Record<string, string>; consoleErrors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const response = await page.goto(`${runtime.api}${path}`);
+  return { page, status: response!.status(), headers: response!.headers(), consoleErrors };
+}
+
+/** What every page must be (API.md "Web pages"): Indonesian, titled, one h1, usable on a phone, accessible. */
+async function expectAGoodPage(page: Page, consoleErrors: string[]) {
+  expect(await page.getAttribute('html', 'lang')).toBe('id');
+  expect(await page.title()).toMatch(/\S.* — Layanan TTE$/);
+  expect(await page.locator('h1').count()).toBe(1);
+  expect(await page.locator('meta[name="viewport"]').count()).toBe(1);
+  expect(await scrollsSideways(page)).toBe(false);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  // The stylesheet loaded (no CSP or 404 problem): the header has its colour.
+  expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.site-header')).backgroundColor")).toBe('rgb(11, 61, 110)');
+  expect(consoleErrors).toEqual([]);
+}
+
+describe('the pages, in a real browser on a phone-sized screen', () => {
+  it('the home page says what the service is, in Indonesian, with the HTML header set', async () => {
+    const { page, status, headers, consoleErrors } = await onPhone('/web');
+    expect(status).toBe(200);
+    await expectAGoodPage(page, consoleErrors);
+    expect(await page.locator('h1').textContent()).toBe('Layanan Tanda Tangan Elektronik');
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = headers['content-security-policy']!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['permissions-policy']).toContain('camera=()');
+    await page.screenshot({ path: `${screenshots}/home.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('an unknown page or file answers with an Indonesian page, not JSON', async () => {
+    const { page, status, headers, consoleErrors } = await onPhone('/web/assets/tidak-ada.css');
+    expect(status).toBe(404);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    // Chromium logs the page's own 404 as a failed load; nothing else may fail.
+    await expectAGoodPage(page, consoleErrors.filter((error) => !/status of 404/.test(error)));
+    expect(await page.locator('h1').textContent()).toBe('Halaman tidak ditemukan');
+    await expect(page.getByRole('link', { name: 'Kembali ke halaman utama' }).getAttribute('href')).resolves.toBe('/web');
+    await page.close();
+  });
+
+  it('serves the stylesheet under its content hash, cacheable for a year', async () => {
+    const { page } = await onPhone('/web');
+    const href = await page.locator('link[rel="stylesheet"]').getAttribute('href');
+    expect(href).toMatch(/^\/web\/assets\/site\.[0-9a-f]{12}\.css$/);
+    const response = await fetch(`${runtime.api}${href}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    await page.close();
+  });
+});
