@@ -1,7 +1,8 @@
 import {
   CreateTableCommand, DescribeTableCommand, ResourceInUseException, ResourceNotFoundException, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { photoBucketCors } from '../../shared/data/buckets.js';
 import { tableDesign } from '../../shared/data/table.js';
 
 /** Creates the table from the same design the CDK stack uses, unless it is there already. */
@@ -41,10 +42,21 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
-export async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+export async function ensureBucket(client: S3Client, bucket: string, cors?: ReturnType<typeof photoBucketCors>): Promise<void> {
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucket }));
   } catch {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  if (cors) {
+    // Set on every start: the web origin follows the API port, which may change between runs.
+    await client.send(new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: cors.map((rule) => ({
+          AllowedMethods: [...rule.allowedMethods], AllowedOrigins: rule.allowedOrigins, AllowedHeaders: rule.allowedHeaders, MaxAgeSeconds: rule.maxAgeSeconds,
+        })),
+      },
+    }));
   }
 }

@@ -40,6 +40,7 @@ import { routeTables } from '../../functions/route-tables.js';
 import { startOutboxLoop } from './dispatcher.js';
 import { startGateway } from './gateway.js';
 import { ensureBucket, ensureTable } from './provision.js';
+import { photoBucketCors } from '../../shared/data/buckets.js';
 import { seedDemo, type SeedFile } from './seed.js';
 import { localCredentials, localRegion, startStandIns } from './stand-ins.js';
 
@@ -149,7 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     await Promise.all([
       ensureTable(clients.dynamo as never, localTableName),
-      ensureBucket(clients.s3, localPhotoBucket),
+      ensureBucket(clients.s3, localPhotoBucket, photoBucketCors(new URL(webBaseUrl).origin)),
       ensureBucket(clients.s3, localPkiBucket),
     ]);
     const { sealer, pseudonymizer, caSigner, keyWrapper } = openLocalKeyVault(dataDir);

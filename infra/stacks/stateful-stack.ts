@@ -5,6 +5,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnersh
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { photoBucketCors } from '../../shared/data/buckets.js';
 import { tableDesign } from '../../shared/data/table.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -132,7 +133,9 @@ export class StatefulStack extends Stack {
         noncurrentVersionExpiration: Duration.days(30),
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
-      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: [props.webOrigin], allowedHeaders: ['*'], maxAge: 300 }],
+      cors: photoBucketCors(props.webOrigin).map((rule) => ({
+        allowedMethods: rule.allowedMethods.map((method) => HttpMethods[method]), allowedOrigins: rule.allowedOrigins, allowedHeaders: rule.allowedHeaders, maxAge: rule.maxAgeSeconds,
+      })),
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, scrollsSideways, seriousAccessibilityViolations } from '../browser.js';
+import { localPhotoBucket } from '../../infra/local/runtime.js';
 import { bootLocalRuntime } from './runtime.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -80,5 +81,21 @@ describe('the pages, in a real browser on a phone-sized screen', () => {
     expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
     await page.close();
+  });
+
+  it('the photo bucket lets the pages (and no other origin) upload and read photos from a browser', async () => {
+    const preflight = (origin: string, method: string) => fetch(`${runtime.endpoints.s3}/${localPhotoBucket}/kyc/uji/foto.jpg`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'content-type' },
+    });
+    const webOrigin = new URL(runtime.api).origin;
+    for (const method of ['PUT', 'GET']) {
+      const allowed = await preflight(webOrigin, method);
+      expect(allowed.status, method).toBe(200);
+      // S3 echoes the origin; s3rver answers a matched preflight with '*'. Either way, only after a rule matched.
+      expect([webOrigin, '*']).toContain(allowed.headers.get('access-control-allow-origin'));
+    }
+    expect((await preflight('http://jahat.example', 'PUT')).status).toBe(403);
+    expect((await preflight(webOrigin, 'DELETE')).status).toBe(403);
   });
 });

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { tableDesign } from '../../shared/data/table.js';
-import { contextNumber, formatFindings, logicalIdOf, nagFindings, props, resourceById, resourcesOf, synthesize } from './support.js';
+import { contextNumber, contextString, formatFindings, logicalIdOf, nagFindings, props, resourceById, resourcesOf, synthesize } from './support.js';
 
 // One synthesis for the whole file.
 const { stateful, statefulTemplate: template } = synthesize();
@@ -170,6 +170,13 @@ describe('stateful stack: photo bucket', () => {
 
   it('is retained on stack deletion', () => {
     expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets only the pages\' origin PUT and GET photos from a browser (the same rule as the local s3rver)', () => {
+    const webOrigin = new URL(contextString('tte:webBaseUrl')).origin;
+    expect((bucketProps.CorsConfiguration as { CorsRules: unknown[] }).CorsRules).toEqual([
+      { AllowedMethods: ['PUT', 'GET'], AllowedOrigins: [webOrigin], AllowedHeaders: ['*'], MaxAge: 300 },
+    ]);
   });
 });
 
