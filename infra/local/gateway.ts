@@ -5,6 +5,8 @@ import { AppError } from '../../shared/domain/errors.js';
 import { preferredLanguage, problemResponse } from '../../shared/http/problem.js';
 import type { RouteTable } from '../../shared/http/route.js';
 import type { HttpHandler } from '../../shared/http/service.js';
+import { errorPage } from '../../shared/web/error-page.js';
+import { pageHeaders } from '../../shared/web/headers.js';
 
 // API Gateway's own limit; the handlers enforce the service's 1 MB limit themselves.
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -48,6 +50,8 @@ export function startGateway(options: {
   host?: string;
   tables: readonly RouteTable[];
   handlers: Readonly<Record<string, HttpHandler>>;
+  /** Where the pages live: an unknown path or method below it gets an Indonesian page, not JSON. */
+  pagesBasePath?: string;
   onError?: (error: unknown) => void;
 }): Promise<Server> {
   const routes = compileRoutes(options.tables);
@@ -57,6 +61,12 @@ export function startGateway(options: {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value ?? '']));
     const language = preferredLanguage(headers['accept-language']);
     const reject = (code: 'ROUTE_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE') => {
+      const base = options.pagesBasePath;
+      if (base && (url.pathname === base || url.pathname.startsWith(`${base}/`))) {
+        const error = new AppError(code);
+        res.writeHead(error.status, pageHeaders()).end(errorPage(base, error));
+        return;
+      }
       const problem = problemResponse(new AppError(code), language);
       res.writeHead(problem.statusCode, problem.headers).end(problem.body);
     };

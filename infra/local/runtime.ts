@@ -28,6 +28,7 @@ import { createNoticesHandler } from '../../functions/notices/handler.js';
 import { createCertificatesHandler } from '../../functions/certificates/handler.js';
 import { createPkiHandler } from '../../functions/pki/handler.js';
 import { createWebHandler } from '../../functions/web/handler.js';
+import { basePathOf } from '../../shared/web/layout.js';
 import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
 import type { HttpHandler } from '../../shared/http/service.js';
@@ -265,6 +266,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: options.apiPort,
       tables: routeTables,
       handlers,
+      pagesBasePath: basePathOf(webBaseUrl),
       onError: (error) => logger.error('Gateway failed', { error: error as Error }),
     });
     stops.push(() => new Promise((done) => {

@@ -61,8 +61,8 @@ describe('the pages, in a real browser on a phone-sized screen', () => {
     await page.close();
   });
 
-  it('an unknown page or file answers with an Indonesian page, not JSON', async () => {
-    const { page, status, headers, consoleErrors } = await onPhone('/web/assets/tidak-ada.css');
+  it.each(['/web/assets/tidak-ada.css', '/web/halaman-tidak-ada'])('an unknown page or file (%s) answers with an Indonesian page, not JSON', async (path) => {
+    const { page, status, headers, consoleErrors } = await onPhone(path);
     expect(status).toBe(404);
     expect(headers['content-type']).toBe('text/html; charset=utf-8');
     // Chromium logs the page's own 404 as a failed load; nothing else may fail.
