@@ -19,7 +19,13 @@ const headings: Record<number, string> = {
   503: 'Layanan sedang sibuk',
 };
 
-/** An error as a page: a plain heading, the catalog's Indonesian detail, and a way back. */
+/** What to do next, where the catalog's detail does not say it already. */
+const advice: Record<number, string> = {
+  404: 'Periksa kembali alamat yang Anda buka. Bila Anda datang dari tautan di e-mail, bukalah langsung dari e-mail tersebut agar seluruh tautan terbawa.',
+  405: 'Periksa kembali alamat yang Anda buka.',
+};
+
+/** An error as a page: a plain heading, the catalog's Indonesian detail, what to do, and a way back. */
 export function errorPage(basePath: string, error: AppError): string {
   const heading = headings[error.status] ?? 'Terjadi kesalahan';
   const detail = error.detailOverride?.id ?? errorCatalog[error.code].id;
@@ -27,6 +33,7 @@ export function errorPage(basePath: string, error: AppError): string {
     title: heading,
     heading,
     body: html`<p>${detail}</p>
+${advice[error.status] ? html`<p>${advice[error.status]}</p>` : ''}
 <p><a href="${basePath.replace(/\/+$/, '') || '/'}">Kembali ke halaman utama</a></p>
 <p class="notice">Kode kesalahan: ${error.code}. Sebutkan kode ini bila Anda menghubungi verifikator instansi Anda.</p>`,
   });

@@ -69,6 +69,7 @@ describe('the pages, in a real browser on a phone-sized screen', () => {
     await expectAGoodPage(page, consoleErrors.filter((error) => !/status of 404/.test(error)));
     expect(await page.locator('h1').textContent()).toBe('Halaman tidak ditemukan');
     await expect(page.getByRole('link', { name: 'Kembali ke halaman utama' }).getAttribute('href')).resolves.toBe('/web');
+    await page.screenshot({ path: `${screenshots}/not-found.png`, fullPage: true });
     await page.close();
   });
 
