@@ -32,6 +32,14 @@ export function aesGcmEncrypt(key: Uint8Array, plaintext: Uint8Array, aad: Uint8
   return { iv, tag: cipher.getAuthTag(), ciphertext };
 }
 
+/** A box as one buffer, iv ‖ tag ‖ ciphertext (the local vault's stored form), and back. */
+export const joinBox = (box: AesGcmBox): Buffer => Buffer.concat([box.iv, box.tag, box.ciphertext]);
+export function splitBox(joined: Uint8Array): AesGcmBox {
+  const raw = Buffer.from(joined);
+  if (raw.length < IV_BYTES + TAG_BYTES) throw new Error('Malformed AES-GCM box');
+  return { iv: raw.subarray(0, IV_BYTES), tag: raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES), ciphertext: raw.subarray(IV_BYTES + TAG_BYTES) };
+}
+
 /** Throws when the tag does not authenticate; no unauthenticated plaintext is returned or left behind. */
 export function aesGcmDecrypt(key: Uint8Array, box: AesGcmBox, aad: Uint8Array): Buffer {
   if (key.length !== KEY_BYTES) throw new Error('AES-256-GCM needs a 32-byte key');

@@ -1,7 +1,7 @@
-import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { aesGcmDecrypt, aesGcmEncrypt, associatedData, openEnvelope, parseEnvelope, sealEnvelope } from '../../crypto/envelope.js';
+import { aesGcmDecrypt, aesGcmEncrypt, associatedData, joinBox, openEnvelope, parseEnvelope, sealEnvelope, splitBox } from '../../crypto/envelope.js';
 import type { CaSigner } from '../../ports/ca-signer.js';
 import type { KeyWrapper } from '../../ports/key-wrapper.js';
 import type { Pseudonymizer } from '../../ports/pseudonymizer.js';
@@ -38,19 +38,11 @@ export class AesGcmSealer implements Sealer {
   }
 
   async seal(plaintext: string, context: SealingContext): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(associatedData(context));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    return joinBox(aesGcmEncrypt(this.key, Buffer.from(plaintext, 'utf8'), associatedData(context))).toString('base64');
   }
 
   async open(sealed: string, context: SealingContext): Promise<string> {
-    const raw = Buffer.from(sealed, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
-    decipher.setAAD(associatedData(context));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return aesGcmDecrypt(this.key, splitBox(Buffer.from(sealed, 'base64')), associatedData(context)).toString('utf8');
   }
 }
 
@@ -66,19 +58,15 @@ export class LocalKeyWrapper implements KeyWrapper {
 
   async wrap(plaintext: Uint8Array, context: SealingContext): Promise<string> {
     const dataKey = randomBytes(32);
-    const box = aesGcmEncrypt(this.masterKey, dataKey, associatedData(context));
-    return sealEnvelope(plaintext, { plaintext: dataKey, encrypted: Buffer.concat([box.iv, box.tag, box.ciphertext]) }, context);
+    const encrypted = joinBox(aesGcmEncrypt(this.masterKey, dataKey, associatedData(context)));
+    return sealEnvelope(plaintext, { plaintext: dataKey, encrypted }, context);
   }
 
   async unwrap(wrapped: string, context: SealingContext): Promise<Uint8Array> {
     const envelope = parseEnvelope(wrapped);
     const sealedKey = envelope.encryptedDataKey;
     if (sealedKey.length !== 12 + 16 + 32) throw new Error('Malformed wrapped key');
-    const dataKey = aesGcmDecrypt(this.masterKey, {
-      iv: sealedKey.subarray(0, 12),
-      tag: sealedKey.subarray(12, 28),
-      ciphertext: sealedKey.subarray(28),
-    }, associatedData(context));
+    const dataKey = aesGcmDecrypt(this.masterKey, splitBox(sealedKey), associatedData(context));
     return openEnvelope(envelope, dataKey, context);
   }
 }
