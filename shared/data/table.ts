@@ -50,6 +50,8 @@ export const keys = {
   caPartition: 'PKI#CA',
   revocationPrefix: 'REVOKED#',
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
+  /** What a scheduled job needs to remember between runs (the last day it completed). */
+  jobState: (job: string) => ({ pk: `JOB#${job}`, sk: 'STATE' }),
   usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
 } as const;
 

@@ -128,4 +128,7 @@ export interface ExpiringCertificates {
   markExpired(certificate: CertificateRecord, at: string): Promise<boolean>;
   /** Queues a message once: a message id already queued is left alone. */
   enqueueOnce(message: OutboxMessage): Promise<boolean>;
+  /** The last UTC day (YYYY-MM-DD) the job completed, if it ever did. */
+  lastCompletedDay(): Promise<string | undefined>;
+  recordCompletedDay(day: string): Promise<void>;
 }

@@ -159,6 +159,32 @@ describe('the daily notices job', () => {
     expect(signingKeys).toEqual(['user-g-lapsed:g-newer']);
   });
 
+  it('after the job was down for ten days, sends the notices it missed (with the days really left) and expires what lapsed meanwhile', async () => {
+    const table = await freshTable();
+    const clock = manualClock(new Date('2026-11-22T00:00:00.000Z'));
+    const put = (serialNumber: string, notAfter: string) =>
+      table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: certificateItem(certificateRecord(serialNumber, notAfter, 'ISSUED')) }));
+    const deps = { certificates: new DynamoCertificates(table.dynamo, table.tableName), clock };
+    expect(await runDailyNotices(deps)).toEqual({ noticesQueued: 0, certificatesExpired: 0 });
+
+    // Ten days without a run. Meanwhile: h's 7-day notice fell due (it now has 4 days and 5 hours left),
+    // i lapsed nine days before the job comes back (beyond the usual week of catch-up).
+    await put('h-late', '2026-12-06T05:00:00.000Z');
+    await put('i-lapsed', '2026-11-23T05:00:00.000Z');
+    clock.set(new Date('2026-12-02T00:00:00.000Z'));
+    expect(await runDailyNotices(deps)).toEqual({ noticesQueued: 1, certificatesExpired: 1 });
+
+    const items = await scanAll(table.dynamo, table.tableName);
+    const notices = items.filter((item) => item.template === 'certificateExpiring').map((item) => `${item.messageId}:${item.data.daysLeft}`).sort();
+    // h's 7-day notice goes out late, saying the 5 days really left (4 days and 5 hours, rounded
+    // up); its 30-day notice fell due before the outage, so it is not the job's to send now.
+    expect(notices).toEqual(['expiry-h-late-7:5']);
+    expect(items.find((item) => item.sk === 'CERT' && item.serialNumber === 'i-lapsed')?.status).toBe('EXPIRED');
+    // The next day, nothing again.
+    clock.set(new Date('2026-12-03T00:00:00.000Z'));
+    expect(await runDailyNotices(deps)).toEqual({ noticesQueued: 0, certificatesExpired: 0 });
+  });
+
   // DynamoDB Local takes a millisecond or more per item written: loading the table is most of this
   // test's time (about 20 s here), hence the longer timeout.
   it('over 10,000 certificates: notices exactly once, lapsed ones expired, and it reads only the days it looks at', { timeout: 90_000 }, async () => {
@@ -208,17 +234,19 @@ describe('the daily notices job', () => {
     try {
       expect(await runDailyNotices(deps)).toEqual({ noticesQueued: expectedNotices.length, certificatesExpired: expectedExpired.length });
       // Reads: one Query per day looked at (no day fills a page), returning exactly the live
-      // certificates of those days, plus one GetItem of the signing key per lapsed certificate.
+      // certificates of those days, plus one GetItem of the signing key per lapsed certificate and
+      // one of the job's own state (the last day it completed).
       // Never a Scan, and nothing proportional to the 10,000.
       expect(new Set(job.reads.commands)).toEqual(new Set(['QueryCommand', 'PutItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']));
       expect(job.reads.queries).toBe(daysRead.size);
       expect(job.reads.queryCount).toBe(liveOnDaysRead);
       expect(job.reads.queryScanned).toBe(liveOnDaysRead);
-      expect(job.reads.gets).toBe(expectedExpired.length);
+      expect(job.reads.gets).toBe(expectedExpired.length + 1);
       expect(job.reads.queryScanned + job.reads.gets).toBeLessThan(total / 20);
-      // Writes: one conditional put per notice, one transaction per lapsed certificate.
+      // Writes: one conditional put per notice, one transaction per lapsed certificate, and the
+      // day the job completed.
       const count = (name: string) => job.reads.commands.filter((command) => command === name).length;
-      expect(count('PutItemCommand')).toBe(expectedNotices.length);
+      expect(count('PutItemCommand')).toBe(expectedNotices.length + 1);
       expect(count('TransactWriteItemsCommand')).toBe(expectedExpired.length);
 
       // The same day again (a retried schedule): nothing queued, nothing marked, and it reads only
@@ -226,8 +254,9 @@ describe('the daily notices job', () => {
       job.reset();
       expect(await runDailyNotices(deps)).toEqual({ noticesQueued: 0, certificatesExpired: 0 });
       expect(job.reads.queryCount).toBe(liveOnDaysRead - expectedExpired.length);
-      expect(job.reads.gets).toBe(0);
-      expect(job.reads.commands.filter((name) => name !== 'QueryCommand' && name !== 'PutItemCommand')).toEqual([]);
+      expect(job.reads.gets).toBe(1);
+      expect(job.reads.commands.filter((name) => name !== 'QueryCommand' && name !== 'PutItemCommand')).toEqual(['GetItemCommand']);
+      expect(job.reads.commands.filter((name) => name === 'PutItemCommand')).toHaveLength(1);
     } finally {
       job.db.destroy();
     }

@@ -14,6 +14,7 @@ import {
 } from './table-items.js';
 
 const liveStatuses = ['ISSUED', 'SUSPENDED'];
+const DAILY_JOB = 'daily-notices';
 
 /**
  * Certificates (by serial), the user's signing key, and the revocation entries of the CA. A
@@ -215,6 +216,15 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
       if (error instanceof AppError && error.code === 'CONFLICT') return false;
       throw error;
     }
+  }
+
+  async lastCompletedDay(): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.jobState(DAILY_JOB), ConsistentRead: true }));
+    return result.Item?.completedDay as string | undefined;
+  }
+
+  async recordCompletedDay(day: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.jobState(DAILY_JOB), completedDay: day } }));
   }
 
   async enqueueOnce(message: OutboxMessage): Promise<boolean> {
