@@ -201,10 +201,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
     const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
     const runCrl = () => publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
-    // The CA certificate and a first CRL exist before the API opens (a broken CA key fails the
-    // start); the expiry notices of the first run go on in the background.
+    // The CA certificate, a first CRL and the day's expiry run are done before the API opens (a
+    // broken CA key fails the start), so nothing writes behind the first request's back.
     await publishCrl({ ...crlDeps, authority });
-    void runNotices();
+    await runNotices();
     const dailyTimer = setInterval(() => {
       void runNotices();
       void runCrl();
