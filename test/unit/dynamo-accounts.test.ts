@@ -5,6 +5,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { findItem, keyOf, pk, sentItems as sentItemsOf, sk, type TransactItem } from './support/transactions.js';
 import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
 import { AppError } from '../../shared/domain/errors.js';
 import type { AccountChange, Credential, DeviceRequest, OtpDevice, SessionRecord } from '../../shared/ports/accounts.js';
@@ -18,7 +19,6 @@ const AT = '2026-11-22T03:00:00.000Z';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const store = () => new DynamoAccountStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE);
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A cancelled transaction as DynamoDB reports it: one reason per item, in order. */
 const cancelled = (...codes: string[]) => new TransactionCanceledException({
@@ -58,19 +58,7 @@ const request = (version: number, status: DeviceRequest['status']): DeviceReques
 const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole: 'USER', action: 'LOGGED_IN' };
 const message: OutboxMessage = { messageId: 'msg-1', template: 'accountLocked', to: 'siti@sultengprov.go.id', data: { fullName: 'Siti Aminah' }, createdAt: AT };
 
-/** The items of the one transaction sent. */
-function sentItems(): TransactItem[] {
-  expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-  return dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-}
-const keyOf = (item: TransactItem) => item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
-const pk = (item: TransactItem) => String(keyOf(item).pk);
-const sk = (item: TransactItem) => String(keyOf(item).sk);
-const findItem = (items: TransactItem[], pk: string, sk: string) => {
-  const found = items.filter((item) => keyOf(item).pk === pk && keyOf(item).sk === sk);
-  expect(found, `one item ${pk} ${sk}`).toHaveLength(1);
-  return found[0]!;
-};
+const sentItems = () => sentItemsOf(dynamo);
 
 beforeEach(() => dynamo.reset());
 

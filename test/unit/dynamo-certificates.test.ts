@@ -5,6 +5,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { findItem, pk, sentItems as sentItemsOf, sk, type TransactItem } from './support/transactions.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { certificateItem } from '../../shared/adapters/aws/table-items.js';
 import { AppError } from '../../shared/domain/errors.js';
@@ -21,7 +22,6 @@ const NEW_SERIAL = '7f00112233445566778899aabbccddee';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const store = () => new DynamoCertificates(DynamoDBDocumentClient.from(new DynamoDBClient({})), TABLE);
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** A cancelled transaction as DynamoDB reports it: one reason per item, in order. */
 const cancelled = (...codes: string[]) => new TransactionCanceledException({
@@ -71,19 +71,7 @@ const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole
 const message: OutboxMessage = { messageId: 'msg-1', template: 'certificateIssued', to: 'siti@sultengprov.go.id', data: { fullName: 'Siti Aminah' }, createdAt: AT };
 const usage = { tenantId: 'tenant-a', event: 'CERTIFICATE_ISSUED' as const, at: AT };
 
-/** The items of the one transaction sent. */
-function sentItems(): TransactItem[] {
-  expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-  return dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-}
-const keyOf = (item: TransactItem) => item.Put?.Item ?? item.Update?.Key ?? item.Delete?.Key ?? item.ConditionCheck?.Key ?? {};
-const pk = (item: TransactItem) => String(keyOf(item).pk);
-const sk = (item: TransactItem) => String(keyOf(item).sk);
-const findItem = (items: TransactItem[], pk: string, sk: string) => {
-  const found = items.filter((item) => keyOf(item).pk === pk && keyOf(item).sk === sk);
-  expect(found, `one item ${pk} ${sk}`).toHaveLength(1);
-  return found[0]!;
-};
+const sentItems = () => sentItemsOf(dynamo);
 
 beforeEach(() => dynamo.reset());
 

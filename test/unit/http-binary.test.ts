@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { AppError } from '../../shared/domain/errors.js';
@@ -7,6 +7,7 @@ import { defineRoutes, type Reply, type RouteActions } from '../../shared/http/r
 import { createHttpHandler, MAX_BODY_BYTES, type HttpHandler } from '../../shared/http/service.js';
 import { createLogger } from '../../shared/logger.js';
 import { systemClock } from '../../shared/ports/runtime.js';
+import { apiEvent, lambdaContext } from './support/api-event.js';
 
 // Routes shaped like the PKI context's: bytes in (OCSP), bytes out (CRL, OCSP), text out (PEM), and JSON.
 const routes = defineRoutes('binary-test', {
@@ -42,27 +43,9 @@ const routes = defineRoutes('binary-test', {
   },
 });
 
-const lambdaContext = { awsRequestId: 'aws-request-1', getRemainingTimeInMillis: () => 30_000 } as Context;
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, index) => index);
 const CRL_DER = Uint8Array.from([0x30, 0x82, 0x01, 0x0a, 0x00, 0xff, 0x0d, 0x0a, 0x80, 0x7f]);
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIBCA==\n-----END CERTIFICATE-----\n';
-
-function apiEvent(input: { method: string; resource: string; headers?: Record<string, string>; body?: string | null; isBase64Encoded?: boolean }): APIGatewayProxyEvent {
-  return {
-    resource: input.resource,
-    path: input.resource,
-    httpMethod: input.method,
-    headers: input.headers ?? {},
-    multiValueHeaders: {},
-    body: input.body ?? null,
-    isBase64Encoded: input.isBase64Encoded ?? false,
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: { requestId: 'req-bin', identity: { sourceIp: '203.0.113.9' } } as APIGatewayProxyEvent['requestContext'],
-  };
-}
 
 /** As API Gateway sends a body with binary media types '*\/*': always base64. */
 const base64Post = (resource: string, contentType: string | undefined, bytes: Uint8Array) => apiEvent({

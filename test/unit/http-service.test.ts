@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { AppError } from '../../shared/domain/errors.js';
@@ -8,6 +8,7 @@ import { createHttpHandler, MAX_BODY_BYTES, type HttpHandler } from '../../share
 import { createLogger } from '../../shared/logger.js';
 import type { ApiKeyRecord } from '../../shared/ports/tenants.js';
 import { systemClock } from '../../shared/ports/runtime.js';
+import { apiEvent, lambdaContext } from './support/api-event.js';
 
 const routes = defineRoutes('test', {
   createThing: {
@@ -44,48 +45,6 @@ const apiKeys: ApiKeyRecord[] = [
   { keyHash: hashApiKey(VERIFIER_KEY), label: 'verifier', createdAt: '2026-01-01T00:00:00Z', actorId: 'verifier-1', role: 'VERIFIER', tenantId: 'tenant-a' },
   { keyHash: hashApiKey(INTEGRATOR_KEY), label: 'integrator', createdAt: '2026-01-01T00:00:00Z', actorId: 'system-1', role: 'INTEGRATOR', tenantId: 'tenant-a' },
 ];
-
-const lambdaContext: Context = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:ap-southeast-3:123456789012:function:test',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-request-1',
-  logGroupName: '/aws/lambda/test',
-  logStreamName: 'stream',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
-
-interface EventInput {
-  method: string;
-  resource: string;
-  headers?: Record<string, string>;
-  body?: string | null;
-  pathParameters?: Record<string, string>;
-  query?: Record<string, string>;
-  isBase64Encoded?: boolean;
-}
-
-function apiEvent(input: EventInput): APIGatewayProxyEvent {
-  return {
-    resource: input.resource,
-    path: input.resource,
-    httpMethod: input.method,
-    headers: input.headers ?? {},
-    multiValueHeaders: {},
-    body: input.body ?? null,
-    isBase64Encoded: input.isBase64Encoded ?? false,
-    pathParameters: input.pathParameters ?? null,
-    queryStringParameters: input.query ?? null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: { requestId: 'req-123', identity: { sourceIp: '203.0.113.9' } } as APIGatewayProxyEvent['requestContext'],
-  };
-}
 
 const postThing = (body: string | null, headers: Record<string, string> = {}) => apiEvent({
   method: 'POST',
