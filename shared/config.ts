@@ -23,6 +23,10 @@ const configSchema = z.object({
   SERVICE_NAME: z.string().min(1).max(60).default('TTE'),
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().positive().default(8),
+  /** The web pages: the API context functions they call, as JSON {context: function name}. */
+  CONTEXT_FUNCTIONS: z.string().min(2).optional(),
+  /** The web pages: the origin photo uploads go to (the photo bucket's S3 endpoint), for the CSP. */
+  PHOTO_UPLOAD_ORIGIN: z.url().optional(),
   /** Where the public PKI endpoints are reached (CRL, OCSP and CA URLs inside certificates). */
   PUBLIC_BASE_URL: z.url().optional(),
   /** The bucket the CA publishes its CRLs to. */

@@ -1,12 +1,21 @@
+import { createLambdaClient } from '../../shared/adapters/aws/clients.js';
+import { LambdaApiClient } from '../../shared/adapters/aws/lambda-api-client.js';
 import { loadConfig } from '../../shared/config.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { Authenticator } from '../../shared/http/auth.js';
 import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
 import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { createLogger } from '../../shared/logger.js';
+import type { ApiClient } from '../../shared/ports/api-client.js';
 import { systemClock } from '../../shared/ports/runtime.js';
-import { basePathOf, renderPage } from '../../shared/web/layout.js';
-import { stylesheet } from '../../shared/web/style.js';
+import { basePathOf } from '../../shared/web/layout.js';
+import { assetCatalog, bundledAssets, type WebAsset } from './assets.js';
+import { accountSetupActions } from './flows/account-setup.js';
+import { activationActions } from './flows/activation.js';
+import { enrollActions } from './flows/enroll.js';
+import { loginActions } from './flows/login.js';
+import { meActions } from './flows/me.js';
+import { Web, type WebDeps } from './kit.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
 
@@ -15,20 +24,48 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export interface WebSettings {
   webBaseUrl: string;
+  /** Origins the photo uploads go to (the photo bucket's S3 endpoint). */
+  photoOrigins: readonly string[];
 }
 
-export function createWebHandler(settings: WebSettings): HttpHandler {
-  const basePath = basePathOf(settings.webBaseUrl);
-  // The pages so far are public: no credential is looked up yet.
+/**
+ * The pages: each action renders HTML or calls the owning context through `api` (as the browser
+ * would, with its cookie), so every rule stays in one place: the API.
+ */
+export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAsset[]; settings: WebSettings }): HttpHandler {
+  const basePath = basePathOf(deps.settings.webBaseUrl);
+  const assets = assetCatalog(deps.assets);
+  const webDeps: WebDeps = {
+    api: deps.api,
+    basePath,
+    // The pages are served at <api>/web, so the API's /v1 routes sit beside them.
+    apiBasePath: basePath.replace(/\/web$/, ''),
+    photoOrigins: deps.settings.photoOrigins,
+    ...(assets.script ? { scriptUrl: `${basePath}/assets/${assets.script.name}` } : {}),
+  };
+  // The web function authenticates nobody itself: the API does, for every call a page makes.
   const authenticator = new Authenticator({ apiKeys: { findApiKey: async () => undefined }, clock: systemClock });
   return createHttpHandler(webRoutes, {
-    // Public and the same for everyone: cacheable for a few minutes.
-    home: async () => ({ status: 200, body: renderPage(basePath, homePage()), headers: { 'cache-control': 'public, max-age=300' } }),
+    home: async (request) => new Web(webDeps, request).page(homePage(), { cacheable: true }),
     asset: async ({ params }) => {
-      if (params.file !== stylesheet.name) throw new AppError('NOT_FOUND');
-      return { status: 200, body: stylesheet.body, headers: { 'content-type': stylesheet.contentType, 'cache-control': IMMUTABLE } };
+      const asset = assets.byName.get(params.file);
+      if (!asset) throw new AppError('NOT_FOUND');
+      return { status: 200, body: asset.body, headers: { 'content-type': asset.contentType, 'cache-control': IMMUTABLE } };
     },
+    ...loginActions(webDeps),
+    ...activationActions(webDeps),
+    ...accountSetupActions(webDeps),
+    ...enrollActions(webDeps),
+    ...meActions(webDeps),
   }, { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 
-export const handler = lambdaEntry(() => createWebHandler({ webBaseUrl: loadConfig().WEB_BASE_URL }));
+export const handler = lambdaEntry(() => {
+  const config = loadConfig();
+  const functionNames = JSON.parse(config.CONTEXT_FUNCTIONS ?? '{}') as Record<string, string>;
+  return createWebHandler({
+    api: new LambdaApiClient(createLambdaClient(), functionNames),
+    assets: bundledAssets(),
+    settings: { webBaseUrl: config.WEB_BASE_URL, photoOrigins: config.PHOTO_UPLOAD_ORIGIN ? [config.PHOTO_UPLOAD_ORIGIN] : [] },
+  });
+});

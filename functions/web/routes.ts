@@ -1,7 +1,11 @@
 import * as z from 'zod';
 import { defineRoutes } from '../../shared/http/route.js';
-
-const page = (description: string) => ({ description, contentType: 'text/html' });
+import { activationRoutes } from './flows/activation.js';
+import { accountSetupRoutes } from './flows/account-setup.js';
+import { enrollRoutes } from './flows/enroll.js';
+import { loginRoutes } from './flows/login.js';
+import { meRoutes } from './flows/me.js';
+import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
 export const webRoutes = defineRoutes('web', {
@@ -20,4 +24,9 @@ export const webRoutes = defineRoutes('web', {
     params: z.strictObject({ file: z.string().min(1).max(100) }),
     responses: { 200: { description: 'The file' }, 404: page('Unknown file') },
   },
+  ...loginRoutes,
+  ...activationRoutes,
+  ...accountSetupRoutes,
+  ...enrollRoutes,
+  ...meRoutes,
 });

@@ -5,7 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
@@ -43,6 +43,8 @@ export interface ServiceFunctionProps {
    * the Lambda platform (linux, arm64, glibc), at the version this repository locks.
    */
   nativeModules?: readonly string[];
+  /** Build-time constants for esbuild (the web function's bundled page scripts). */
+  define?: Record<string, string>;
 }
 
 /** The locked version of an installed package. */
@@ -102,7 +104,7 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
-      bundling: bundlingWithNativeModules(props.nativeModules ?? []),
+      bundling: { ...bundlingWithNativeModules(props.nativeModules ?? []), ...(props.define ? { define: props.define } : {}) },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.context,
@@ -155,6 +157,26 @@ export class ServiceFunction extends Construct {
       conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } },
     }));
     this.fn.addEnvironment('SEALING_KEY_ID', key.keyArn);
+    return this;
+  }
+
+  /**
+   * The API functions the web pages call, named by CONTEXT_FUNCTIONS ({context: function name}):
+   * invoke on exactly these, so the pages reach data only through the API's own checks.
+   */
+  useApiFunctions(functions: Readonly<Record<string, IFunction>>): this {
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: Object.values(functions).map((fn) => fn.functionArn),
+    }));
+    const names = Object.fromEntries(Object.entries(functions).map(([context, fn]) => [context, fn.functionName]));
+    this.fn.addEnvironment('CONTEXT_FUNCTIONS', Stack.of(this).toJsonString(names));
+    return this;
+  }
+
+  /** The photo bucket's S3 origin, PHOTO_UPLOAD_ORIGIN: the pages upload and show photos there (CSP). */
+  usePhotoUploadOrigin(bucket: IBucket): this {
+    this.fn.addEnvironment('PHOTO_UPLOAD_ORIGIN', `https://${bucket.bucketRegionalDomainName}`);
     return this;
   }
 

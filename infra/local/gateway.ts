@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { AppError } from '../../shared/domain/errors.js';
 import { preferredLanguage, problemResponse } from '../../shared/http/problem.js';
-import type { RouteTable } from '../../shared/http/route.js';
+import { answerOf, apiGatewayEvent, invocationContext } from '../../shared/http/api-event.js';
+import type { HttpMethod, RouteTable } from '../../shared/http/route.js';
 import type { HttpHandler } from '../../shared/http/service.js';
 import { errorPage } from '../../shared/web/error-page.js';
 import { pageHeaders } from '../../shared/web/headers.js';
@@ -92,24 +92,20 @@ export function startGateway(options: {
     const pathParameters = Object.fromEntries(route.paramNames.map((name, index) => [name, safeDecode(match[index + 1]!)]));
     const query = Object.fromEntries(url.searchParams.entries());
     const requestId = randomUUID();
-    const event = {
+    const event = apiGatewayEvent({
+      context: route.context,
+      method: route.method as HttpMethod,
       resource: route.resource,
       path,
-      httpMethod: route.method,
+      pathParameters,
+      query,
       headers,
-      multiValueHeaders: {},
-      queryStringParameters: Object.keys(query).length > 0 ? query : null,
-      multiValueQueryStringParameters: null,
-      pathParameters: route.paramNames.length > 0 ? pathParameters : null,
-      stageVariables: null,
-      // As API Gateway with binary media types '*/*': every body reaches the function as base64.
-      body: chunks.length > 0 ? Buffer.concat(chunks).toString('base64') : null,
-      isBase64Encoded: chunks.length > 0,
-      requestContext: { requestId, identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } },
-    } as unknown as APIGatewayProxyEvent;
-    const context = { awsRequestId: requestId, functionName: route.context, getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
-    const result = await options.handlers[route.context]!(event, context);
-    res.writeHead(result.statusCode, result.headers as Record<string, string>).end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+      ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      requestId,
+    });
+    const answer = answerOf(await options.handlers[route.context]!(event, invocationContext(route.context, requestId)));
+    res.writeHead(answer.status, answer.headers).end(answer.body);
   };
 
   const server = createServer((req, res) => {

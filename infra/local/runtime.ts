@@ -28,6 +28,8 @@ import { createNoticesHandler } from '../../functions/notices/handler.js';
 import { createCertificatesHandler } from '../../functions/certificates/handler.js';
 import { createPkiHandler } from '../../functions/pki/handler.js';
 import { createWebHandler } from '../../functions/web/handler.js';
+import { InProcessApiClient } from '../../shared/adapters/local/in-process-api-client.js';
+import { buildWebAssets } from '../web-assets.js';
 import { basePathOf } from '../../shared/web/layout.js';
 import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
@@ -211,7 +213,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }, 86_400_000);
     stops.push(async () => clearInterval(dailyTimer));
 
-    const handlers = {
+    // The web pages call the other contexts' handlers in this process, as Lambda Invoke would.
+    const api = new InProcessApiClient(() => handlers);
+    const handlers: Record<string, HttpHandler> = {
       enrollment: createEnrollmentHandler({
         tenants,
         users,
@@ -259,7 +263,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         settings: { webBaseUrl },
       }),
       pki: pkiHandler as HttpHandler,
-      web: createWebHandler({ webBaseUrl }),
+      web: createWebHandler({
+        api,
+        assets: buildWebAssets(),
+        settings: { webBaseUrl, photoOrigins: [new URL(standIns.endpoints.s3).origin] },
+      }),
       docs: createDocsHandler(),
     };
     const gateway: Server = await startGateway({

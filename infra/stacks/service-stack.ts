@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { routeTables } from '../../functions/route-tables.js';
 import { Api } from '../constructs/api.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
+import { buildWebAssets } from '../web-assets.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 
 export interface ServiceSettings {
@@ -109,8 +110,14 @@ export class ServiceStack extends Stack {
       schedule: Schedule.cron({ minute: '5', hour: '0' }),
       targets: [new LambdaTarget(pki.fn, { retryAttempts: 3 })],
     });
-    // The pages: server-rendered HTML (it holds no grant yet; each page calls the use cases it needs).
-    const web = new ServiceFunction(this, 'Web', { context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512 })
+    // The pages: server-rendered HTML. No data grant: each page calls the API functions (with the
+    // browser's cookie), so the API's checks apply unchanged. Its scripts are bundled in at synthesis.
+    const web = new ServiceFunction(this, 'Web', {
+      context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512,
+      define: { __TTE_WEB_ASSETS__: JSON.stringify(JSON.stringify(buildWebAssets())) },
+    })
+      .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn })
+      .usePhotoUploadOrigin(props.photoBucket)
       .withSettings(common);
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
       .withSettings(common);

@@ -39,8 +39,8 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** The body's media type; JSON unless said otherwise. */
-  bodyType?: 'application/json' | 'text/csv' | BinaryMediaType;
+  /** The body's media type; JSON unless said otherwise. A form's fields reach `body` as strings. */
+  bodyType?: 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded' | BinaryMediaType;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -67,6 +67,8 @@ export interface RouteRequest<S extends RouteSpec> {
   requestId: string;
   sourceIp: string;
   language: 'id' | 'en';
+  /** The request's headers, names in lower case (the web pages pass the browser's cookie on). */
+  headers: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Reply {

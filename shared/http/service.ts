@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import * as z from 'zod';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -97,6 +98,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
       requestId: event.requestContext?.requestId ?? 'unknown',
       sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       language: preferredLanguage(headers['accept-language']),
+      headers,
     };
     const reply = await action(request);
     const isBinary = reply.body instanceof Uint8Array;
@@ -132,6 +134,9 @@ function withoutCsrfField(body: unknown, viaCookie: boolean): { body: unknown; c
   return { body: rest, ...(typeof csrfToken === 'string' ? { csrfField: csrfToken } : {}) };
 }
 
+/** A form's fields when the route names none: any, as bounded strings. */
+const formFields = z.record(z.string().max(100), z.string().max(MAX_BODY_BYTES));
+
 const isBinaryBodyType = (type: RouteSpec['bodyType']): type is BinaryMediaType => (binaryBodyTypes as readonly string[]).includes(type ?? '');
 
 function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
@@ -141,6 +146,11 @@ function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
     if (contentType.split(';')[0]!.trim().toLowerCase() !== spec.bodyType) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     if (typeof body !== 'string' || body === '') return new Uint8Array();
     return new Uint8Array(Buffer.from(body, event.isBase64Encoded ? 'base64' : 'latin1'));
+  }
+  if (spec.bodyType === 'application/x-www-form-urlencoded') {
+    if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    const text = typeof body === 'string' ? (event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+    return parseOrThrow(spec.body ?? formFields, Object.fromEntries(new URLSearchParams(text)), 'body');
   }
   if (spec.bodyType === 'text/csv') {
     if (!/^text\/csv\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');

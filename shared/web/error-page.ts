@@ -23,6 +23,7 @@ const headings: Record<number, string> = {
 const advice: Record<number, string> = {
   404: 'Periksa kembali alamat yang Anda buka. Bila Anda datang dari tautan di e-mail, bukalah langsung dari e-mail tersebut agar seluruh tautan terbawa.',
   405: 'Periksa kembali alamat yang Anda buka.',
+  410: 'Bila Anda sudah menyelesaikan langkah ini, tunggu e-mail berikutnya atau masuk ke akun Anda. Bila belum, mintalah tautan baru kepada verifikator instansi Anda.',
 };
 
 /** An error as a page: a plain heading, the catalog's Indonesian detail, what to do, and a way back. */

@@ -7,6 +7,10 @@ export interface PageContent {
   /** The page's one h1. */
   heading: string;
   body: Html;
+  /** The page script's URL, on pages where the browser must act (photos, timers, checklists). */
+  script?: string;
+  /** Links for a signed-in person (their pages, sign out), shown in the header. */
+  nav?: Html;
 }
 
 /**
@@ -21,10 +25,11 @@ export function renderPage(basePath: string, content: PageContent): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${content.title} — Layanan TTE</title>
 <link rel="stylesheet" href="${base}/assets/${stylesheet.name}">
+${content.script ? html`<script src="${content.script}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip-link" href="#isi">Langsung ke isi</a>
-<header class="site-header"><a href="${base || '/'}">Layanan Tanda Tangan Elektronik</a></header>
+<header class="site-header"><a class="site-name" href="${base || '/'}">Layanan Tanda Tangan Elektronik</a>${content.nav ?? ''}</header>
 <div class="container">
 <main id="isi">
 <h1>${content.heading}</h1>

@@ -26,6 +26,54 @@ p,ul,ol{margin:0 0 1rem}
 .button:hover{background:#005a30;color:#fff}
 .notice{border-left:5px solid #1d70b8;padding:.5rem 1rem;background:#eef4fb;margin:0 0 1rem}
 .site-footer{font-size:.9rem;color:#505a5f;padding:1rem}
+.site-header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+.site-nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center}
+.site-nav a,.site-nav .link-button{color:#fff;font-weight:400}
+.site-nav form{margin:0}
+.link-button{background:none;border:0;padding:0;font:inherit;text-decoration:underline;cursor:pointer;color:#1d4f91}
+.visually-hidden{position:absolute!important;width:1px;height:1px;margin:0;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}
+.button--secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
+.button--secondary:hover{background:#dbdad9;color:#0b0c0c}
+.button--warning{background:#d4351c;box-shadow:0 2px 0 #55150b}
+.button--warning:hover{background:#aa2a16}
+.field{margin:0 0 1.5rem}
+.field label,.field legend{display:block;font-weight:700;margin:0 0 .25rem}
+.field fieldset{border:0;margin:0;padding:0;min-width:0}
+.field input[type=text],.field input[type=email],.field input[type=password],.field input[type=tel],.field select,.field textarea{display:block;width:100%;max-width:100%;min-height:2.75rem;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;font:inherit;background:#fff}
+.field input[type=file]{display:block;max-width:100%;font:inherit}
+.field--error{border-left:5px solid #d4351c;padding-left:.75rem}
+.field--error input,.field--error select{border-color:#d4351c}
+.hint{color:#505a5f;margin:0 0 .4rem}
+.hint ul{margin:.25rem 0 0;padding-left:1.25rem}
+.field-error{color:#d4351c;font-weight:700;margin:0 0 .4rem}
+.choice{display:flex;align-items:flex-start;gap:.6rem;margin:.4rem 0}
+.choice input{width:1.6rem;height:1.6rem;margin:.05rem 0 0;flex:none}
+.choice label{font-weight:400;margin:0}
+.checklist li.met{color:#00703c}
+.checklist li.met::before{content:"✓ "}
+.error-summary{border:5px solid #d4351c;padding:1rem;margin:0 0 1.5rem}
+.error-summary h2{margin-top:0}
+.error-summary ul{margin:0;padding-left:1.25rem}
+.error-summary a{color:#d4351c;font-weight:700}
+.steps{padding-left:1.25rem}
+.steps li{margin:.2rem 0}
+.step-done{color:#00703c}
+.summary{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;gap:.25rem 1rem;margin:0 0 1rem}
+.summary dt{font-weight:700}
+.summary dd{margin:0;overflow-wrap:anywhere}
+.serial,.secret{font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.secret{font-size:1.2rem;letter-spacing:.05em;background:#f3f2f1;padding:.5rem}
+.qr{display:block;width:200px;height:200px;image-rendering:pixelated;margin:0 0 1rem}
+.policy{max-height:18rem;overflow:auto;border:1px solid #b1b4b6;padding:.75rem;margin:0 0 1rem;background:#fafafa}
+.policy h3{margin-top:0;font-size:1.1rem}
+.photo-preview{display:block;max-width:100%;max-height:16rem;margin:0 0 1rem;border:1px solid #b1b4b6}
+.camera{margin:0 0 1rem}
+.camera-view{display:block;width:100%;max-height:20rem;background:#0b0c0c;margin:0 0 .5rem}
+.photo-status{min-height:1.5rem}
+.cards{list-style:none;padding:0}
+.card{border:1px solid #b1b4b6;border-radius:4px;padding:.75rem 1rem;margin:0 0 .75rem}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;vertical-align:top}
 `.trim();
 
 const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);

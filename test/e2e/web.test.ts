@@ -1,17 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, scrollsSideways, seriousAccessibilityViolations } from '../browser.js';
+import { launchBrowser } from '../browser.js';
+import { expectAGoodPage, newTab, phone, screenshots } from './web-pages.js';
 import { localPhotoBucket } from '../../infra/local/runtime.js';
 import { bootLocalRuntime } from './runtime.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let browser: Browser;
-const screenshots = 'test/screenshots';
 
 beforeAll(async () => {
   [runtime, browser] = await Promise.all([bootLocalRuntime({ publicRequestFloorMs: 0 }), launchBrowser()]);
-  mkdirSync(screenshots, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
@@ -20,27 +18,9 @@ afterAll(async () => {
 
 /** Opens a path on a 360 px wide phone, collecting console errors and CSP violations. */
 async function onPhone(path: string): Promise<{ page: Page; status: number; headers: Record<string, string>; consoleErrors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  const consoleErrors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  const { page, consoleErrors } = await newTab(await phone(browser));
   const response = await page.goto(`${runtime.api}${path}`);
   return { page, status: response!.status(), headers: response!.headers(), consoleErrors };
-}
-
-/** What every page must be (API.md "Web pages"): Indonesian, titled, one h1, usable on a phone, accessible. */
-async function expectAGoodPage(page: Page, consoleErrors: string[]) {
-  expect(await page.getAttribute('html', 'lang')).toBe('id');
-  expect(await page.title()).toMatch(/\S.* — Layanan TTE$/);
-  expect(await page.locator('h1').count()).toBe(1);
-  expect(await page.locator('meta[name="viewport"]').count()).toBe(1);
-  expect(await scrollsSideways(page)).toBe(false);
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  // The stylesheet loaded (no CSP or 404 problem): the header has its colour.
-  expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.site-header')).backgroundColor")).toBe('rgb(11, 61, 110)');
-  expect(consoleErrors).toEqual([]);
 }
 
 describe('the pages, in a real browser on a phone-sized screen', () => {

@@ -71,6 +71,21 @@ describe('service stack: functions', () => {
   });
 });
 
+describe('service stack: the web pages function', () => {
+  it('may invoke exactly the API functions its pages call, and holds no data grant', () => {
+    const statements = statementsOf('web').filter((statement) => !actionsOf(statement).some((action) => /^(logs|xray):/.test(action)));
+    expect(statements.flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
+    const invoked = statements.flatMap(resourcesText).sort();
+    expect(invoked).toEqual(['accounts', 'certificates', 'enrollment'].map((context) => `<${fn(context).logicalId}.Arn>`).sort());
+    const names = flatten(fn('web').environment.CONTEXT_FUNCTIONS);
+    for (const context of ['accounts', 'certificates', 'enrollment']) expect(names).toContain(fn(context).logicalId);
+  });
+
+  it('knows the photo bucket\'s S3 origin for its CSP (uploads go there from the browser)', () => {
+    expect(flatten(fn('web').environment.PHOTO_UPLOAD_ORIGIN)).toMatch(/^https:\/\/<.*PhotoBucket\w*RegionalDomainName\w*>$/);
+  });
+});
+
 describe('service stack: API', () => {
   const paths = apiResourcePaths(template);
   const methods = resourcesOf(template, 'AWS::ApiGateway::Method').map(([logicalId, method]) => ({

@@ -4,6 +4,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 
 /**
  * Where the clients point. Empty on AWS (the SDK's own resolution); the local runtime and the
@@ -48,4 +49,8 @@ export function createSesClient(endpoints: ClientEndpoints = {}): SESClient {
 
 export function createSfnClient(endpoints: ClientEndpoints = {}): SFNClient {
   return new SFNClient(common(endpoints));
+}
+
+export function createLambdaClient(endpoints: ClientEndpoints = {}): LambdaClient {
+  return new LambdaClient(common(endpoints));
 }

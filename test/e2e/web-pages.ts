@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { scrollsSideways, seriousAccessibilityViolations } from '../browser.js';
+
+/** Where the browser tests leave their screenshots (git-ignored; the README's come from here). */
+export const screenshots = 'test/screenshots';
+mkdirSync(screenshots, { recursive: true });
+
+export interface PhonePage {
+  page: Page;
+  /** Console errors and uncaught exceptions of the page so far (CSP violations included). */
+  consoleErrors: string[];
+}
+
+/** A phone: 360 px wide, touch, twice the pixels; its own cookies (one person per context). */
+export async function phone(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+}
+
+/** A new tab on the phone that records console errors. */
+export async function newTab(context: BrowserContext): Promise<PhonePage> {
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  return { page, consoleErrors };
+}
+
+/** What every page must be (API.md "Web pages"): Indonesian, titled, one h1, usable on a phone, accessible. */
+export async function expectAGoodPage(page: Page, consoleErrors: readonly string[]): Promise<void> {
+  expect(await page.getAttribute('html', 'lang')).toBe('id');
+  expect(await page.title()).toMatch(/\S.* — Layanan TTE$/);
+  expect(await page.locator('h1').count()).toBe(1);
+  expect(await page.locator('meta[name="viewport"]').count()).toBe(1);
+  expect(await scrollsSideways(page), `${page.url()} scrolls sideways`).toBe(false);
+  expect(await seriousAccessibilityViolations(page), page.url()).toEqual([]);
+  // The stylesheet loaded (no CSP or 404 problem): the header has its colour.
+  expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.site-header')).backgroundColor")).toBe('rgb(11, 61, 110)');
+  expect(consoleErrors, page.url()).toEqual([]);
+}
+
+// Chromium reports a page answered 4xx (a form shown again with its errors, an expired link) as a
+// failed load; the tests assert those statuses themselves.
+const pageStatusReport = /^Failed to load resource: the server responded with a status of (404|410|422) /;
+
+/** Checks the page, then keeps a full-page screenshot of it under `name`. */
+export async function lookAt(tab: PhonePage, name: string): Promise<void> {
+  await expectAGoodPage(tab.page, tab.consoleErrors.filter((error) => !pageStatusReport.test(error)));
+  await tab.page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+}
