@@ -7,11 +7,12 @@ import { chromium as playwright, type Browser, type Page } from 'playwright-core
  * so `npm test` needs nothing installed by hand. TTE_CHROMIUM_PATH points at a system browser
  * instead (e.g. /usr/bin/chromium).
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const override = process.env.TTE_CHROMIUM_PATH;
+  const args = override ? ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] : chromium.args.filter((arg) => !lambdaOnly.has(arg));
   return playwright.launch({
     executablePath: override || await chromium.executablePath(),
-    args: override ? ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] : chromium.args.filter((arg) => !lambdaOnly.has(arg)),
+    args: [...args, ...extraArgs],
     headless: true,
   });
 }

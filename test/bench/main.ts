@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of the issues (Foundation, Enrollment, Accounts,
  * Certificates), measured on this machine and printed against their targets. Nothing here is
  * asserted in the test suite. `npm run bench -- <section>` runs one section (bundles,
- * registration, enrollment, login, certificates); no argument runs them all.
+ * registration, enrollment, login, certificates, pages); no argument runs them all.
  *   1. Each Lambda bundle (certificates and pki included), minified (target ≤ 1 MB), and its cold
  *      init: a fresh Node process importing the bundle (target ≤ 250 ms), median of 5.
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
@@ -19,6 +19,7 @@
  *      size and time; issuance broken down (key generation + CSR, argon2id, KMS stand-in, CA
  *      signing, DynamoDB commit) and POST /v1/enrollment/{token} over HTTP (target p50 ≤ 250 ms
  *      with the KDF); OCSP over HTTP at concurrency 10 (target p95 ≤ 20 ms).
+ *   6. Web pages (test/bench/pages.ts): bytes, requests and server time per page; Lighthouse.
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +37,8 @@ import { p256 } from '@noble/curves/nist.js';
 import { generateSecret, generateSync } from 'otplib';
 import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
 import { ensureTable } from '../../infra/local/provision.js';
+import { buildWebAssets } from '../../infra/web-assets.js';
+import { pages } from './pages.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { openssl } from '../e2e/certificates-flow.js';
@@ -90,6 +93,8 @@ async function bundles() {
       banner: { js: bundlingOptions.banner },
       // As in the stack: native modules (argon2) sit beside the bundle, not in it.
       external: [...nativeModules],
+      // As in the stack: the web function carries the page scripts.
+      ...(context === 'web' ? { define: { __TTE_WEB_ASSETS__: JSON.stringify(JSON.stringify(buildWebAssets())) } } : {}),
       logLevel: 'silent',
     });
     const size = statSync(outfile).size;
@@ -687,3 +692,4 @@ if (wanted('registration')) {
 if (wanted('enrollment')) await enrollment();
 if (wanted('login')) await login();
 if (wanted('certificates')) await certificates();
+if (wanted('pages')) await pages();
