@@ -12,9 +12,11 @@ import { basePathOf } from '../../shared/web/layout.js';
 import { assetCatalog, bundledAssets, type WebAsset } from './assets.js';
 import { accountSetupActions } from './flows/account-setup.js';
 import { activationActions } from './flows/activation.js';
+import { consoleActions } from './flows/console.js';
 import { enrollActions } from './flows/enroll.js';
 import { loginActions } from './flows/login.js';
 import { meActions } from './flows/me.js';
+import { selfServiceActions } from './flows/self-service.js';
 import { Web, type WebDeps } from './kit.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
@@ -52,11 +54,16 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
       if (!asset) throw new AppError('NOT_FOUND');
       return { status: 200, body: asset.body, headers: { 'content-type': asset.contentType, 'cache-control': IMMUTABLE } };
     },
+    notFound: async () => {
+      throw new AppError('ROUTE_NOT_FOUND');
+    },
     ...loginActions(webDeps),
     ...activationActions(webDeps),
     ...accountSetupActions(webDeps),
     ...enrollActions(webDeps),
     ...meActions(webDeps),
+    ...consoleActions(webDeps),
+    ...selfServiceActions(webDeps),
   }, { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 

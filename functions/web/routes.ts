@@ -2,9 +2,11 @@ import * as z from 'zod';
 import { defineRoutes } from '../../shared/http/route.js';
 import { activationRoutes } from './flows/activation.js';
 import { accountSetupRoutes } from './flows/account-setup.js';
+import { consoleRoutes } from './flows/console.js';
 import { enrollRoutes } from './flows/enroll.js';
 import { loginRoutes } from './flows/login.js';
 import { meRoutes } from './flows/me.js';
+import { selfServiceRoutes } from './flows/self-service.js';
 import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
@@ -24,9 +26,20 @@ export const webRoutes = defineRoutes('web', {
     params: z.strictObject({ file: z.string().min(1).max(100) }),
     responses: { 200: { description: 'The file' }, 404: page('Unknown file') },
   },
+  // Any other path under /web: the Indonesian not-found page (API Gateway would answer JSON).
+  notFound: {
+    method: 'GET',
+    path: '/web/{path+}',
+    summary: 'Any other page address: the Indonesian not-found page',
+    access: 'public',
+    params: z.strictObject({ path: z.string() }),
+    responses: { 404: page('Halaman tidak ditemukan') },
+  },
   ...loginRoutes,
   ...activationRoutes,
   ...accountSetupRoutes,
   ...enrollRoutes,
   ...meRoutes,
+  ...consoleRoutes,
+  ...selfServiceRoutes,
 });

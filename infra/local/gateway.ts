@@ -26,10 +26,11 @@ export function compileRoutes(tables: readonly RouteTable[]): CompiledRoute[] {
     const paramNames: string[] = [];
     const segments = spec.path.split('/').filter(Boolean);
     const pattern = segments.map((segment) => {
-      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      const [, param, greedy] = /^\{(\w+)(\+?)\}$/.exec(segment) ?? [];
       if (param) {
         paramNames.push(param);
-        return '/([^/]+)';
+        // {name+} takes the rest of the path, as API Gateway's greedy parameter does.
+        return greedy ? '/(.+)' : '/([^/]+)';
       }
       return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
     }).join('');
