@@ -63,10 +63,12 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   listUsers: {
     method: 'GET',
     path: '/v1/users',
-    summary: "The verifier's tenant users, optionally in one status (the review queue)",
+    summary: "The verifier's tenant users, optionally in one status (the review queue) or matching a search",
     access: verifierRoles,
     query: z.strictObject({
       status: z.enum(userStatuses).optional(),
+      q: z.string().trim().max(254).optional()
+        .describe('Search: a whole e-mail address is looked up exactly; other text matches names and addresses containing it, ignoring case (a page may then hold fewer than `limit` users, and still have a next one)'),
       limit: z.coerce.number().int().min(1).max(100).default(25),
       cursor: z.string().max(2000).optional(),
     }),

@@ -25,6 +25,8 @@ export interface CallInput {
   body?: unknown;
   /** Sent as text/csv instead of JSON. */
   csv?: string;
+  /** The session's CSRF token as the X-CSRF-Token header (a CSV body has no field to carry it). */
+  csrfToken?: string;
 }
 
 // The browser's own headers that an API call carries on: its session and its language.
@@ -51,6 +53,7 @@ export class PageApi {
       const value = this.request.headers[name];
       if (value) headers[name] = value;
     }
+    if (input.csrfToken) headers['x-csrf-token'] = input.csrfToken;
     let body: Buffer | undefined;
     if (input.csv !== undefined) {
       headers['content-type'] = 'text/csv; charset=utf-8';

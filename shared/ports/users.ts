@@ -122,5 +122,10 @@ export interface UserDirectory {
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
   /** The user holding this (normalised) e-mail address, if any. */
   findUserIdByEmail(email: string): Promise<string | undefined>;
-  listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
+  /**
+   * A page of the tenant's users, newest first (oldest first in one status: the review queue).
+   * With `search`, only those whose name or e-mail contains it, ignoring case; such a page may
+   * hold fewer than `limit` users, even none, and still have a next page.
+   */
+  listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>>;
 }

@@ -74,6 +74,52 @@ p,ul,ol{margin:0 0 1rem}
 .card{border:1px solid #b1b4b6;border-radius:4px;padding:.75rem 1rem;margin:0 0 .75rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;vertical-align:top}
+/* self-service */
+.notice--success{border-left-color:#00703c;background:#edf7f0}
+.status{display:inline-block;padding:.1rem .5rem;background:#f3f2f1;border:1px solid #505a5f;border-radius:2px}
+.status--valid{background:#edf7f0;border-color:#00703c;color:#005a30}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:0 0 1rem}
+.actions form{margin:0}
+.card .inline-form{margin:0 0 .25rem}
+.warning-text{border-left:5px solid #d4351c;padding:.5rem 1rem;margin:0 0 1.5rem;background:#fdf3f1}
+.warning-text p:last-child{margin-bottom:0}
+.stacked-form{margin:0 0 1.5rem}
+.account-line{overflow-wrap:anywhere}
+/* console */
+.console-back{margin:0 0 1rem}
+.console-links{padding-left:1.25rem}
+.console-links li{margin:.25rem 0}
+.tabs{list-style:none;padding:0;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.4rem}
+.tabs a{display:inline-block;padding:.2rem .6rem;border:1px solid #b1b4b6;border-radius:4px;text-decoration:none;font-size:.95rem}
+.tabs a[aria-current]{background:#0b3d6e;border-color:#0b3d6e;color:#fff;font-weight:700}
+.search{display:flex;flex-wrap:wrap;align-items:flex-end;gap:0 .5rem;margin:0 0 1rem}
+.search .field{flex:1 1 12rem;margin:0 0 1rem}
+.search .button{margin:0 0 1rem}
+.email{overflow-wrap:anywhere}
+.tag{display:inline-block;padding:0 .4rem;font-size:.9rem;font-weight:700;background:#eef4fb;color:#0b3d6e;border-radius:2px}
+.pager{display:flex;flex-wrap:wrap;gap:1rem}
+.photo-pair{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.75rem;margin:0 0 .5rem}
+.photo-pair figure{margin:0}
+.photo-pair img{display:block;width:100%;height:auto;max-height:18rem;object-fit:contain;background:#f3f2f1;border:1px solid #b1b4b6}
+.photo-pair figcaption{font-size:.9rem;color:#505a5f}
+.photo-missing{border:1px dashed #b1b4b6;padding:1rem .5rem;text-align:center;color:#505a5f;margin:0}
+.console-decision form{margin:0 0 1.5rem}
+.field--error textarea{border-color:#d4351c}
+.field textarea.csv{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.95rem}
+.table-wrap{overflow-x:auto;margin:0 0 1rem}
+.table-wrap caption{text-align:left;font-weight:700;padding:0 0 .25rem}
+.import-result td:last-child{overflow-wrap:anywhere}
+.row-rejected td:nth-child(2){color:#d4351c;font-weight:700}
+.history{list-style:none;padding:0}
+.history li{margin:0 0 .75rem;padding-left:.75rem;border-left:3px solid #b1b4b6;overflow-wrap:anywhere}
+.history .hint{margin:0}
+.console-summary{grid-template-columns:minmax(0,1fr);gap:0}
+.console-summary dt{margin-top:.5rem}
+.console-summary dt:first-child{margin-top:0}
+@media (min-width:40rem){.console-summary{grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}.console-summary dt{margin-top:0}}
+.console-decision form+form{border-top:1px solid #b1b4b6;padding-top:1rem}
+.csv-example{overflow-wrap:anywhere}
+.device-request h3{margin:0 0 .5rem;font-size:1.15rem}
 `.trim();
 
 const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);

@@ -6,6 +6,19 @@ import type { AuditEntry, Page, Registration, UserChange, UserDirectory, UserRec
 import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
 import { auditItem, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
 
+// A search reads the tenant's users in Query pages of this size, and at most this many per request.
+const SEARCH_PAGE_ITEMS = 100;
+const SEARCH_MAX_ITEMS = 500;
+
+/** Text as the search compares it: one form of each letter, lower case, single spaces. */
+const searchable = (text: string) => text.normalize('NFC').toLowerCase().trim().replace(/\s+/g, ' ');
+
+/** Whether the registered name, the name on the KTP or the e-mail address contains the text. */
+function matchesSearch(item: Record<string, unknown>, needle: string): boolean {
+  const identity = item.identity as { fullName?: unknown } | undefined;
+  return [item.fullName, identity?.fullName, item.email].some((value) => typeof value === 'string' && searchable(value).includes(needle));
+}
+
 /** Users with their link tokens, audit trail and e-mails: the records every user change writes. */
 export class DynamoUserDirectory implements UserDirectory {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
@@ -43,24 +56,57 @@ export class DynamoUserDirectory implements UserDirectory {
     return { user: fromItem<UserRecord>(profile), history };
   }
 
-  async listUsers(query: { tenantId: string; status?: UserRecord['status']; limit: number; cursor?: string }): Promise<Page<UserRecord>> {
+  async listUsers(query: { tenantId: string; status?: UserRecord['status']; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>> {
     const byStatus = query.status !== undefined;
     const partition = byStatus
       ? indexKeys.usersByStatus(query.tenantId, query.status!, '', '').gsi1pk
       : indexKeys.usersOfTenant(query.tenantId, '', '').gsi2pk;
     const [indexName, pkName, skName] = byStatus ? ['gsi1', 'gsi1pk', 'gsi1sk'] : ['gsi2', 'gsi2pk', 'gsi2sk'];
-    const startKey = decodeCursor(query.cursor, { attribute: pkName, value: partition, keys: ['pk', 'sk', pkName, skName] });
-    const page = await this.db.send(new QueryCommand({
+    const cursorKeys = ['pk', 'sk', pkName, skName];
+    const queryPage = (limit: number, startKey: Record<string, unknown> | undefined) => this.db.send(new QueryCommand({
       TableName: this.tableName,
       IndexName: indexName,
       KeyConditionExpression: `${pkName} = :pk`,
       ExpressionAttributeValues: { ':pk': partition },
       // The review queue is oldest first (first come, first served); the full list newest first.
       ScanIndexForward: byStatus,
-      Limit: query.limit,
+      Limit: limit,
       ExclusiveStartKey: startKey,
     }));
-    return { items: (page.Items ?? []).map((item) => fromItem<UserRecord>(item)), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    const startKey = decodeCursor(query.cursor, { attribute: pkName, value: partition, keys: cursorKeys });
+    if (query.search === undefined) {
+      const page = await queryPage(query.limit, startKey);
+      return { items: (page.Items ?? []).map((item) => fromItem<UserRecord>(item)), nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    }
+
+    // Search: the same Query over the tenant's partition, filtered. A FilterExpression compares
+    // case-sensitively and names keep the case they were typed in, so the filter runs here on the
+    // Query's pages instead (the same items are read and paid for either way). The Query reads on
+    // until `limit` users match or SEARCH_MAX_ITEMS were read, so a page may hold fewer than
+    // `limit` users, even none, and still have a next page: never a Scan, and bounded.
+    const needle = searchable(query.search);
+    const matches: Record<string, unknown>[] = [];
+    let next = startKey;
+    let read = 0;
+    do {
+      const page = await queryPage(Math.min(SEARCH_PAGE_ITEMS, SEARCH_MAX_ITEMS - read), next);
+      const items = page.Items ?? [];
+      read += items.length;
+      next = page.LastEvaluatedKey;
+      for (const [index, item] of items.entries()) {
+        if (!matchesSearch(item, needle)) continue;
+        matches.push(item);
+        if (matches.length === query.limit) {
+          // Full: the next page starts after this user (unless it was the partition's last).
+          const last = index === items.length - 1 && !next;
+          return {
+            items: matches.map((match) => fromItem<UserRecord>(match)),
+            nextCursor: last ? null : encodeCursor(Object.fromEntries(cursorKeys.map((name) => [name, item[name]]))),
+          };
+        }
+      }
+    } while (next && read < SEARCH_MAX_ITEMS);
+    return { items: matches.map((match) => fromItem<UserRecord>(match)), nextCursor: encodeCursor(next) };
   }
 
   async register(registration: Registration): Promise<void> {
