@@ -25,3 +25,6 @@ export function buildWebAssets(): WebAsset[] {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return [{ name: `app.${hash}.js`, body, contentType: 'text/javascript; charset=utf-8' }];
 }
+
+/** esbuild's `define` that inlines the page scripts into the web function's bundle (read by functions/web/assets.ts). */
+export const webAssetsDefine = (): Record<string, string> => ({ __TTE_WEB_ASSETS__: JSON.stringify(JSON.stringify(buildWebAssets())) });

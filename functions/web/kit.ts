@@ -24,8 +24,6 @@ export interface PageOptions {
   status?: number;
   /** Pages that take photos: camera allowed, the photo bucket reachable. */
   photos?: boolean;
-  /** Loads the page script. */
-  script?: boolean;
   /** Public pages the same for everyone may be cached; the rest (tokens, sessions) never. */
   cacheable?: boolean;
   api?: PageApi;
@@ -56,7 +54,9 @@ export class Web {
     });
     if (options.cacheable) headers['cache-control'] = 'public, max-age=300';
     this.withCookies(headers);
-    const script = options.script || options.photos ? this.deps.scriptUrl : undefined;
+    // Every page loads the one small script (cached for a year): focus on the error summary, the
+    // OTP field, checklists, timers and photos all come from it, and nothing needs it to work but photos.
+    const script = this.deps.scriptUrl;
     return {
       status: options.status ?? 200,
       body: renderPage(this.deps.basePath, { ...content, ...(script ? { script } : {}) }),
@@ -99,7 +99,7 @@ export class Web {
   /** The header links of a signed-in person's pages, with sign-out as a form (it changes state). */
   nav(me: { role: string; csrfToken?: string }) {
     return html`<nav class="site-nav" aria-label="Menu akun">
-<a href="${this.path('/me')}">Akun saya</a>${me.role !== 'USER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}
+<a href="${this.path('/me')}">Akun saya</a>${me.role === 'VERIFIER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}
 <form method="post" action="${this.path('/logout')}"><input type="hidden" name="csrfToken" value="${me.csrfToken ?? ''}"><button type="submit" class="link-button">Keluar</button></form>
 </nav>`;
   }

@@ -14,7 +14,7 @@ import type { Construct } from 'constructs';
 import { routeTables } from '../../functions/route-tables.js';
 import { Api } from '../constructs/api.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
-import { buildWebAssets } from '../web-assets.js';
+import { webAssetsDefine } from '../web-assets.js';
 import { ServiceFunction } from '../constructs/service-function.js';
 
 export interface ServiceSettings {
@@ -114,7 +114,7 @@ export class ServiceStack extends Stack {
     // browser's cookie), so the API's checks apply unchanged. Its scripts are bundled in at synthesis.
     const web = new ServiceFunction(this, 'Web', {
       context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512,
-      define: { __TTE_WEB_ASSETS__: JSON.stringify(JSON.stringify(buildWebAssets())) },
+      define: webAssetsDefine(),
     })
       .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn })
       .usePhotoUploadOrigin(props.photoBucket)

@@ -37,7 +37,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { generateSecret, generateSync } from 'otplib';
 import { bundlingOptions, functionEntry } from '../../infra/constructs/service-function.js';
 import { ensureTable } from '../../infra/local/provision.js';
-import { buildWebAssets } from '../../infra/web-assets.js';
+import { webAssetsDefine } from '../../infra/web-assets.js';
 import { pages } from './pages.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
@@ -94,7 +94,7 @@ async function bundles() {
       // As in the stack: native modules (argon2) sit beside the bundle, not in it.
       external: [...nativeModules],
       // As in the stack: the web function carries the page scripts.
-      ...(context === 'web' ? { define: { __TTE_WEB_ASSETS__: JSON.stringify(JSON.stringify(buildWebAssets())) } } : {}),
+      ...(context === 'web' ? { define: webAssetsDefine() } : {}),
       logLevel: 'silent',
     });
     const size = statSync(outfile).size;

@@ -1,6 +1,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { launchBrowser } from '../browser.js';
+import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
+import { keys } from '../../shared/data/table.js';
+import { hashApiKey } from '../../shared/http/auth.js';
+import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { Authenticators, accountsClient, ahmadFauzi } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { client, otherEmployment, sampleSelfie } from './enrollment-flow.js';
@@ -184,6 +190,38 @@ describe('the verifier console', () => {
     await page.getByRole('button', { name: 'Kirim ulang tautan aktivasi' }).click();
     await expect(page.locator('.notice').textContent()).resolves.toContain('Tautan aktivasi baru sudah dikirim');
     await expect.poll(async () => (await people.mailsWith('citra.kirana@contoh.go.id', '[TTE] Aktivasi Akun')).length, { timeout: 15_000 }).toBe(2);
+  });
+
+  it("another tenant's applicant is as unknown as a missing one: 404 page, and a decision posted anyway changes nothing", async () => {
+    // A second agency with its own verifier key, and an applicant of theirs waiting for review.
+    const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
+    const otherKey = `tte_${randomUUID().replaceAll('-', '')}-web-other-tenant`;
+    const at = new Date().toISOString();
+    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
+    await put({ ...keys.tenant('tenant-lain'), tenantId: 'tenant-lain', name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
+    await put({ ...keys.apiKey(hashApiKey(otherKey)), keyHash: hashApiKey(otherKey), actorId: 'verifier-lain', role: 'VERIFIER', tenantId: 'tenant-lain', label: 'web', createdAt: at });
+    db.destroy();
+    const theirs = client(runtime.api, runtime.mail, otherKey);
+    const { userId, token } = await theirs.register('Sari Dewi', 'sari.dewi@lain.go.id');
+    await theirs.activate(token, { fullName: 'Sari Dewi', nik: '7271014502910006' }, otherEmployment);
+    expect((await theirs.submitAfterReading(token)).status).toBe(202);
+    await expect.poll(() => theirs.statusOf(userId), { timeout: 15_000 }).toBe('AWAITING_REVIEW');
+
+    const { page, tab } = verifier;
+    await page.goto(`${runtime.api}/web/console`);
+    const csrf = await page.evaluate<string>("document.querySelector('input[name=csrfToken]').value");
+    const opened = await page.goto(`${runtime.api}/web/console/users/${userId}`);
+    expect(opened!.status()).toBe(404);
+    await expect(page.locator('main').textContent()).resolves.toContain('Pengguna tidak ditemukan');
+    await expect(page.locator('main').textContent()).resolves.not.toContain('Sari Dewi');
+    await lookAt(tab, 'console-other-tenant');
+    // A decision aimed at their applicant, with this session's own CSRF token.
+    const posted = await page.evaluate<number>(`fetch('/web/console/users/${userId}/decision', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrfToken: ${JSON.stringify(csrf)}, decision: 'APPROVE' }),
+    }).then((response) => response.status)`);
+    expect(posted).toBe(404);
+    expect(await theirs.statusOf(userId)).toBe('AWAITING_REVIEW');
   });
 
   describe('with an employee who holds a certificate', () => {

@@ -44,7 +44,7 @@ ${postForm(web.path(`/account-setup/${encodeURIComponent(token)}`), [
   otpField(state, labels.otp),
   submitButton('Simpan'),
 ])}`,
-  }, { script: true, status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
+  }, { status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
 
   const load = async (web: Web, token: string) => {
     const setup = await web.api.call(accountsRoutes, 'getAccountSetup', { params: { token } });

@@ -107,7 +107,7 @@ ${postForm(action('employment'), [
   }),
   submitButton('Lanjut'),
 ])}`,
-        }, { status: errorStatus, script: true });
+        }, { status: errorStatus });
       case 'ktp':
       case 'swafoto': {
         const isKtp = step === 'ktp';
@@ -142,7 +142,7 @@ ${postForm(action('submit'), [
   checkboxField({ name: 'acceptPrivacyPolicy', label: 'Saya telah membaca dan menyetujui Kebijakan Privasi di atas.', state }),
   submitButton('Kirim'),
 ])}`,
-        }, { status: errorStatus, script: true });
+        }, { status: errorStatus });
       }
     }
   };

@@ -79,7 +79,7 @@ ${postForm(self, [
   submitButton('Simpan'),
 ])}` : html`<p>Formulir passphrase muncul setelah foto selfie tersimpan.</p>`}
 <p class="hint">Tautan ini berlaku sampai ${formatDateTime(issuance.expiresAt)}.</p>`,
-    }, { photos: !issuance.selfieConfirmed, script: true, status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
+    }, { photos: !issuance.selfieConfirmed, status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
   };
 
   const issued = (web: Web, certificate: Certificate) => web.page({

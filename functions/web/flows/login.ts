@@ -57,7 +57,7 @@ ${postForm(web.path('/login/otp'), [
   otpField(state),
   submitButton('Masuk'),
 ])}`,
-  }, { script: true, status: Object.keys(state.errors).length > 0 ? 422 : 200 });
+  }, { status: Object.keys(state.errors).length > 0 ? 422 : 200 });
 
   return {
     loginPage: async (request) => {

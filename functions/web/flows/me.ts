@@ -191,7 +191,7 @@ ${actionForm(web.path('/me/certificate-requests'), me, actionButton('Ajukan sert
 ${actionForm(web.path(`/me/devices/${encodeURIComponent(device.deviceId)}/remove`), me, actionButton('Hapus', `perangkat ${device.name}`))}
 </li>`)}</ul>
 <p><a class="button button--secondary" href="${web.path('/me/devices/new')}">Tambah perangkat</a></p>`,
-    }, { status: view.problem ? 422 : 200, script: Boolean(view.problem) });
+    }, { status: view.problem ? 422 : 200 });
   };
 
   /**
@@ -234,7 +234,7 @@ ${postForm(certificatePath(web, certificate.serialNumber, 'revocation'), [
   submitButton('Cabut sertifikat', 'warning'),
 ], { csrfToken: me.csrfToken, className: 'stacked-form' })}
 <p><a href="${web.path('/me')}">Batal, kembali ke Akun saya</a></p>`,
-  }, { status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200, script: Object.keys(state.errors).length > 0 || Boolean(state.message) });
+  }, { status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
 
   type DeviceSetup = { setupId: string; otp?: SuccessBody<typeof accountsRoutes.routes.startDeviceSetup>['otp'] };
   const deviceSetupPage = (web: Web, me: Me, setup: DeviceSetup, state: FormState) => web.page({
@@ -256,7 +256,7 @@ ${postForm(web.path('/me/devices/new'), [
 ], { csrfToken: me.csrfToken, className: 'stacked-form' })}
 <p class="hint">Kode QR ini berlaku 10 menit. Bila Anda sudah memiliki 3 perangkat, perangkat yang paling lama diganti dengan yang baru.</p>
 <p><a href="${web.path('/me')}">Batal, kembali ke Akun saya</a></p>`,
-  }, { script: true, status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
+  }, { status: Object.keys(state.errors).length > 0 || state.message ? 422 : 200 });
 
   return {
     mePage: async (request) => renderMe(new Web(deps, request), request.query.selesai ? { notice: request.query.selesai } : {}),

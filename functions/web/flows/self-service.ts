@@ -121,7 +121,7 @@ ${postForm(view.action, [
   submitButton('Kirim'),
 ], { className: 'stacked-form' })}
 <p><a href="${web.path('/login')}">Kembali ke halaman masuk</a></p>`,
-  }, { status: hasErrors(state) ? 422 : 200, script: hasErrors(state) });
+  }, { status: hasErrors(state) ? 422 : 200 });
 
   const passwordResetForm = (web: Web, state: FormState) => emailForm(web, {
     title: 'Lupa kata sandi',
@@ -169,7 +169,7 @@ ${postForm(linkPath(web, 'reset-password', token), [
   submitButton('Simpan'),
 ], { className: 'stacked-form' })}
 <p>Ponsel autentikator hilang? <a href="${web.path('/otp-device')}">Minta perangkat OTP baru</a>.</p>`,
-  }, { script: true, status: hasErrors(state) ? 422 : 200 });
+  }, { status: hasErrors(state) ? 422 : 200 });
 
   const passphraseChangePage = (web: Web, token: string, change: PassphraseChange, state: FormState) => web.page({
     title: 'Ubah passphrase',
@@ -190,7 +190,7 @@ ${postForm(linkPath(web, 'change-passphrase', token), [
 ], { className: 'stacked-form' })}
 <p class="hint">Lupa passphrase saat ini? Lakukan reset passphrase dari <a href="${web.path('/me')}">halaman akun Anda</a>. Setelah 5 kali salah berturut-turut, kunci tanda tangan Anda terkunci.</p>`}
 <p class="hint">Tautan ini berlaku sampai ${formatDateTime(change.expiresAt)}.</p>`,
-  }, { script: !change.keyLocked, status: hasErrors(state) ? 422 : 200 });
+  }, { status: hasErrors(state) ? 422 : 200 });
 
   const otpDevicePage = (web: Web, token: string, link: OtpDeviceLink, state: FormState) => {
     const restoring = link.kind === 'RESET_AUTHENTICATOR';
@@ -227,7 +227,7 @@ ${postForm(linkPath(web, 'otp-device', token), [
   submitButton('Simpan'),
 ], { className: 'stacked-form' })}
 <p class="hint">Bila Anda sudah memiliki 3 perangkat, perangkat yang paling lama diganti dengan yang baru.</p>`,
-    }, { script: true, status: hasErrors(state) ? 422 : 200 });
+    }, { status: hasErrors(state) ? 422 : 200 });
   };
 
   const loadPassphraseChange = async (web: Web, token: string) => web.expect(await web.api.call(certificatesRoutes, 'getPassphraseChange', { params: { token } }));
