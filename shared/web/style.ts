@@ -59,9 +59,11 @@ p,ul,ol{margin:0 0 1rem}
 .steps{padding-left:1.25rem}
 .steps li{margin:.2rem 0}
 .step-done{color:#00703c}
-.summary{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;gap:.25rem 1rem;margin:0 0 1rem}
-.summary dt{font-weight:700}
-.summary dd{margin:0;overflow-wrap:anywhere}
+.summary{display:grid;grid-template-columns:minmax(0,1fr);margin:0 0 1rem}
+.summary dt{font-weight:700;margin-top:.5rem}
+.summary dt:first-child{margin-top:0}
+.summary dd{margin:0;overflow-wrap:break-word}
+@media (min-width:40rem){.summary{grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}.summary dt{margin-top:0}}
 .serial,.secret{font-family:ui-monospace,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 .secret{font-size:1.2rem;letter-spacing:.05em;background:#f3f2f1;padding:.5rem}
 .qr{display:block;width:200px;height:200px;image-rendering:pixelated;margin:0 0 1rem}
@@ -114,10 +116,6 @@ th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;verti
 .history{list-style:none;padding:0}
 .history li{margin:0 0 .75rem;padding-left:.75rem;border-left:3px solid #b1b4b6;overflow-wrap:anywhere}
 .history .hint{margin:0}
-.console-summary{grid-template-columns:minmax(0,1fr);gap:0}
-.console-summary dt{margin-top:.5rem}
-.console-summary dt:first-child{margin-top:0}
-@media (min-width:40rem){.console-summary{grid-template-columns:minmax(8rem,max-content) minmax(0,1fr);gap:.25rem 1rem}.console-summary dt{margin-top:0}}
 .console-decision form+form{border-top:1px solid #b1b4b6;padding-top:1rem}
 .csv-example{overflow-wrap:anywhere}
 .device-request h3{margin:0 0 .5rem;font-size:1.15rem}

@@ -11,7 +11,7 @@ import { Authenticators, accountsClient, ahmadFauzi } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { client, otherEmployment, sampleSelfie } from './enrollment-flow.js';
 import { bootLocalRuntime, linkToken } from './runtime.js';
-import { lookAt, newTab, phone, type PhonePage } from './web-pages.js';
+import { lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let browser: Browser;
@@ -92,6 +92,9 @@ describe('the verifier console', () => {
     expect(await loadedWidth(page, 'Foto KTP')).toBeGreaterThan(0);
     expect(await loadedWidth(page, 'Foto selfie')).toBeGreaterThan(0);
     await lookAt(tab, 'console-user-review');
+    // The part a verifier decides on, as one phone screen (the README shows it).
+    await page.evaluate("window.scrollTo(0, document.querySelector('.photo-pair').getBoundingClientRect().top + window.scrollY - 120)");
+    await page.screenshot({ path: `${screenshots}/console-photos.png` });
 
     await page.getByRole('button', { name: 'Setujui' }).click();
     await expect(page.locator('.notice').textContent()).resolves.toContain('Pendaftaran disetujui');

@@ -370,7 +370,7 @@ ${entry.url ? html`<a href="${entry.url}"><img src="${entry.url}" alt="${entry.a
   };
 
   const profile = (user: UserDetail) => html`<h2>Data pendaftaran</h2>
-<dl class="summary console-summary">
+<dl class="summary">
 <dt>Nama</dt><dd>${user.fullName}</dd>
 <dt>Email</dt><dd>${user.email}</dd>
 ${user.phone ? html`<dt>Ponsel</dt><dd>${user.phone}</dd>` : ''}
@@ -380,7 +380,7 @@ ${user.phone ? html`<dt>Ponsel</dt><dd>${user.phone}</dd>` : ''}
 ${user.activationExpiresAt && (user.status === 'INVITED' || user.status === 'ACTIVATING') ? html`<dt>Tautan aktivasi</dt><dd>berlaku sampai ${formatDateTime(user.activationExpiresAt)}</dd>` : ''}
 </dl>
 ${user.identity || user.employment ? html`<h2>Data aktivasi</h2>
-<dl class="summary console-summary">
+<dl class="summary">
 ${user.identity ? html`<dt>Nama sesuai KTP</dt><dd>${user.identity.fullName}</dd>
 <dt>NIK</dt><dd>${user.identity.nik}</dd>
 <dt>Tanggal lahir</dt><dd>${formatDate(user.identity.birthDate)}</dd>
@@ -398,7 +398,7 @@ ${user.consent ? html`<dt>Kebijakan privasi</dt><dd>versi ${user.consent.version
 <h2>Foto</h2>
 ${photos(user)}
 ${user.screening ? html`<h2>Pemeriksaan data kepegawaian</h2>
-<dl class="summary console-summary">
+<dl class="summary">
 <dt>Hasil</dt><dd>${screeningLabels[user.screening.outcome] ?? user.screening.outcome}</dd>
 <dt>Diperiksa</dt><dd>${formatDateTime(user.screening.checkedAt)}</dd>
 ${user.screening.mismatches?.length ? html`<dt>Tidak cocok</dt><dd>${user.screening.mismatches.join('; ')}</dd>` : ''}
@@ -408,7 +408,7 @@ ${user.screening.registry ? html`<dt>Nama di data kepegawaian</dt><dd>${user.scr
 <dt>Instansi</dt><dd>${user.screening.registry.agency}</dd>` : ''}
 </dl>` : ''}
 ${user.decision ? html`<h2>Keputusan</h2>
-<dl class="summary console-summary">
+<dl class="summary">
 <dt>Keputusan</dt><dd>${user.decision.decision === 'APPROVE' ? 'Disetujui' : 'Ditolak'}, ${formatDateTime(user.decision.at)}</dd>
 ${user.decision.reason ? html`<dt>Alasan</dt><dd>${user.decision.reason}</dd>` : ''}
 </dl>` : ''}
@@ -463,7 +463,7 @@ ${user.disabled ? html`<p>Sejak ${formatDateTime(user.disabled.at)}. Alasan: ${u
       const error = state.errors[key];
       return html`<li class="card">
 <p><strong>${certificateStatusLabels[certificate.status] ?? certificate.status}</strong></p>
-<dl class="summary console-summary">
+<dl class="summary">
 <dt>Nomor seri</dt><dd class="serial">${formatSerial(certificate.serialNumber)}</dd>
 <dt>Berlaku</dt><dd>${formatDate(certificate.notBefore)} sampai ${formatDate(certificate.notAfter)}</dd>
 ${certificate.revocation ? html`<dt>Dicabut</dt><dd>${formatDateTime(certificate.revocation.at)}: ${revocationLabels[certificate.revocation.reason]}</dd>` : ''}
@@ -529,7 +529,7 @@ ${history(user)}`,
     const key = `reason-${request.requestId}`;
     return html`<li class="card device-request">
 <h3><a href="${userPath(web, request.userId)}">${request.fullName || request.email}</a></h3>
-<dl class="summary console-summary">
+<dl class="summary">
 <dt>Email</dt><dd>${request.email}</dd>
 <dt>Permintaan</dt><dd>${deviceKindLabels[request.kind] ?? request.kind}</dd>
 <dt>Diajukan</dt><dd>${formatDateTime(request.createdAt)}</dd>
