@@ -48,15 +48,16 @@ interface FieldOptions {
   hint?: Html | string;
 }
 
-function fieldParts(options: FieldOptions) {
-  const error = options.state.errors[options.name];
-  const hintId = options.hint ? `h-${options.name}` : undefined;
-  const describedBy = [hintId, error ? errorId(options.name) : undefined].filter(Boolean).join(' ');
+/** A field's error, hint and their ids; `key` is the field's name in the form state (and its id). */
+function fieldParts(options: FieldOptions, key = options.name) {
+  const error = options.state.errors[key];
+  const hintId = options.hint ? `h-${key}` : undefined;
+  const describedBy = [hintId, error ? errorId(key) : undefined].filter(Boolean).join(' ');
   return {
     error,
     describedBy: describedBy || undefined,
     hint: options.hint ? html`<div class="hint" id="${hintId}">${options.hint}</div>` : '',
-    message: error ? html`<p class="field-error" id="${errorId(options.name)}"><span class="visually-hidden">Kesalahan: </span>${error}</p>` : '',
+    message: error ? html`<p class="field-error" id="${errorId(key)}"><span class="visually-hidden">Kesalahan: </span>${error}</p>` : '',
   };
 }
 
@@ -89,6 +90,19 @@ export const otpField = (state: FormState, label = 'Kode OTP') => textField({
   name: 'otp', label, state, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, pattern: '[0-9]{6}', keepValue: false,
   hint: 'Enam angka dari aplikasi autentikator di ponsel Anda.',
 });
+
+/**
+ * A text area. `key` tells apart fields of the same name in several forms on one page (their
+ * errors and values are kept under it, and it is the element's id).
+ */
+export function textAreaField(options: FieldOptions & { key?: string; rows?: number; className?: string }): Html {
+  const key = options.key ?? options.name;
+  const parts = fieldParts(options, key);
+  return html`<div class="field${parts.error ? ' field--error' : ''}">
+<label for="${fieldId(key)}">${options.label}</label>
+${parts.hint}${parts.message}<textarea id="${fieldId(key)}" name="${options.name}" rows="${options.rows ?? 3}"${options.className ? html` class="${options.className}"` : ''}${parts.describedBy ? html` aria-describedby="${parts.describedBy}"` : ''}${parts.error ? html` aria-invalid="true"` : ''}>${options.state.values[key] ?? ''}</textarea>
+</div>`;
+}
 
 export interface Choice {
   value: string;

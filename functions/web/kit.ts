@@ -26,7 +26,6 @@ export interface PageOptions {
   photos?: boolean;
   /** Public pages the same for everyone may be cached; the rest (tokens, sessions) never. */
   cacheable?: boolean;
-  api?: PageApi;
 }
 
 /** One page request: its API (the browser's cookie carried on) and the page helpers around it. */

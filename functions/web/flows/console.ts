@@ -4,7 +4,7 @@ import { fieldErrorCatalog, type FieldErrorCode } from '../../../shared/domain/e
 import { userStatuses, type UserStatus } from '../../../shared/domain/user.js';
 import type { Reply, RouteActions, RouteSpec } from '../../../shared/http/route.js';
 import { deviceRequestStatuses, type DeviceRequestStatus } from '../../../shared/ports/accounts.js';
-import { html, type Html } from '../../../shared/web/html.js';
+import { html } from '../../../shared/web/html.js';
 import { accountsRoutes } from '../../accounts/routes.js';
 import type { listDeviceRequests } from '../../accounts/use-cases/device-requests.js';
 import { certificatesRoutes } from '../../certificates/routes.js';
@@ -12,8 +12,9 @@ import { enrollmentRoutes } from '../../enrollment/routes.js';
 import type { getUser } from '../../enrollment/use-cases/get-user.js';
 import type { ApiResult, Problem, SuccessBody } from '../api.js';
 import { formatDate, formatDateTime, formatSerial } from '../format.js';
-import { emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textField, type FormState } from '../forms.js';
+import { emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
+import { certificateStatusLabels, revocableStatuses } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
 
 /**
@@ -128,10 +129,7 @@ const deviceKindLabels: Record<string, string> = {
   RESET_AUTHENTICATOR: 'Pemulihan akun yang dinonaktifkan',
 };
 
-const certificateStatusLabels: Record<string, string> = {
-  ISSUED: 'Berlaku', SUSPENDED: 'Ditangguhkan', REVOKED: 'Dicabut', EXPIRED: 'Kedaluwarsa', RENEWED: 'Diperbarui',
-};
-const revocableStatuses = new Set(['ISSUED', 'RENEWED', 'SUSPENDED']);
+/** The RFC 5280 reasons as a verifier records them. */
 const revocationLabels: Record<RevocationReason, string> = {
   keyCompromise: 'Kunci atau passphrase bocor',
   affiliationChanged: 'Pindah instansi atau data berubah',
@@ -210,17 +208,6 @@ const renamed = (problem: Problem, names: Readonly<Record<string, string>>): Pro
   ({ ...problem, errors: problem.errors.map((error) => ({ ...error, field: names[error.field] ?? error.field })) });
 
 /** A multi-line field in the style of forms.ts; `key` (default: the name) is its id and error key. */
-function textAreaField(options: { name: string; key?: string; label: string; state: FormState; hint?: Html | string; rows?: number; className?: string }): Html {
-  const key = options.key ?? options.name;
-  const error = options.state.errors[key];
-  const hintId = options.hint ? `h-${key}` : undefined;
-  const describedBy = [hintId, error ? `e-${key}` : undefined].filter(Boolean).join(' ');
-  return html`<div class="field${error ? ' field--error' : ''}">
-<label for="f-${key}">${options.label}</label>
-${options.hint ? html`<div class="hint" id="${hintId}">${options.hint}</div>` : ''}${error ? html`<p class="field-error" id="e-${key}"><span class="visually-hidden">Kesalahan: </span>${error}</p>` : ''}<textarea id="f-${key}" name="${options.name}" rows="${options.rows ?? 3}"${options.className ? html` class="${options.className}"` : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}>${options.state.values[key] ?? ''}</textarea>
-</div>`;
-}
-
 const notice = (text: string | undefined) => (text ? html`<p class="notice" role="status">${text}</p>` : '');
 const backToConsole = (web: Web) => html`<p class="console-back"><a href="${web.path('/console')}">← Kembali ke daftar pengguna</a></p>`;
 

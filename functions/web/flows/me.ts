@@ -9,6 +9,7 @@ import type { ApiResult, Problem, SuccessBody } from '../api.js';
 import { formatDate, formatDateTime, formatSerial, grouped } from '../format.js';
 import { emptyForm, errorSummary, formStateOf, hiddenField, otpField, postForm, selectField, submitButton, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
+import { certificateStatusLabels, revocableStatuses } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
 
 /** What a finished action says on /web/me (`?selesai=`): what happened and what comes next. */
@@ -81,11 +82,7 @@ export const meRoutes = {
 type Certificate = SuccessBody<typeof certificatesRoutes.routes.listMyCertificates>['items'][number];
 type Me = SuccessBody<typeof accountsRoutes.routes.getMe>;
 
-const certificateStatus: Record<Certificate['status'], string> = {
-  ISSUED: 'Berlaku', SUSPENDED: 'Ditangguhkan', REVOKED: 'Dicabut', EXPIRED: 'Kedaluwarsa', RENEWED: 'Diperbarui',
-};
-
-/** The RFC 5280 reasons as a holder reads them. */
+/** The RFC 5280 reasons as a holder reads them (in the first person; the console has the verifier's). */
 const reasonLabels: Record<RevocationReason, string> = {
   keyCompromise: 'Kunci atau passphrase diduga diketahui orang lain',
   affiliationChanged: 'Pindah instansi atau data saya berubah',
@@ -93,9 +90,6 @@ const reasonLabels: Record<RevocationReason, string> = {
   cessationOfOperation: 'Tidak lagi memerlukan sertifikat',
   unspecified: 'Tidak ingin menyebutkan alasan',
 };
-
-/** Statuses a holder may still revoke (the rule of the certificates context, mirrored to offer the button). */
-const revocable = new Set<Certificate['status']>(['ISSUED', 'RENEWED', 'SUSPENDED']);
 
 const labels = { reason: 'Alasan', deviceName: 'Nama perangkat', otp: 'Kode OTP' };
 
@@ -119,7 +113,7 @@ export function meActions(deps: WebDeps): RouteActions<typeof meRoutes> {
   const certificateActions = (web: Web, me: Me, certificate: Certificate, now: Date): Html | '' => {
     const serial = certificate.serialNumber;
     const ended = hasEnded(certificate.notAfter, now);
-    if (ended || !revocable.has(certificate.status)) return '';
+    if (ended || !revocableStatuses.has(certificate.status)) return '';
     const which = `nomor seri ${formatSerial(serial)}`;
     const current = certificate.status === 'ISSUED';
     const renewal = renewalCheck(certificate.notAfter, now);
@@ -136,7 +130,7 @@ ${current ? html`<p class="hint">Ubah passphrase bila Anda masih mengingat passp
 
   const certificateCard = (web: Web, me: Me, certificate: Certificate, now: Date) => {
     const ended = hasEnded(certificate.notAfter, now) && certificate.status !== 'REVOKED';
-    const status = ended ? certificateStatus.EXPIRED : certificateStatus[certificate.status];
+    const status = ended ? certificateStatusLabels.EXPIRED : certificateStatusLabels[certificate.status];
     const valid = !ended && certificate.status === 'ISSUED';
     return html`<li class="card">
 <p><strong class="status${valid ? ' status--valid' : ''}">${status}</strong></p>
@@ -289,7 +283,7 @@ ${postForm(web.path('/me/devices/new'), [
       const signedIn = await web.signedIn(back);
       if ('redirect' in signedIn) return signedIn.redirect;
       const certificate = await myCertificate(web, request.params.serial);
-      if (!revocable.has(certificate.status)) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+      if (!revocableStatuses.has(certificate.status)) throw new AppError('CERTIFICATE_NOT_ACTIVE');
       return revocationPage(web, signedIn.me, certificate, emptyForm());
     },
 
