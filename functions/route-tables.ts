@@ -4,7 +4,8 @@ import { certificatesRoutes } from './certificates/routes.js';
 import { docsRoutes } from './docs/routes.js';
 import { enrollmentRoutes } from './enrollment/routes.js';
 import { pkiRoutes } from './pki/routes.js';
+import { signingRoutes } from './signing/routes.js';
 import { webRoutes } from './web/routes.js';
 
 /** Every HTTP context's route table: the API Gateway, the local gateway and OpenAPI read this. */
-export const routeTables: readonly RouteTable[] = [enrollmentRoutes, accountsRoutes, certificatesRoutes, pkiRoutes, webRoutes, docsRoutes];
+export const routeTables: readonly RouteTable[] = [enrollmentRoutes, accountsRoutes, certificatesRoutes, signingRoutes, pkiRoutes, webRoutes, docsRoutes];

@@ -28,8 +28,10 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     photoBucket: stateful.photoBucket,
     dataKey: stateful.dataKey,
     caKey: stateful.caKey,
+    tsaKey: stateful.tsaKey,
     keyWrappingKey: stateful.keyWrappingKey,
     pkiBucket: stateful.pkiBucket,
+    documentsBucket: stateful.documentsBucket,
     pseudonymKey: stateful.pseudonymKey,
     registrySecret: stateful.registrySecret,
     settings: {
@@ -48,6 +50,7 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
       certificateValidityDays: Number(contextValue(app, 'tte:certificateValidityDays')),
       caCommonName: contextValue(app, 'tte:caCommonName'),
       caOrganizationName: contextValue(app, 'tte:caOrganizationName'),
+      tsaCommonName: String(app.node.tryGetContext('tte:tsaCommonName') ?? ''),
     },
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

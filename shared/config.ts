@@ -29,6 +29,8 @@ const configSchema = z.object({
   PHOTO_UPLOAD_ORIGIN: z.url().optional(),
   /** Where the public PKI endpoints are reached (CRL, OCSP and CA URLs inside certificates). */
   PUBLIC_BASE_URL: z.url().optional(),
+  /** Signed PDFs, kept a day. */
+  DOCUMENTS_BUCKET: z.string().min(1).optional(),
   /** The bucket the CA publishes its CRLs to. */
   PKI_BUCKET: z.string().min(1).optional(),
   /** The KMS key whose data keys wrap users' signing keys. */
@@ -42,6 +44,12 @@ const configSchema = z.object({
   CA_COMMON_NAME: z.string().min(1).max(64).default('TTE Root CA'),
   CA_ORGANIZATION_NAME: z.string().min(1).max(64).default('Dinas Komunikasi dan Informatika'),
   CA_VALIDITY_YEARS: z.coerce.number().int().min(1).max(30).default(20),
+  /** The timestamp authority's own KMS key (ECC_NIST_P256, SIGN_VERIFY), apart from the CA key. */
+  TSA_KEY_ID: z.string().min(1).optional(),
+  /** The TSA policy of every timestamp token; by default an arc under the certificate policy (`<CERTIFICATE_POLICY_OID>.2`). */
+  TSA_POLICY_OID: z.string().regex(/^[0-2](\.\d+)+$/).optional(),
+  /** The TSA certificate's common name (its O is the CA's organisation). */
+  TSA_COMMON_NAME: z.string().min(1).max(64).default('TTE Timestamp Authority'),
 });
 
 export type Config = z.infer<typeof configSchema>;

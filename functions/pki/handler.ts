@@ -11,10 +11,11 @@ import { createHttpHandler } from '../../shared/http/service.js';
 import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { caSettingsFromConfig, certificateAuthority } from '../../shared/pki/ca-runtime.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
+import { timestampAuthority, tsaSettingsFromConfig } from '../../shared/pki/tsa-runtime.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import { pkiRoutes } from './routes.js';
-import { answerOcsp, caCertificate, crl, decodeOcspPath, type PkiDeps } from './use-cases.js';
+import { answerOcsp, answerTimestamp, caCertificate, crl, decodeOcspPath, tsaCertificate, type PkiDeps } from './use-cases.js';
 
 const CA_CACHE = 'public, max-age=86400';
 // A revocation publishes a new CRL at once; caches may keep one for five minutes at most.
@@ -33,16 +34,21 @@ export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: Tena
       const answer = await answerOcsp(deps, decodeOcspPath(params.request));
       return { status: 200, body: answer.der, headers: { 'content-type': 'application/ocsp-response', 'cache-control': ocspCache(answer.nextUpdate, deps.clock.now()) } };
     },
+    // Every reply is a fresh token (its own serial and time): never cached.
+    postTsa: async ({ body }) => ({ status: 200, body: await answerTimestamp(deps, body), headers: { 'content-type': 'application/timestamp-reply', 'cache-control': 'no-store' } }),
+    getTsaPem: async () => ({ status: 200, body: (await tsaCertificate(deps)).pem, headers: { 'content-type': 'application/x-pem-file', 'cache-control': CA_CACHE } }),
   }, {
     // Every PKI route is public; the authenticator only ever sees none.
     authenticator: new Authenticator({ apiKeys: deps.tenants, clock: deps.clock }),
     logger: deps.logger,
   });
-  // The daily EventBridge schedule publishes a fresh CRL, so one is never older than a day.
+  // The daily EventBridge schedule publishes a fresh CRL, so one is never older than a day. It
+  // also makes sure the TSA certificate exists, for a signing function that cannot make it.
   return async (event: APIGatewayProxyEvent | { source: 'aws.events' }, context: Context) => {
     if ('source' in event && event.source === 'aws.events') {
       const published = await publishCrl(deps);
       deps.logger.info('Daily CRL published', { crlNumber: published.crlNumber, entries: published.entries });
+      await deps.tsa().catch((error: unknown) => deps.logger.error('The timestamp authority is not ready', { error: error as Error }));
       return published;
     }
     return http(event as APIGatewayProxyEvent, context);
@@ -53,11 +59,15 @@ export const handler = lambdaEntry(() => {
   const base = awsBasePorts('pki');
   const { config } = base;
   const pki = new DynamoPkiStore(base.dynamo, config.TABLE_NAME);
+  const kms = createKmsClient();
+  const authority = certificateAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'CA_KEY_ID')), clock: base.clock, settings: caSettingsFromConfig(config) });
   return createPkiHandler({
     ...base,
     pki,
     blobs: new S3BlobStore(createS3Client(), required(config, 'PKI_BUCKET')),
     certificates: new DynamoCertificates(base.dynamo, config.TABLE_NAME),
-    authority: certificateAuthority({ pki, signer: new KmsCaSigner(createKmsClient(), required(config, 'CA_KEY_ID')), clock: base.clock, settings: caSettingsFromConfig(config) }),
+    authority,
+    // The TSA signs with a KMS key of its own; holding the CA too, this function makes its certificate.
+    tsa: timestampAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'TSA_KEY_ID')), clock: base.clock, settings: tsaSettingsFromConfig(config), authority }),
   });
 });

@@ -4,7 +4,7 @@ import { defineRoutes } from '../../shared/http/route.js';
 const pem = { description: 'The CA certificate (PEM)', contentType: 'application/x-pem-file' };
 const ocspResponse = { description: 'A signed OCSP response: good, revoked (time, reason) or unknown per certificate; the nonce echoed', contentType: 'application/ocsp-response' };
 
-/** The CA's public face: anyone may fetch the CA certificate and the CRL and ask OCSP. */
+/** The CA's public face: anyone may fetch the CA certificate and the CRL, ask OCSP, and timestamp. */
 export const pkiRoutes = defineRoutes('pki', {
   getCaPem: {
     method: 'GET',
@@ -42,5 +42,27 @@ export const pkiRoutes = defineRoutes('pki', {
     access: 'public',
     params: z.strictObject({ request: z.string().min(1).max(2000) }),
     responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' } },
+  },
+  postTsa: {
+    method: 'POST',
+    path: '/pki/tsa',
+    summary: 'Timestamps (RFC 3161 over HTTP): application/timestamp-query in, application/timestamp-reply out; SHA-256, SHA-384 or SHA-512 imprints',
+    access: 'public',
+    bodyType: 'application/timestamp-query',
+    responses: {
+      200: {
+        description: 'A TimeStampResp: granted with the token (TSA and CA certificates included when certReq is set), or rejection with its failure info (badAlg, badRequest, badDataFormat, unacceptedPolicy, unacceptedExtension)',
+        contentType: 'application/timestamp-reply',
+      },
+      413: { description: 'PAYLOAD_TOO_LARGE (a timestamp query is 8 KB at most)' },
+      415: { description: 'UNSUPPORTED_MEDIA_TYPE' },
+    },
+  },
+  getTsaPem: {
+    method: 'GET',
+    path: '/pki/tsa.pem',
+    summary: 'The TSA certificate, PEM: issued by the CA, EKU timeStamping (critical); for `openssl ts -verify -untrusted`',
+    access: 'public',
+    responses: { 200: { description: 'The TSA certificate (PEM)', contentType: 'application/x-pem-file' } },
   },
 });

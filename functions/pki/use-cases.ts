@@ -2,17 +2,39 @@ import type { CertificateStatusAnswer } from '../../shared/domain/certificates.j
 import { AppError } from '../../shared/domain/errors.js';
 import { OcspRequestInvalidError, type CertificateAuthority } from '../../shared/pki/certificate-authority.js';
 import { currentCrl, type CrlDeps } from '../../shared/pki/crl-publisher.js';
+import { MAX_TIMESTAMP_REQUEST_BYTES, type TimestampAuthority } from '../../shared/pki/timestamp-authority.js';
 import type { CertificateStore } from '../../shared/ports/certificates.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 
 export interface PkiDeps extends CrlDeps {
   certificates: Pick<CertificateStore, 'findCertificate'>;
   authority: () => Promise<CertificateAuthority>;
+  /** The timestamp authority (its key apart from the CA's); its certificate is made on first use. */
+  tsa: () => Promise<TimestampAuthority>;
   clock: Clock;
 }
 
 export async function caCertificate(deps: Pick<PkiDeps, 'authority'>) {
   return (await deps.authority()).certificate;
+}
+
+export async function tsaCertificate(deps: Pick<PkiDeps, 'tsa'>) {
+  return (await deps.tsa()).certificate;
+}
+
+/**
+ * RFC 3161 over HTTP (§3.4): a TimeStampReq in, a TimeStampResp out. A request the TSA cannot
+ * grant (unknown hash, wrong digest length, not a TimeStampReq at all) is answered with a
+ * `rejection` TimeStampResp, as the protocol says, not with an HTTP error; only a body far larger
+ * than any TimeStampReq is refused before parsing.
+ */
+export async function answerTimestamp(deps: Pick<PkiDeps, 'tsa'>, requestDer: Uint8Array): Promise<Uint8Array> {
+  if (requestDer.byteLength > MAX_TIMESTAMP_REQUEST_BYTES) {
+    throw new AppError('PAYLOAD_TOO_LARGE', [], {
+      detail: { id: `Permintaan cap waktu terlalu besar (maksimal ${MAX_TIMESTAMP_REQUEST_BYTES / 1024} KB).`, en: `A timestamp query is ${MAX_TIMESTAMP_REQUEST_BYTES / 1024} KB at most.` },
+    });
+  }
+  return (await deps.tsa()).respond(requestDer);
 }
 
 export async function crl(deps: PkiDeps) {
@@ -22,12 +44,15 @@ export async function crl(deps: PkiDeps) {
 /**
  * Answers an OCSP request from the certificate records themselves (one consistent read per
  * serial), so a revocation shows at once. Expired, renewed and suspended certificates were never
- * revoked: they answer good, as RFC 6960 allows; a serial this CA never issued answers unknown.
+ * revoked: they answer good, as RFC 6960 allows, and so do the TSA's certificates (one query of
+ * the CA's partition, only for a serial no user holds); a serial this CA never issued answers
+ * unknown.
  */
 export async function answerOcsp(deps: PkiDeps, requestDer: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: Date }> {
   const lookup = async (serialNumber: string): Promise<CertificateStatusAnswer> => {
     const certificate = await deps.certificates.findCertificate(serialNumber);
-    if (!certificate) return { status: 'unknown' };
+    // The TSA's certificates are the CA's own, never revoked: good, so timestamps validate (B-LT).
+    if (!certificate) return (await deps.pki.tsaSerialNumbers()).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
     if (certificate.status === 'REVOKED' && certificate.revocation) {
       return { status: 'revoked', revokedAt: new Date(certificate.revocation.at), reason: certificate.revocation.reason };
     }

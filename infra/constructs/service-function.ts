@@ -232,14 +232,47 @@ export class ServiceFunction extends Construct {
     return this.withSettings(settings);
   }
 
-  /** The bucket the CA publishes CRLs to, named by PKI_BUCKET: objects under crl/ only. */
-  usePkiBucket(bucket: IBucket): this {
-    this.role.addToPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects('crl/*')] }));
+  /**
+   * The timestamp authority's signing key, named by TSA_KEY_ID, and the TSA settings: timestamp
+   * tokens are signed through KMS Sign with this key alone (never the CA key).
+   */
+  useTsaKey(key: IKey, settings: Record<string, string>): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [key.keyArn] }));
+    this.fn.addEnvironment('TSA_KEY_ID', key.keyArn);
+    return this.withSettings(settings);
+  }
+
+  /**
+   * The bucket the CA publishes CRLs to, named by PKI_BUCKET: objects under crl/ only; 'read' for
+   * a function that only embeds the published CRL (signing).
+   */
+  usePkiBucket(bucket: IBucket, access: 'read' | 'readWrite' = 'readWrite'): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: access === 'read' ? ['s3:GetObject'] : ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects('crl/*')] }));
     this.fn.addEnvironment('PKI_BUCKET', bucket.bucketName);
     NagSuppressions.addResourceSuppressions(this.role, [{
       id: 'AwsSolutions-IAM5',
       reason: 'CRLs are objects under the crl/ prefix of the PKI bucket, one per CRL number.',
       appliesTo: [{ regex: '/^Resource::(<.*PkiBucket.*\\.Arn>|.*ExportsOutputFnGetAttPkiBucket.*Arn.*)\\/crl\\/\\*$/g' }],
+    }], true);
+    return this;
+  }
+
+  /**
+   * Signed PDFs, named by DOCUMENTS_BUCKET: objects under documents/ only (kept a day), and the
+   * bucket's KMS key only through S3.
+   */
+  useDocumentsBucket(bucket: IBucket, key: IKey): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [bucket.arnForObjects('documents/*')] }));
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+    }));
+    this.fn.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Signed PDFs are objects under the documents/ prefix of the documents bucket, one per signed document.',
+      appliesTo: [{ regex: '/^Resource::(<.*DocumentsBucket.*\\.Arn>|.*ExportsOutputFnGetAttDocumentsBucket.*Arn.*)\\/documents\\/\\*$/g' }],
     }], true);
     return this;
   }

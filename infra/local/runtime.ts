@@ -28,6 +28,10 @@ import { createNoticesHandler } from '../../functions/notices/handler.js';
 import { createCertificatesHandler } from '../../functions/certificates/handler.js';
 import { createPkiHandler } from '../../functions/pki/handler.js';
 import { createWebHandler } from '../../functions/web/handler.js';
+import { createSigningHandler } from '../../functions/signing/handler.js';
+import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatures.js';
+import { PublishedCrlRevocation } from '../../shared/signing/published-crl.js';
+import { inProcessTimestamps } from '../../shared/signing/service-tsa.js';
 import { InProcessApiClient } from '../../shared/adapters/local/in-process-api-client.js';
 import { buildWebAssets } from '../web-assets.js';
 import { basePathOf } from '../../shared/web/layout.js';
@@ -36,6 +40,7 @@ import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
 import type { HttpHandler } from '../../shared/http/service.js';
 import { certificateAuthority, type CaSettings } from '../../shared/pki/ca-runtime.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
+import { timestampAuthority, TSA_VALIDITY_YEARS, type TsaSettings } from '../../shared/pki/tsa-runtime.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
 import { LocalFlowRunner } from './flow-runner.js';
@@ -82,6 +87,8 @@ export interface LocalRuntime {
 export const localTableName = 'tte-local';
 export const localPhotoBucket = 'tte-local-photos';
 export const localPkiBucket = 'tte-local-pki';
+/** Signed PDFs, kept 24 hours (on AWS a lifecycle rule removes them). */
+export const localDocumentsBucket = 'tte-local-documents';
 
 /** The local CA: the same profile as on AWS, with its URLs on the local gateway. */
 export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings {
@@ -93,6 +100,11 @@ export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings 
     caOrganizationName: 'TTE Lokal',
     caValidityYears: 20,
   };
+}
+
+/** The local TSA: the same profile as on AWS (policy `<certificate policy>.2`), its own key file. */
+export function localTsaSettings(caSettings: Pick<CaSettings, 'policyOid'>): TsaSettings {
+  return { commonName: 'TTE Lokal Timestamp Authority', policyOid: `${caSettings.policyOid}.2`, validityYears: TSA_VALIDITY_YEARS };
 }
 
 /** Reads the runtime's settings from the environment variables API.md names. */
@@ -155,8 +167,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureTable(clients.dynamo as never, localTableName),
       ensureBucket(clients.s3, localPhotoBucket, photoBucketCors(new URL(webBaseUrl).origin)),
       ensureBucket(clients.s3, localPkiBucket),
+      ensureBucket(clients.s3, localDocumentsBucket),
     ]);
-    const { sealer, pseudonymizer, caSigner, keyWrapper } = openLocalKeyVault(dataDir);
+    const { sealer, pseudonymizer, caSigner, tsaSigner, keyWrapper } = openLocalKeyVault(dataDir);
     const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
     const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
     const sessions = new DynamoSessionStore(clients.apiDynamo, localTableName);
@@ -195,17 +208,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The CA: its certificate is made on first use; CRLs go to the PKI bucket.
     const pkiStore = new DynamoPkiStore(clients.apiDynamo, localTableName);
     const crlDeps = { pki: pkiStore, blobs: new S3BlobStore(clients.s3, localPkiBucket), clock: systemClock };
-    const authority = certificateAuthority({ pki: pkiStore, signer: caSigner, clock: systemClock, settings: localCaSettings(apiUrl, options.certificateValidityDays) });
+    const caSettings = localCaSettings(apiUrl, options.certificateValidityDays);
+    const authority = certificateAuthority({ pki: pkiStore, signer: caSigner, clock: systemClock, settings: caSettings });
+    // The TSA: a key file of its own (a KMS key on AWS), its certificate from the CA on first use.
+    // The signing context reads it through `tsa` (TimestampAuthority.timestamp, no HTTP hop).
+    const tsa = timestampAuthority({ pki: pkiStore, signer: tsaSigner, clock: systemClock, settings: localTsaSettings(caSettings), authority });
     const certificates = new DynamoCertificates(clients.apiDynamo, localTableName);
-    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tenants, logger: createLogger('pki') });
+    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tsa, tenants, logger: createLogger('pki') });
 
     // The daily schedules: once at start, then every 24 hours.
     const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
     const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
     const runCrl = () => publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
-    // The CA certificate, a first CRL and the day's expiry run are done before the API opens (a
-    // broken CA key fails the start), so nothing writes behind the first request's back.
+    // The CA certificate, a first CRL, the TSA certificate and the day's expiry run are done before
+    // the API opens (a broken CA or TSA key fails the start), so nothing writes behind the first
+    // request's back.
     await publishCrl({ ...crlDeps, authority });
+    await tsa();
     await runNotices();
     const dailyTimer = setInterval(() => {
       void runNotices();
@@ -261,6 +280,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         logger: createLogger('certificates'),
         sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
         settings: { webBaseUrl },
+      }),
+      signing: createSigningHandler({
+        tenants,
+        users,
+        certificates,
+        sessions,
+        keyWrapper,
+        sealer,
+        ledger: new DynamoSignatureLedger(clients.apiDynamo, localTableName),
+        documents: new S3BlobStore(clients.s3, localDocumentsBucket),
+        caCertificate: async () => (await authority()).certificate.der,
+        timestamps: inProcessTimestamps(tsa),
+        revocation: new PublishedCrlRevocation(crlDeps),
+        clock: systemClock,
+        ids: randomIds,
+        logger: createLogger('signing'),
+        sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
       }),
       pki: pkiHandler as HttpHandler,
       web: createWebHandler({

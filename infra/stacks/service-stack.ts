@@ -37,6 +37,8 @@ export interface ServiceSettings {
   certificateValidityDays: number;
   caCommonName: string;
   caOrganizationName: string;
+  /** The TSA certificate's CN; the config default (`TTE Timestamp Authority`) when empty. */
+  tsaCommonName?: string;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -44,8 +46,10 @@ export interface ServiceStackProps extends StackProps {
   photoBucket: Bucket;
   dataKey: Key;
   caKey: Key;
+  tsaKey: Key;
   keyWrappingKey: Key;
   pkiBucket: Bucket;
+  documentsBucket: Bucket;
   pseudonymKey: Key;
   registrySecret: Secret;
   settings: ServiceSettings;
@@ -99,12 +103,28 @@ export class ServiceStack extends Stack {
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])
       .usePhotoBucket(props.photoBucket, dataKey)
       .withSettings({ ...common, ...sessions });
-    // The public PKI: CA certificate, CRL, OCSP. It can sign with the CA key but never sees a user key.
-    const pki = new ServiceFunction(this, 'Pki', { context: 'pki', description: 'CA certificate, CRL and OCSP (public)', memorySize: 512 })
+    // The TSA policy defaults to an arc under the certificate policy (config: TSA_POLICY_OID).
+    const tsa: Record<string, string> = settings.tsaCommonName ? { TSA_COMMON_NAME: settings.tsaCommonName } : {};
+    // The public PKI: CA certificate, CRL, OCSP and the RFC 3161 TSA. It signs with the CA key and
+    // the TSA key (and makes the TSA certificate on first use) but never sees a user key.
+    const pki = new ServiceFunction(this, 'Pki', { context: 'pki', description: 'CA certificate, CRL, OCSP and timestamps (public)', memorySize: 512 })
       .useTable(table, 'readWrite')
       .useCaKey(props.caKey, ca)
+      .useTsaKey(props.tsaKey, tsa)
       .usePkiBucket(props.pkiBucket)
       .withSettings(common);
+    // Signing opens a user's key with their passphrase (unwrap only), timestamps with the TSA key,
+    // reads the published CRL for the DSS and keeps signed PDFs a day. It never holds the CA key.
+    const signing = new ServiceFunction(this, 'Signing', {
+      context: 'signing', description: 'PAdES signing of PDFs and hashes', memorySize: 1024, timeout: Duration.seconds(29), nativeModules: ['@node-rs/argon2'],
+    })
+      .useTable(table, 'readWrite')
+      .useKeyWrappingKey(props.keyWrappingKey, ['unwrap'])
+      .useTsaKey(props.tsaKey, tsa)
+      .usePkiBucket(props.pkiBucket, 'read')
+      .useDocumentsBucket(props.documentsBucket, dataKey)
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .withSettings({ ...common, ...sessions });
     new Rule(this, 'DailyCrl', {
       description: 'A fresh CRL at least daily, even without revocations',
       schedule: Schedule.cron({ minute: '5', hour: '0' }),
@@ -174,7 +194,7 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
       stageName: settings.stage,
     });
   }

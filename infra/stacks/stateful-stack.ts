@@ -17,15 +17,18 @@ export interface StatefulStackProps extends StackProps {
 
 /**
  * What holds data and keys, and must outlive any deployment of the code: the table, the photo
- * bucket, the envelope key and the CA key. Everything here is retained on stack deletion.
+ * bucket, the envelope key, the CA key and the TSA key. Everything here is retained on stack deletion.
  */
 export class StatefulStack extends Stack {
   readonly table: TableV2;
   readonly photoBucket: Bucket;
   readonly dataKey: Key;
   readonly caKey: Key;
+  readonly tsaKey: Key;
   readonly keyWrappingKey: Key;
   readonly pkiBucket: Bucket;
+  /** Signed PDFs for their 24 hours (download, BSrE's id_dokumen); only hashes stay after. */
+  readonly documentsBucket: Bucket;
   readonly pseudonymKey: Key;
   readonly registrySecret: Secret;
 
@@ -63,6 +66,19 @@ export class StatefulStack extends Stack {
     NagSuppressions.addResourceSuppressions(this.caKey, [{
       id: 'AwsSolutions-KMS5',
       reason: 'Asymmetric KMS keys cannot rotate automatically; the CA key is re-keyed by issuing a new CA certificate.',
+    }]);
+
+    // The timestamp authority signs with a key of its own: a function that timestamps (pki, signing)
+    // never needs the CA key for it, and the CA key never signs a token.
+    this.tsaKey = new Key(this, 'TsaKey', {
+      description: 'TTE timestamp authority signing key (RFC 3161 timestamp tokens)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.tsaKey, [{
+      id: 'AwsSolutions-KMS5',
+      reason: 'Asymmetric KMS keys cannot rotate automatically; the TSA is re-keyed with a new key (TSA_KEY_ID), which gets a new TSA certificate from the CA on first use.',
     }]);
 
     // Apart from the data key, so that only the functions that make or use signing keys can
@@ -115,6 +131,19 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'pki/',
       // A CRL is replaced at least daily; older ones are kept a month for inquiries.
       lifecycleRules: [{ id: 'old-crls', prefix: 'crl/', expiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.documentsBucket = new Bucket(this, 'DocumentsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'documents/',
+      // The service keeps a signed PDF one day (its hash stays in the table).
+      lifecycleRules: [{ id: 'signed-documents', prefix: 'documents/', expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

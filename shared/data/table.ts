@@ -47,11 +47,16 @@ export const keys = {
   caCertificate: { pk: 'PKI#CA', sk: 'CERTIFICATE' },
   crlState: { pk: 'PKI#CA', sk: 'CRL' },
   revocation: (serialNumber: string) => ({ pk: 'PKI#CA', sk: `REVOKED#${serialNumber}` }),
+  /** The TSA certificate of one TSA key (hex SHA-256 of its SubjectPublicKeyInfo): a new key gets a new certificate. */
+  tsaCertificate: (keyHash: string) => ({ pk: 'PKI#CA', sk: `TSA#${keyHash}` }),
+  tsaPrefix: 'TSA#',
   caPartition: 'PKI#CA',
   revocationPrefix: 'REVOKED#',
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
   /** What a scheduled job needs to remember between runs (the last day it completed). */
   jobState: (job: string) => ({ pk: `JOB#${job}`, sk: 'STATE' }),
+  /** One signing request's documents (its id is the idempotency key's hash when one was sent). */
+  signingBatch: (batchId: string) => ({ pk: `SIGNING#${batchId}`, sk: 'BATCH' }),
   usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
 } as const;
 

@@ -6,7 +6,7 @@ import type { RequestSession } from './auth.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /** Request bodies handed to the route as bytes. */
-export const binaryBodyTypes = ['application/ocsp-request'] as const;
+export const binaryBodyTypes = ['application/ocsp-request', 'application/timestamp-query'] as const;
 export type BinaryMediaType = (typeof binaryBodyTypes)[number];
 
 /**
@@ -40,6 +40,8 @@ export interface RouteSpec {
   query?: z.ZodObject;
   body?: z.ZodType;
   /** The body's media type; JSON unless said otherwise. A form's fields reach `body` as strings. */
+  /** A larger body limit than the default 1 MB (documents to sign); API Gateway's own is 10 MB. */
+  maxBodyBytes?: number;
   bodyType?: 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded' | BinaryMediaType;
   responses: Readonly<Record<number, ResponseSpec>>;
 }

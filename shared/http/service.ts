@@ -31,11 +31,15 @@ export interface HttpServiceDeps {
   pages?: { basePath: string };
 }
 
-/** Rejects oversized bodies before anything parses them. */
-const bodySizeLimit = (): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
+/** Rejects oversized bodies (over the route's own limit, else 1 MB) before anything parses them. */
+const bodySizeLimit = (limitOf: (event: APIGatewayProxyEvent) => number): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
   before: ({ event }) => {
-    if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
-      throw new AppError('PAYLOAD_TOO_LARGE');
+    const limit = limitOf(event);
+    if (event.body && Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') > limit) {
+      const megabytes = Math.floor(limit / (1024 * 1024));
+      throw new AppError('PAYLOAD_TOO_LARGE', [], limit === MAX_BODY_BYTES ? {} : {
+        detail: { id: `Isi permintaan terlalu besar (maksimal ${megabytes} MB).`, en: `The request body is too large (${megabytes} MB at most).` },
+      });
     }
   },
 });
@@ -123,7 +127,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
   if (!deps.pages) chain.use(httpSecurityHeaders());
   return chain
     .use(problemErrorHandler(deps.logger, deps.pages))
-    .use(bodySizeLimit())
+    .use(bodySizeLimit((event) => byKey.get(routeKey(event.httpMethod, event.resource))?.[0].maxBodyBytes ?? MAX_BODY_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(dispatch) as unknown as HttpHandler;
 }

@@ -40,6 +40,7 @@ import {
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
   id_kp_emailProtection,
+  id_kp_timeStamping,
   id_pe_authorityInfoAccess,
 } from '@peculiar/asn1-x509';
 import {
@@ -137,6 +138,7 @@ export class OcspRequestInvalidError extends Error {
 /** documentSigning (RFC 9336). */
 export const ID_KP_DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';
 const ID_EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+const ID_AT_ORGANIZATION_NAME = '2.5.4.10';
 /** How long an OCSP answer may be cached (its nextUpdate). */
 export const OCSP_VALIDITY_MS = 3_600_000;
 /** CertIDs answered in one OCSP request (more is refused as malformed). */
@@ -145,7 +147,7 @@ export const MAX_OCSP_REQUESTS = 100;
 const MAX_NONCE_EXTENSION_BYTES = 34;
 
 /** 16 random bytes, positive and always full length: first byte in 0x40..0x7f. */
-function newSerialNumber(): Buffer {
+export function newSerialNumber(): Buffer {
   const serial = randomBytes(16);
   serial[0] = (serial[0]! & 0x7f) | 0x40;
   return serial;
@@ -328,6 +330,10 @@ export class CertificateAuthority {
   private readonly authorityKeyIdentifierDer: Uint8Array;
   private readonly leafExtensionsHead: Uint8Array;
   private readonly leafExtensionsTail: Uint8Array;
+  /** basicConstraints, keyUsage and the timeStamping EKU of the TSA certificate (RFC 3161 §2.3). */
+  private readonly tsaExtensionsHead: Uint8Array;
+  /** The CA's organisation (O), which the TSA certificate's subject repeats. */
+  private readonly organizationName: string | undefined;
   /** An SKI extension whose last 20 octets are the key identifier, to be filled in. */
   private readonly skiTemplate: Uint8Array;
   /** crlEntryExtensions (SEQUENCE OF Extension) per reason; none for `unspecified`. */
@@ -392,6 +398,13 @@ export class CertificateAuthority {
         ),
       ),
     ]);
+    this.tsaExtensionsHead = concat([
+      der(extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false }))),
+      der(extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature))),
+      // RFC 3161 §2.3: timeStamping is the only key purpose, and the extension is critical.
+      der(extension(id_ce_extKeyUsage, true, new ExtendedKeyUsage([id_kp_timeStamping]))),
+    ]);
+    this.organizationName = tbs.subject.flatMap((rdn) => [...rdn]).find((atv) => atv.type === ID_AT_ORGANIZATION_NAME)?.value.toString();
     this.skiTemplate = der(extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(new Uint8Array(20))));
     this.reasonExtensions = new Map(
       (Object.entries(revocationReasonCodes) as [RevocationReason, number][]).map(([reason, code]) => [
@@ -428,6 +441,55 @@ export class CertificateAuthority {
       encodeName(subject),
       holder.spki,
       tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.leafExtensionsHead, ski, san, this.leafExtensionsTail])]),
+    ]);
+    const certificate = await this.signTbs(tbs);
+    return {
+      serialNumber: hex(serialNumber),
+      der: certificate,
+      pem: toPem(certificate, 'CERTIFICATE'),
+      subject: formatAttributes(subject),
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+    };
+  }
+
+  /**
+   * The certificate of the service's timestamp authority, for its own key (`spki`, DER
+   * SubjectPublicKeyInfo, P-256): subject C=ID, O = the CA's organisation, CN = commonName; KU
+   * digitalSignature and EKU timeStamping, both critical; the CRL, OCSP and CA addresses of
+   * every certificate. It never outlives the CA.
+   */
+  async issueTsaCertificate(input: { spki: Uint8Array; commonName: string; now: Date; validityYears: number }): Promise<IssuedCertificate> {
+    if (!Number.isInteger(input.validityYears) || input.validityYears < 1) throw new RangeError('validityYears must be a positive integer');
+    let spki: SubjectPublicKeyInfo;
+    try {
+      spki = AsnConvert.parse(input.spki, SubjectPublicKeyInfo);
+    } catch {
+      throw new Error('The TSA key is not a DER SubjectPublicKeyInfo');
+    }
+    if (!isP256(spki)) throw new Error('The TSA key must be an EC P-256 key');
+    if (!this.organizationName) throw new Error('The CA certificate names no organisation (O) for the TSA subject');
+    const subject: NameAttribute[] = [
+      ['C', 'ID'],
+      ['O', this.organizationName],
+      ['CN', checkAttribute('commonName', input.commonName)],
+    ];
+    const notBefore = wholeSeconds(input.now);
+    this.checkCaValidAt(notBefore);
+    const end = new Date(notBefore);
+    end.setUTCFullYear(end.getUTCFullYear() + input.validityYears);
+    const notAfter = new Date(Math.min(end.getTime(), this.caNotAfter.getTime()));
+    const serialNumber = newSerialNumber();
+    const ski = der(extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(sha1(spki.subjectPublicKey))));
+    const tbs = tlv(TAG.SEQUENCE, [
+      CERTIFICATE_V3,
+      integer(serialNumber),
+      ECDSA_WITH_SHA256_DER,
+      this.issuerDer,
+      tlv(TAG.SEQUENCE, [time(notBefore), time(notAfter)]),
+      encodeName(subject),
+      der(spki),
+      tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.tsaExtensionsHead, ski, this.leafExtensionsTail])]),
     ]);
     const certificate = await this.signTbs(tbs);
     return {

@@ -18,11 +18,23 @@ export interface CrlState {
   published?: PublishedCrl;
 }
 
+/** A TSA certificate as stored: one per TSA key, never replaced (a new key gets a new one). */
+export interface StoredTsaCertificate {
+  pem: string;
+  serialNumber: string;
+}
+
 /** The CA's own records: its certificate, its revocation list and the CRLs made from it. */
 export interface PkiStore {
   findCaCertificate(): Promise<string | undefined>;
   /** Stores the CA certificate unless one exists; false when another was stored first. */
   saveCaCertificate(pem: string, at: string): Promise<boolean>;
+  /** The TSA certificate of the TSA key whose SubjectPublicKeyInfo hashes (SHA-256, hex) to keyHash. */
+  findTsaCertificate(keyHash: string): Promise<string | undefined>;
+  /** Stores the TSA certificate of that key unless one exists; false when another was stored first. */
+  saveTsaCertificate(keyHash: string, certificate: StoredTsaCertificate, at: string): Promise<boolean>;
+  /** The serial numbers of every TSA certificate the CA issued (OCSP answers them good). */
+  tsaSerialNumbers(): Promise<string[]>;
   crlState(): Promise<CrlState>;
   /** A new CRL number (strictly increasing) and the revision it will cover at least. */
   nextCrlNumber(): Promise<{ crlNumber: number; revision: number }>;

@@ -14,10 +14,11 @@ const { stateful, service, serviceTemplate: template } = synthesize();
 const tableId = logicalIdOf(stateful, stateful.table);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
+const tsaKeyId = logicalIdOf(stateful, stateful.tsaKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'] as const;
+const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'] as const;
 /** The functions that sign with the CA key (certificates, CRLs, OCSP). */
 const caContexts = ['certificates', 'pki'] as const;
 type Context = (typeof contexts)[number];
@@ -66,7 +67,7 @@ describe('service stack: functions', () => {
   });
 
   it('grants the table to every context but docs', () => {
-    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, pki: true, web: false, docs: false, flows: true, outbox: true, notices: true };
+    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, signing: true, pki: true, web: false, docs: false, flows: true, outbox: true, notices: true };
     for (const context of contexts) expect('TABLE_NAME' in fn(context).environment, context).toBe(expected[context]);
   });
 });
@@ -386,17 +387,23 @@ describe('service stack: least privilege', () => {
     for (const action of allowed('docs').flatMap(actionsOf)) expect(action).not.toMatch(/^(dynamodb|kms):/i);
   });
 
-  it.each(contexts.filter((context) => !(caContexts as readonly string[]).includes(context)))('%s cannot sign with KMS, nor touch the CA key', (context) => {
-    expect(grantsOf(allowed(context), 'kms:Sign')).toEqual([]);
+  it.each(contexts.filter((context) => !(caContexts as readonly string[]).includes(context)))('%s cannot sign with the CA key, nor touch it; no key at all but the TSA key for signing', (context) => {
+    for (const statement of grantsOf(allowed(context), 'kms:Sign')) {
+      expect(context).toBe('signing');
+      expect(resourcesText(statement)).toEqual([expect.stringContaining(tsaKeyId)]);
+    }
     for (const statement of allowed(context)) expect(resourcesText(statement).join(' ')).not.toContain(caKeyId);
   });
 
-  it.each(caContexts)('%s signs with the CA key only (Sign, GetPublicKey) and is told which key and profile', (context) => {
-    const signs = grantsOf(allowed(context), 'kms:Sign');
-    expect(signs.length).toBeGreaterThan(0);
-    for (const statement of signs) {
+  it.each(caContexts)('%s signs with the CA key (Sign, GetPublicKey only), signs with no key but the CA and TSA keys, and is told which key and profile', (context) => {
+    const onCaKey = allowed(context).filter((statement) => resourcesText(statement).join(' ').includes(caKeyId));
+    expect(onCaKey.length).toBeGreaterThan(0);
+    for (const statement of onCaKey) {
       expect(resourcesText(statement)).toEqual([expect.stringContaining(caKeyId)]);
       expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    }
+    for (const statement of grantsOf(allowed(context), 'kms:Sign')) {
+      expect(resourcesText(statement)).toEqual([expect.stringMatching(new RegExp(`${caKeyId}|${tsaKeyId}`))]);
     }
     const { environment } = fn(context);
     expect(flatten(environment.CA_KEY_ID)).toContain(caKeyId);
@@ -405,14 +412,32 @@ describe('service stack: least privilege', () => {
     expect(flatten(environment.PKI_BUCKET)).toContain(pkiBucketId);
   });
 
-  it('only certificates may wrap and unwrap signing keys, and only under the signing-key context', () => {
+  it('only pki and signing sign with the TSA key (Sign, GetPublicKey, that key alone), told by TSA_KEY_ID; the CA and TSA grants are apart', () => {
+    for (const context of contexts) {
+      const touching = allowed(context).filter((statement) => resourcesText(statement).join(' ').includes(tsaKeyId));
+      if (context !== 'pki' && context !== 'signing') {
+        expect(touching, context).toEqual([]);
+        expect(fn(context).environment.TSA_KEY_ID, context).toBeUndefined();
+        continue;
+      }
+      expect(touching.length).toBeGreaterThan(0);
+      for (const statement of touching) {
+        expect(resourcesText(statement)).toEqual([expect.stringContaining(tsaKeyId)]);
+        expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      }
+      expect(flatten(fn(context).environment.TSA_KEY_ID)).toContain(tsaKeyId);
+    }
+  });
+
+  it('only certificates may wrap signing keys and only it and signing unwrap them, only under the signing-key context', () => {
+    const expected: Partial<Record<Context, string[]>> = { certificates: ['kms:Decrypt', 'kms:GenerateDataKey'], signing: ['kms:Decrypt'] };
     for (const context of contexts) {
       const touching = allowed(context).filter((statement) => resourcesText(statement).join(' ').includes(keyWrappingKeyId));
-      if (context !== 'certificates') {
+      if (!expected[context]) {
         expect(touching, context).toEqual([]);
         continue;
       }
-      expect(touching.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      expect(touching.flatMap(actionsOf).sort()).toEqual(expected[context]);
       for (const statement of touching) expect(purposeCondition(statement)).toEqual(['signing-key']);
     }
   });
@@ -424,6 +449,16 @@ describe('service stack: least privilege', () => {
     expect(grantsOf(statements, 'kms:Decrypt')).toEqual([]);
     expect(grantsOf(statements, 'kms:Encrypt')).toEqual([]);
     expect(grantsOf(statements, 'kms:GenerateDataKey')).toEqual([]);
+  });
+
+  it('signing reads the published CRLs only, and keeps signed PDFs under documents/ of its own bucket', () => {
+    const s3 = allowed('signing').filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    const pki = s3.filter((statement) => resourcesText(statement).join(' ').includes(pkiBucketId));
+    expect(pki.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(pki.flatMap(resourcesText).every((resource) => resource.endsWith('/crl/*'))).toBe(true);
+    const documents = s3.filter((statement) => !pki.includes(statement));
+    expect(documents.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(documents.flatMap(resourcesText).every((resource) => /DocumentsBucket.*\/documents\/\*$/.test(resource))).toBe(true);
   });
 
   it('only the outbox sends e-mail', () => {

@@ -9,6 +9,7 @@ const tableId = logicalIdOf(stateful, stateful.table);
 const photoBucketId = logicalIdOf(stateful, stateful.photoBucket);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
+const tsaKeyId = logicalIdOf(stateful, stateful.tsaKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 const pseudonymKeyId = logicalIdOf(stateful, stateful.pseudonymKey);
@@ -99,13 +100,18 @@ describe('stateful stack: KMS keys', () => {
     expect(props(resourceById(template, caKeyId))).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
+  it('gives the timestamp authority an ECC P-256 signing key of its own, apart from the CA key', () => {
+    expect(tsaKeyId).not.toBe(caKeyId);
+    expect(props(resourceById(template, tsaKeyId))).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  });
+
   it('wraps signing keys under a key of their own, rotated yearly', () => {
     expect(keyWrappingKeyId).not.toBe(dataKeyId);
     expect(props(resourceById(template, keyWrappingKeyId)).EnableKeyRotation).toBe(true);
   });
 
   it('retains the keys', () => {
-    for (const id of [dataKeyId, caKeyId, keyWrappingKeyId]) {
+    for (const id of [dataKeyId, caKeyId, tsaKeyId, keyWrappingKeyId]) {
       expect(resourceById(template, id).DeletionPolicy, id).toBe('Retain');
       expect(resourceById(template, id).UpdateReplacePolicy, id).toBe('Retain');
     }
@@ -197,6 +203,27 @@ describe('stateful stack: PKI bucket', () => {
   it('lets old CRLs expire (the current one is replaced at least daily)', () => {
     const rules = (bucketProps.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toEqual([expect.objectContaining({ Prefix: 'crl/', Status: 'Enabled', ExpirationInDays: 30 })]);
+  });
+});
+
+describe('stateful stack: signed documents bucket', () => {
+  const bucketId = logicalIdOf(stateful, stateful.documentsBucket);
+  const bucket = resourceById(template, bucketId);
+  const bucketProps = props(bucket);
+
+  it('is private, encrypted under the data key, TLS-only, logged and retained', () => {
+    expect(bucketProps.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    expect(JSON.stringify(bucketProps.BucketEncryption)).toContain('aws:kms');
+    expect(resourcesOf(template, 'AWS::S3::BucketPolicy').some(([, policy]) => JSON.stringify(props(policy)).includes(bucketId) && JSON.stringify(props(policy)).includes('aws:SecureTransport'))).toBe(true);
+    expect(bucketProps.LoggingConfiguration).toBeDefined();
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('keeps a signed PDF one day (only its hash stays, in the table)', () => {
+    const rules = (bucketProps.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toEqual([expect.objectContaining({ Prefix: 'documents/', Status: 'Enabled', ExpirationInDays: 1 })]);
   });
 });
 

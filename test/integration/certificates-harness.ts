@@ -25,6 +25,7 @@ import { messageComposer, outboxSealingContext } from '../../shared/outbox.js';
 import type { CaSettings } from '../../shared/pki/ca-runtime.js';
 import { certificateAuthority } from '../../shared/pki/ca-runtime.js';
 import { publishCrl, type CrlDeps } from '../../shared/pki/crl-publisher.js';
+import { timestampAuthority, TSA_VALIDITY_YEARS } from '../../shared/pki/tsa-runtime.js';
 import type { CertificateRecord, SigningKeyRecord } from '../../shared/ports/certificates.js';
 import type { CrlState } from '../../shared/ports/pki.js';
 import { randomIds } from '../../shared/ports/runtime.js';
@@ -102,7 +103,12 @@ export async function certificatesSetup(options: { start?: Date; validityDays?: 
     logger: quietLogger(),
     settings: { webBaseUrl: 'https://tte.uji.go.id' },
   };
-  const pkiDeps: PkiDeps = { ...crlDeps, certificates };
+  // The TSA (its own key) makes its certificate only when first asked: these tests never do.
+  const tsa = timestampAuthority({
+    pki, signer: new FileCaSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), clock, authority,
+    settings: { commonName: 'TTE Uji Timestamp Authority', policyOid: '1.3.6.1.4.1.99999.1.1.2', validityYears: TSA_VALIDITY_YEARS },
+  });
+  const pkiDeps: PkiDeps = { ...crlDeps, certificates, tsa };
   const reviewDeps = { users: table.users, tenants: table.tenants, composer, clock, ids: randomIds, settings: deps.settings };
 
   const item = async (key: { pk: string; sk: string }) => (await dynamo.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;

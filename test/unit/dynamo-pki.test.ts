@@ -142,3 +142,45 @@ describe('DynamoPkiStore: the CA certificate', () => {
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 'PKI#CA', sk: 'CERTIFICATE' }, ConsistentRead: true });
   });
 });
+
+describe('DynamoPkiStore: the TSA certificates (one per TSA key)', () => {
+  const KEY_HASH = 'ab'.repeat(32);
+
+  it('saveTsaCertificate stores it under the key\'s hash in the CA partition, once, conditionally', async () => {
+    dynamo.on(PutCommand).resolves({});
+    await expect(store().saveTsaCertificate(KEY_HASH, { pem: CA_PEM, serialNumber: '4f01' }, AT)).resolves.toBe(true);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: TABLE,
+      Item: { pk: 'PKI#CA', sk: `TSA#${KEY_HASH}`, pem: CA_PEM, serialNumber: '4f01', createdAt: AT },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('saveTsaCertificate returns false when another function stored one first, and passes other failures through', async () => {
+    dynamo.on(PutCommand).rejects(conditionFailed());
+    await expect(store().saveTsaCertificate(KEY_HASH, { pem: CA_PEM, serialNumber: '4f01' }, AT)).resolves.toBe(false);
+    const error = throttled();
+    dynamo.on(PutCommand).rejects(error);
+    await expect(store().saveTsaCertificate(KEY_HASH, { pem: CA_PEM, serialNumber: '4f01' }, AT)).rejects.toBe(error);
+  });
+
+  it('findTsaCertificate reads the PEM of that key consistently, undefined when none was made', async () => {
+    dynamo.on(GetCommand).resolvesOnce({ Item: { pk: 'PKI#CA', sk: `TSA#${KEY_HASH}`, pem: CA_PEM } }).resolves({});
+    const s = store();
+    await expect(s.findTsaCertificate(KEY_HASH)).resolves.toBe(CA_PEM);
+    await expect(s.findTsaCertificate(KEY_HASH)).resolves.toBeUndefined();
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 'PKI#CA', sk: `TSA#${KEY_HASH}` }, ConsistentRead: true });
+  });
+
+  it('tsaSerialNumbers queries the TSA records of the CA partition (never a scan), serials only', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [{ serialNumber: '4f01' }, { serialNumber: '5e02' }] });
+    await expect(store().tsaSerialNumbers()).resolves.toEqual(['4f01', '5e02']);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'PKI#CA', ':prefix': 'TSA#' },
+      ProjectionExpression: 'serialNumber',
+      ConsistentRead: true,
+    });
+  });
+});

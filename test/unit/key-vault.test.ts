@@ -22,8 +22,8 @@ describe('openLocalKeyVault', () => {
   it('makes its key files readable by the owner only', () => {
     openLocalKeyVault(dataDir);
     const keysDir = join(dataDir, 'keys');
-    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key']);
-    for (const file of ['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key']) {
+    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'tsa-key.pem']);
+    for (const file of ['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'tsa-key.pem']) {
       expect(statSync(join(keysDir, file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(keysDir).mode & 0o077).toBe(0);
@@ -82,6 +82,17 @@ describe('openLocalKeyVault', () => {
     const second = openLocalKeyVault(dataDir);
     await expect(second.sealer.open(sealed, context)).resolves.toBe('from the first run');
     expect(Buffer.from(await second.caSigner.publicKeySpki())).toEqual(Buffer.from(firstSpki));
+  });
+
+  it('keeps a TSA key of its own, apart from the CA key, the same on reopening', async () => {
+    const first = openLocalKeyVault(dataDir);
+    const tsaSpki = Buffer.from(await first.tsaSigner.publicKeySpki());
+    expect(tsaSpki).not.toEqual(Buffer.from(await first.caSigner.publicKeySpki()));
+    expect(Buffer.from(await openLocalKeyVault(dataDir).tsaSigner.publicKeySpki())).toEqual(tsaSpki);
+    const signature = await first.tsaSigner.signSha256(Buffer.from('signed attributes'));
+    const publicKey = createPublicKey({ key: tsaSpki, format: 'der', type: 'spki' });
+    expect(publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(verify('sha256', Buffer.from('signed attributes'), { key: publicKey, dsaEncoding: 'der' }, signature)).toBe(true);
   });
 
   it('makes different keys for different data directories', async () => {

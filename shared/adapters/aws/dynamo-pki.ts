@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../data/table.js';
 import type { RevocationEntry } from '../../ports/certificates.js';
-import type { CrlState, PkiStore, PublishedCrl } from '../../ports/pki.js';
+import type { CrlState, PkiStore, PublishedCrl, StoredTsaCertificate } from '../../ports/pki.js';
 import { ifConditionHolds, queryAll } from './dynamo-items.js';
 
 /** The CA's partition: its certificate, the CRL state and the revocation entries. */
@@ -15,6 +15,30 @@ export class DynamoPkiStore implements PkiStore {
 
   async saveCaCertificate(pem: string, at: string): Promise<boolean> {
     return ifConditionHolds(this.db, new PutCommand({ TableName: this.tableName, Item: { ...keys.caCertificate, pem, createdAt: at }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async findTsaCertificate(keyHash: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.tsaCertificate(keyHash), ConsistentRead: true }));
+    return result.Item?.pem as string | undefined;
+  }
+
+  async saveTsaCertificate(keyHash: string, certificate: StoredTsaCertificate, at: string): Promise<boolean> {
+    return ifConditionHolds(this.db, new PutCommand({
+      TableName: this.tableName,
+      Item: { ...keys.tsaCertificate(keyHash), pem: certificate.pem, serialNumber: certificate.serialNumber, createdAt: at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  }
+
+  async tsaSerialNumbers(): Promise<string[]> {
+    const items = await queryAll<{ serialNumber: string }>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': keys.tsaPrefix },
+      ProjectionExpression: 'serialNumber',
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.serialNumber);
   }
 
   async crlState(): Promise<CrlState> {

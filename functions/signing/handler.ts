@@ -1,0 +1,107 @@
+import type { TimestampAuthority } from '@libpdf/core';
+import { createKmsClient, createS3Client } from '../../shared/adapters/aws/clients.js';
+import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
+import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
+import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
+import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatures.js';
+import { KmsCaSigner } from '../../shared/adapters/aws/kms-ca-signer.js';
+import { KmsKeyWrapper } from '../../shared/adapters/aws/kms-key-wrapper.js';
+import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
+import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
+import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
+import { required } from '../../shared/config.js';
+import { lambdaEntry } from '../../shared/lambda-entry.js';
+import { timestampAuthority, tsaSettingsFromConfig } from '../../shared/pki/tsa-runtime.js';
+import { PublishedCrlRevocation } from '../../shared/signing/published-crl.js';
+import { inProcessTimestamps } from '../../shared/signing/service-tsa.js';
+import { Authenticator } from '../../shared/http/auth.js';
+import { createHttpHandler, type HttpHandler } from '../../shared/http/service.js';
+import { messageComposer } from '../../shared/outbox.js';
+import type { SessionStore } from '../../shared/ports/accounts.js';
+import type { Sealer } from '../../shared/ports/sealer.js';
+import type { TenantDirectory } from '../../shared/ports/tenants.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { cachedTenants } from '../../shared/tenants.js';
+import { signingRoutes } from './routes.js';
+import { signHashes } from './use-cases/sign-hashes.js';
+import { signedDocument, signPdfs, type SigningDeps } from './use-cases/sign-pdfs.js';
+import { DEFAULT_SIGNATURE_LEVEL } from '../../shared/domain/signing.js';
+
+export type SigningPorts = Omit<SigningDeps, 'composer' | 'timestamps'> & {
+  tenants: TenantDirectory;
+  sessions: SessionStore;
+  sealer: Sealer;
+  timestamps: () => Promise<TimestampAuthority>;
+  sessionIdleMinutes: number;
+  logger: Logger;
+};
+
+export function createSigningHandler(ports: SigningPorts): HttpHandler {
+  const tenants = cachedTenants(ports.tenants);
+  const deps: SigningDeps = { ...ports, composer: messageComposer(ports) };
+  return createHttpHandler(signingRoutes, {
+    signPdfs: async ({ actor, body, headers }) => {
+      const signed = await signPdfs(deps, {
+        actor,
+        passphrase: body.passphrase,
+        documents: body.documents.map((document) => ({
+          name: document.name,
+          pdf: new Uint8Array(Buffer.from(document.pdfBase64, 'base64')),
+          ...(document.pdfPassword ? { password: document.pdfPassword } : {}),
+        })),
+        level: body.level ?? DEFAULT_SIGNATURE_LEVEL,
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(body.location ? { location: body.location } : {}),
+        ...(body.contactInfo ? { contactInfo: body.contactInfo } : {}),
+        ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'].slice(0, 200) } : {}),
+      });
+      return {
+        status: 200,
+        body: {
+          signedAt: signed.signedAt,
+          level: signed.level,
+          documents: signed.documents.map((document) => ({ name: document.name, documentId: document.documentId, pdfBase64: Buffer.from(document.pdf).toString('base64') })),
+        },
+      };
+    },
+    signHashes: async ({ actor, body }) => {
+      const signed = await signHashes(deps, { actor, passphrase: body.passphrase, hashes: body.hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))) });
+      return {
+        status: 200,
+        body: { certificate: signed.certificatePem, chain: signed.chainPem, signatures: signed.signatures.map((signature) => Buffer.from(signature).toString('base64')) },
+      };
+    },
+    getSignedDocument: async ({ actor, params }) => ({
+      status: 200,
+      body: await signedDocument(deps, { actor, documentId: params.documentId }),
+      headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${params.documentId}.pdf"` },
+    }),
+  }, {
+    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: ports.sessions, idleMinutes: ports.sessionIdleMinutes }, clock: deps.clock }),
+    logger: ports.logger,
+  });
+}
+
+export const handler = lambdaEntry(() => {
+  const base = awsBasePorts('signing');
+  const { config } = base;
+  const table = config.TABLE_NAME;
+  const kms = createKmsClient();
+  const s3 = createS3Client();
+  const pki = new DynamoPkiStore(base.dynamo, table);
+  // Without the CA key: the TSA certificate and the CA certificate are read as the pki function made them.
+  const tsa = timestampAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'TSA_KEY_ID')), clock: base.clock, settings: tsaSettingsFromConfig(config) });
+  return createSigningHandler({
+    ...base,
+    certificates: new DynamoCertificates(base.dynamo, table),
+    sessions: new DynamoSessionStore(base.dynamo, table),
+    keyWrapper: new KmsKeyWrapper(kms, required(config, 'KEY_WRAPPING_KEY_ID')),
+    sealer: new KmsSealer(kms, required(config, 'SEALING_KEY_ID')),
+    ledger: new DynamoSignatureLedger(base.dynamo, table),
+    documents: new S3BlobStore(s3, required(config, 'DOCUMENTS_BUCKET')),
+    caCertificate: async () => (await tsa()).caCertificate,
+    timestamps: inProcessTimestamps(tsa),
+    revocation: new PublishedCrlRevocation({ pki, blobs: new S3BlobStore(s3, required(config, 'PKI_BUCKET')) }),
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+  });
+});

@@ -1,0 +1,85 @@
+import * as z from 'zod';
+import { MAX_DOCUMENTS_PER_REQUEST, signatureLevels } from '../../shared/domain/signing.js';
+import type { Role } from '../../shared/domain/user.js';
+import { defineRoutes } from '../../shared/http/route.js';
+import { text } from '../../shared/http/schemas.js';
+import { fieldCode } from '../../shared/validation.js';
+import { MAX_HASHES_PER_REQUEST } from './use-cases/sign-hashes.js';
+
+// People sign their own documents; verifiers and operators are people too.
+const signedIn = ['USER', 'VERIFIER', 'OPERATOR'] as const satisfies readonly Role[];
+const sessionOnly = ['session'] as const;
+
+/** Lambda takes at most 6 MB per request: the documents of one request, base64 included. */
+export const MAX_SIGNING_REQUEST_BYTES = 6 * 1024 * 1024;
+
+const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+
+const signBody = z.strictObject({
+  passphrase: z.string().min(1).max(128),
+  documents: z.array(z.strictObject({
+    name: text(200),
+    pdfBase64: base64,
+    pdfPassword: z.string().min(1).max(128).optional(),
+  })).min(1).max(MAX_DOCUMENTS_PER_REQUEST),
+  level: z.enum(signatureLevels).optional(),
+  reason: text(200).optional(),
+  location: text(200).optional(),
+  contactInfo: text(200).optional(),
+});
+
+const problem = { description: 'Problem (application/problem+json)' };
+
+export const signingRoutes = defineRoutes('signing', {
+  signPdfs: {
+    method: 'POST',
+    path: '/v1/signatures/pdf',
+    summary: 'Sign one or more PDFs with the signer\'s passphrase (one authorisation for all): PAdES, B-LT unless another level is asked; header Idempotency-Key makes a retry answer the same files',
+    access: signedIn,
+    credentials: sessionOnly,
+    body: signBody,
+    maxBodyBytes: MAX_SIGNING_REQUEST_BYTES,
+    responses: {
+      200: {
+        description: 'Signed',
+        schema: z.object({
+          signedAt: z.string(), level: z.enum(signatureLevels),
+          documents: z.array(z.object({ name: z.string(), documentId: z.string(), pdfBase64: z.string() })),
+        }),
+      },
+      401: { description: 'PASSPHRASE_INVALID (with attemptsLeft)' },
+      409: { description: 'SIGNER_NOT_ELIGIBLE (with reason)' },
+      413: { description: 'PAYLOAD_TOO_LARGE' },
+      422: { description: 'PDF_INVALID, PDF_PASSWORD_REQUIRED or field errors' },
+      423: { description: 'KEY_LOCKED' },
+    },
+  },
+  signHashes: {
+    method: 'POST',
+    path: '/v1/signatures/hashes',
+    summary: 'Raw ECDSA signatures (DER) over SHA-256 hashes the client computed, under one authorisation (for clients that build their own CMS)',
+    access: signedIn,
+    credentials: sessionOnly,
+    body: z.strictObject({
+      passphrase: z.string().min(1).max(128),
+      hashAlgorithm: z.literal('SHA-256'),
+      hashes: z.array(base64.refine((value) => Buffer.from(value, 'base64').length === 32, { params: fieldCode('VALUE_INVALID') })).min(1).max(MAX_HASHES_PER_REQUEST),
+    }),
+    maxBodyBytes: MAX_SIGNING_REQUEST_BYTES,
+    responses: {
+      200: { description: 'Signed', schema: z.object({ certificate: z.string(), chain: z.array(z.string()), signatures: z.array(z.string()) }) },
+      401: { description: 'PASSPHRASE_INVALID (with attemptsLeft)' },
+      409: { description: 'SIGNER_NOT_ELIGIBLE (with reason)' },
+      423: { description: 'KEY_LOCKED' },
+    },
+  },
+  getSignedDocument: {
+    method: 'GET',
+    path: '/v1/signatures/documents/{documentId}',
+    summary: 'A signed PDF, for 24 hours, to the person who signed it',
+    access: signedIn,
+    credentials: sessionOnly,
+    params: z.strictObject({ documentId: z.string().regex(/^[A-Za-z0-9-]{1,64}\.\d{1,3}$/) }),
+    responses: { 200: { description: 'The signed PDF', contentType: 'application/pdf' }, 404: problem },
+  },
+});

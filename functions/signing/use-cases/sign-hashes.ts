@@ -1,0 +1,35 @@
+import { p256 } from '@noble/curves/nist.js';
+import { createPrivateKey } from 'node:crypto';
+import type { Actor } from '../../../shared/domain/actor.js';
+import { toPem } from '../../../shared/pki/encoding.js';
+import { authorise, type SigningDeps } from './sign-pdfs.js';
+
+/** At most this many hashes under one authorisation. */
+export const MAX_HASHES_PER_REQUEST = 1000;
+
+export interface SignedHashes {
+  certificatePem: string;
+  chainPem: string[];
+  /** DER ECDSA (P-256) signatures, one per hash, in order. */
+  signatures: Uint8Array[];
+}
+
+/**
+ * For integrators who build their own CMS (like the CSC API's signHash): raw ECDSA signatures over
+ * SHA-256 hashes they computed, under one authorisation. The hash is signed as given (no second
+ * hashing), so each signature verifies against the data the client hashed.
+ */
+export async function signHashes(
+  deps: Pick<SigningDeps, 'users' | 'certificates' | 'keyWrapper' | 'composer' | 'clock' | 'ids' | 'caCertificate'>,
+  input: { actor: Actor; passphrase: string; hashes: readonly Uint8Array[] },
+): Promise<SignedHashes> {
+  const { certificate, pkcs8 } = await authorise(deps, input.actor, input.passphrase, deps.clock.now());
+  const scalar = Buffer.from(String(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }).export({ format: 'jwk' }).d), 'base64url');
+  pkcs8.fill(0);
+  try {
+    const signatures = input.hashes.map((hash) => p256.sign(hash, scalar, { prehash: false, format: 'der' }));
+    return { certificatePem: certificate.pem, chainPem: [toPem(await deps.caCertificate(), 'CERTIFICATE')], signatures };
+  } finally {
+    scalar.fill(0);
+  }
+}

@@ -1,0 +1,156 @@
+import type { RevocationProvider, TimestampAuthority } from '@libpdf/core';
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../../shared/domain/actor.js';
+import { AppError } from '../../../shared/domain/errors.js';
+import { signingEligibility, type SignatureLevel } from '../../../shared/domain/signing.js';
+import type { MessageComposer } from '../../../shared/outbox.js';
+import type { CertificateRecord, CertificateStore } from '../../../shared/ports/certificates.js';
+import type { KeyWrapper } from '../../../shared/ports/key-wrapper.js';
+import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
+import type { DocumentStore, SignatureLedger, SigningBatch } from '../../../shared/ports/signatures.js';
+import type { UserDirectory } from '../../../shared/ports/users.js';
+import { signingKeyFromPkcs8, signPdf } from '../../../shared/signing/pdf-signature.js';
+import { unlockSigningKey } from '../../../shared/signing-keys.js';
+
+export interface SigningDeps {
+  users: Pick<UserDirectory, 'findUser'>;
+  certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'recordPassphraseFailure' | 'lockKey' | 'clearPassphraseFailures'>;
+  keyWrapper: KeyWrapper;
+  composer: MessageComposer;
+  ledger: SignatureLedger;
+  documents: DocumentStore;
+  /** The CA certificate (DER), for the chain in every signature. */
+  caCertificate: () => Promise<Uint8Array>;
+  /** The service's TSA, called in-process (B-T and above). */
+  timestamps: () => Promise<TimestampAuthority>;
+  /** OCSP/CRL data for the DSS (B-LT and above). */
+  revocation: RevocationProvider;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface DocumentToSign {
+  name: string;
+  pdf: Uint8Array;
+  password?: string;
+}
+
+export interface SignPdfsInput {
+  actor: Actor;
+  passphrase: string;
+  documents: readonly DocumentToSign[];
+  level: SignatureLevel;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** A client's retry with the same key gets the same signed files, signed and counted once. */
+  idempotencyKey?: string;
+}
+
+export interface SignedPdfs {
+  signedAt: string;
+  level: SignatureLevel;
+  documents: { name: string; documentId: string; pdf: Uint8Array }[];
+}
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Signs every document of one request under one authorisation: the signer's passphrase opens
+ * their key once (wrong ones counted toward the lock), the key lives only in this call, each PDF
+ * gets a PAdES signature at the level asked, and the batch is recorded with its usage in one
+ * transaction after the signed files are stored.
+ */
+export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise<SignedPdfs> {
+  const { actor } = input;
+  const batchId = input.idempotencyKey ? sha256(`${actor.tenantId}\n${actor.actorId}\n${input.idempotencyKey}`).slice(0, 32) : deps.ids.newId();
+  if (input.idempotencyKey) {
+    const earlier = await deps.ledger.findBatch(batchId);
+    if (earlier) return replay(deps, earlier);
+  }
+
+  const now = deps.clock.now();
+  const { certificate, pkcs8 } = await authorise(deps, actor, input.passphrase, now);
+  const privateKey = await signingKeyFromPkcs8(pkcs8);
+  pkcs8.fill(0);
+  const party = { certificateDer: derOf(certificate.pem), chainDer: [await deps.caCertificate()], privateKey };
+  const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
+  const attempt = deps.ids.newId();
+  const signed: { index: number; document: DocumentToSign; pdf: Uint8Array }[] = [];
+  for (const [index, document] of input.documents.entries()) {
+    const pdf = await signPdf({
+      pdf: document.pdf,
+      ...(document.password ? { password: document.password } : {}),
+      party,
+      level: input.level,
+      signingTime: now,
+      ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.location ? { location: input.location } : {}),
+      ...(input.contactInfo ? { contactInfo: input.contactInfo } : {}),
+      ...(timestampAuthority ? { timestampAuthority } : {}),
+      ...(input.level === 'B-LT' || input.level === 'B-LTA' ? { revocation: deps.revocation } : {}),
+    });
+    signed.push({ index, document, pdf });
+  }
+
+  // Each attempt stores under its own prefix: a concurrent retry that loses the record never
+  // overwrites the files of the one that won.
+  const batch: SigningBatch = {
+    batchId, tenantId: actor.tenantId, userId: actor.actorId, certificateSerial: certificate.serialNumber, level: input.level, signedAt: now.toISOString(),
+    documents: signed.map(({ index, document, pdf }) => ({
+      documentId: `${batchId}.${index + 1}`,
+      name: document.name,
+      originalSha256: sha256(document.pdf),
+      signedSha256: sha256(pdf),
+      objectKey: `documents/${actor.tenantId}/${batchId}/${attempt}/${index + 1}.pdf`,
+    })),
+  };
+  await Promise.all(batch.documents.map((document, index) => deps.documents.put(document.objectKey, signed[index]!.pdf, 'application/pdf')));
+  if (!(await deps.ledger.record(batch))) return replay(deps, (await deps.ledger.findBatch(batchId))!);
+  return { signedAt: batch.signedAt, level: batch.level, documents: batch.documents.map((document, index) => ({ name: document.name, documentId: document.documentId, pdf: signed[index]!.pdf })) };
+}
+
+/**
+ * The one authorisation of a request: the signer may sign (else SIGNER_NOT_ELIGIBLE with the
+ * reason), and their passphrase opens their key (wrong ones counted toward the lock). The caller
+ * owns the PKCS#8 and zeroes it as soon as it is imported.
+ */
+export async function authorise(deps: AuthoriseDeps, actor: Actor, passphrase: string, now: Date): Promise<{ certificate: CertificateRecord; pkcs8: Uint8Array }> {
+  const [user, certificates, key] = await Promise.all([
+    deps.users.findUser(actor.actorId),
+    deps.certificates.listUserCertificates(actor.actorId),
+    deps.certificates.findSigningKey(actor.actorId),
+  ]);
+  const eligibility = signingEligibility(user?.tenantId === actor.tenantId ? user.status : undefined, certificates, now);
+  if ('reason' in eligibility) throw new AppError('SIGNER_NOT_ELIGIBLE', [], { extensions: { reason: eligibility.reason } });
+  if (!user || !key) throw new AppError('NO_SIGNING_KEY');
+  const pkcs8 = await unlockSigningKey(deps, { userId: user.userId, email: user.email, fullName: user.fullName, role: actor.role }, key, passphrase);
+  return { certificate: eligibility.certificate, pkcs8 };
+}
+
+type AuthoriseDeps = Pick<SigningDeps, 'users' | 'certificates' | 'keyWrapper' | 'composer' | 'clock' | 'ids'>;
+
+/** A PEM certificate's DER. */
+export const derOf = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+
+/** The files of a batch signed before (a retried request): the same bytes, nothing signed again. */
+async function replay(deps: Pick<SigningDeps, 'documents'>, batch: SigningBatch): Promise<SignedPdfs> {
+  const documents = await Promise.all(batch.documents.map(async (document) => {
+    const pdf = await deps.documents.get(document.objectKey);
+    if (!pdf) throw new AppError('DOCUMENT_NOT_FOUND');
+    return { name: document.name, documentId: document.documentId, pdf };
+  }));
+  return { signedAt: batch.signedAt, level: batch.level, documents };
+}
+
+/** A signed PDF, for 24 hours, to the person who signed it. */
+export async function signedDocument(deps: Pick<SigningDeps, 'ledger' | 'documents' | 'clock'>, input: { actor: Actor; documentId: string }): Promise<Uint8Array> {
+  const batchId = input.documentId.split('.')[0]!;
+  const batch = await deps.ledger.findBatch(batchId);
+  const document = batch?.documents.find((entry) => entry.documentId === input.documentId);
+  const fresh = batch && deps.clock.now().getTime() - new Date(batch.signedAt).getTime() < 24 * 3_600_000;
+  if (!batch || !document || !fresh || batch.userId !== input.actor.actorId || batch.tenantId !== input.actor.tenantId) throw new AppError('DOCUMENT_NOT_FOUND');
+  const pdf = await deps.documents.get(document.objectKey);
+  if (!pdf) throw new AppError('DOCUMENT_NOT_FOUND');
+  return pdf;
+}

@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PDF } from '@libpdf/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
+import { certificatesClient } from './certificates-flow.js';
+import { bootLocalRuntime } from './runtime.js';
+
+const run = promisify(execFile);
+let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
+let people: ReturnType<typeof accountsClient>;
+let siti: { auth: Credentials; certificate: Record<string, string> };
+const passphrase = 'Tanda#Tangan2026';
+const work = mkdtempSync(join(tmpdir(), 'tte-signing-'));
+
+/** pdfsig, qpdf and certutil come from Debian (poppler-utils, qpdf, libnss3-tools); .ci/run installs them. */
+async function requireTools() {
+  for (const tool of ['pdfsig', 'qpdf', 'certutil']) {
+    await run('which', [tool]).catch(() => {
+      throw new Error(`${tool} is missing: install poppler-utils, qpdf and libnss3-tools (apt-get), as .ci/run does`);
+    });
+  }
+}
+
+/** An NSS database that trusts the service's CA, so pdfsig can say "trusted". */
+async function nssTrustingCa(): Promise<string> {
+  const dir = join(work, 'nss');
+  await run('mkdir', ['-p', dir]);
+  await run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
+  const ca = await (await fetch(`${runtime.api}/pki/ca.pem`)).text();
+  writeFileSync(join(work, 'ca.pem'), ca);
+  await run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'TTE CA', '-t', 'CT,C,C', '-i', join(work, 'ca.pem')]);
+  return dir;
+}
+
+async function samplePdf(text: string): Promise<Uint8Array> {
+  const document = PDF.create();
+  document.addPage().drawText(text, { x: 72, y: 720, size: 16 });
+  return document.save();
+}
+
+async function pdfsig(file: string, nss: string): Promise<string> {
+  const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, file]);
+  return stdout;
+}
+
+let nss: string;
+beforeAll(async () => {
+  await requireTools();
+  runtime = await bootLocalRuntime({ privacyMinReadSeconds: 1, publicRequestFloorMs: 0 });
+  people = accountsClient(runtime);
+  const email = 'siti.tte@contoh.go.id';
+  const held = await certificatesClient(people).holder(people.approvedCivilServant({ ...sitiAminah, email }), email, 'Kantor#Palu2026', passphrase);
+  siti = { auth: held.auth, certificate: held.certificate! };
+  nss = await nssTrustingCa();
+}, 120_000);
+afterAll(async () => {
+  await runtime?.shutdown();
+});
+
+const sign = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  people.send('POST', '/v1/signatures/pdf', { auth: siti.auth, body, headers });
+
+describe('signing PDFs (PAdES)', () => {
+  it('signs a PDF at B-B: pdfsig says valid and trusted, the whole document signed, qpdf finds no damage', async () => {
+    const original = await samplePdf('Surat Keputusan Nomor 1');
+    const answer = await sign({ passphrase, level: 'B-B', reason: 'Persetujuan', location: 'Manado', documents: [{ name: 'sk-1.pdf', pdfBase64: Buffer.from(original).toString('base64') }] });
+    expect(answer.status, answer.text).toBe(200);
+    const signed = Buffer.from(answer.body.documents[0].pdfBase64, 'base64');
+    // An incremental update: the original bytes are a prefix.
+    expect(signed.subarray(0, original.length).equals(Buffer.from(original))).toBe(true);
+    const file = join(work, 'b-b.pdf');
+    writeFileSync(file, signed);
+    const report = await pdfsig(file, nss);
+    expect(report).toContain('Signature Validation: Signature is Valid.');
+    expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+    expect(report).toContain('Total document signed');
+    expect(report).toContain('Signer Certificate Common Name: Siti Aminah');
+    expect(report).toContain('Signature Type: ETSI.CAdES.detached');
+    await run('qpdf', ['--check', file]);
+
+    const download = await people.send('GET', `/v1/signatures/documents/${answer.body.documents[0].documentId}`, { auth: siti.auth });
+    expect(download.status).toBe(200);
+  });
+
+  it('signs two PDFs at the default level (B-LT) under one authorisation: timestamped, with a DSS, both valid and trusted', async () => {
+    const documents = await Promise.all(['Nota Dinas 1', 'Nota Dinas 2'].map(async (title, index) => ({ name: `nd-${index + 1}.pdf`, pdfBase64: Buffer.from(await samplePdf(title)).toString('base64') })));
+    const answer = await sign({ passphrase, reason: 'Disetujui', location: 'Manado', documents });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.level).toBe('B-LT');
+    expect(answer.body.documents).toHaveLength(2);
+    for (const [index, document] of (answer.body.documents as { pdfBase64: string }[]).entries()) {
+      const file = join(work, `b-lt-${index}.pdf`);
+      const signed = Buffer.from(document.pdfBase64, 'base64');
+      writeFileSync(file, signed);
+      const report = await pdfsig(file, nss);
+      expect(report).toContain('Signature Validation: Signature is Valid.');
+      expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+      // The DSS (certificates and the CRL) is a later revision: the signature covers all but it.
+      expect(signed.toString('latin1')).toMatch(/\/DSS\s/);
+      expect(signed.toString('latin1')).toMatch(/\/CRLs\s/);
+      await run('qpdf', ['--check', file]);
+    }
+  });
+
+  it('a retry with the same Idempotency-Key answers the same files, signed and counted once', async () => {
+    const body = { passphrase, level: 'B-T', documents: [{ name: 'ulang.pdf', pdfBase64: Buffer.from(await samplePdf('Ulang')).toString('base64') }] };
+    const first = await sign(body, { 'idempotency-key': 'permintaan-42' });
+    const second = await sign(body, { 'idempotency-key': 'permintaan-42' });
+    expect(first.status, first.text).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body.documents[0].documentId).toBe(first.body.documents[0].documentId);
+    expect(second.body.documents[0].pdfBase64).toBe(first.body.documents[0].pdfBase64);
+  });
+
+  it('a wrong passphrase signs nothing and says how many attempts are left', async () => {
+    const answer = await sign({ passphrase: 'Salah#Sekali1', level: 'B-B', documents: [{ name: 'a.pdf', pdfBase64: Buffer.from(await samplePdf('x')).toString('base64') }] });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toMatchObject({ code: 'PASSPHRASE_INVALID', attemptsLeft: 4 });
+  });
+
+  it('not a PDF, or a PDF whose structure had to be rebuilt, is refused with PDF_INVALID', async () => {
+    const notPdf = await sign({ passphrase, level: 'B-B', documents: [{ name: 'a.pdf', pdfBase64: Buffer.from('bukan pdf').toString('base64') }] });
+    expect(notPdf.status).toBe(422);
+    expect(notPdf.body.code).toBe('PDF_INVALID');
+    expect(readFileSync).toBeDefined();
+  });
+});
+
+describe('signing hashes (for clients that build their own CMS)', () => {
+  it('returns DER ECDSA signatures that verify with the certificate over the data the client hashed', async () => {
+    const data = ['dokumen satu', 'dokumen dua'].map((text) => Buffer.from(text));
+    const hashes = data.map((bytes) => createHash('sha256').update(bytes).digest('base64'));
+    const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes } });
+    expect(answer.status, answer.text).toBe(200);
+    const certificate = new X509Certificate(answer.body.certificate);
+    expect(certificate.subject).toContain('CN=Siti Aminah');
+    expect(new X509Certificate(answer.body.chain[0]).verify(new X509Certificate(answer.body.chain[0]).publicKey)).toBe(true);
+    (answer.body.signatures as string[]).forEach((signature, index) => {
+      expect(verify('sha256', data[index]!, { key: certificate.publicKey, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'))).toBe(true);
+    });
+  });
+
+  it('a hash that is not 32 bytes is a field error, and nothing is signed', async () => {
+    const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes: [Buffer.from('pendek').toString('base64')] } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors[0]).toMatchObject({ field: 'hashes.0', code: 'VALUE_INVALID' });
+  });
+});
