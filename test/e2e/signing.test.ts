@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
+import { openssl } from '../openssl.js';
+import { pkijs } from '../unit/pki-support.js';
 
 const run = promisify(execFile);
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -48,6 +50,23 @@ async function pdfsig(file: string, nss: string): Promise<string> {
   return stdout;
 }
 
+/** The n-th signature of a PDF: its CMS (DER) and the bytes its ByteRange covers. */
+function signatureOf(pdf: Buffer, nth = 0): { cms: Buffer; signedBytes: Buffer } {
+  const text = pdf.toString('latin1');
+  const matches = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)];
+  const [, a, b, c, d] = matches[nth]!.map(Number);
+  const hex = text.slice(a! + b!, c!).replace(/[<>\s]/g, '').replace(/(00)+$/, '');
+  return { cms: Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex'), signedBytes: Buffer.concat([pdf.subarray(a!, a! + b!), pdf.subarray(c!, c! + d!)]) };
+}
+
+/** The RFC 3161 token in the CMS's unsigned attributes (id-aa-signatureTimeStampToken), and the signature value it covers. */
+function timestampOf(cms: Buffer): { token: Buffer; signatureValue: Buffer } {
+  const content = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content });
+  const signer = content.signerInfos[0]!;
+  const attribute = signer.unsignedAttrs!.attributes.find((entry) => entry.type === '1.2.840.113549.1.9.16.2.14')!;
+  return { token: Buffer.from(attribute.values[0]!.toBER()), signatureValue: Buffer.from(signer.signature.valueBlock.valueHexView) };
+}
+
 let nss: string;
 beforeAll(async () => {
   await requireTools();
@@ -82,6 +101,12 @@ describe('signing PDFs (PAdES)', () => {
     expect(report).toContain('Signer Certificate Common Name: Siti Aminah');
     expect(report).toContain('Signature Type: ETSI.CAdES.detached');
     await run('qpdf', ['--check', file]);
+    // openssl, independently: the CMS over the signed byte ranges, chained to the service's CA.
+    const { cms, signedBytes } = signatureOf(signed);
+    const tools = openssl();
+    const verified = await tools.run(['cms', '-verify', '-binary', '-inform', 'DER', '-in', tools.file('sig.der', cms), '-content', tools.file('data.bin', signedBytes),
+      '-CAfile', join(work, 'ca.pem'), '-purpose', 'any', '-out', '/dev/null']);
+    expect(verified.output).toContain('Verification successful');
 
     const download = await people.send('GET', `/v1/signatures/documents/${answer.body.documents[0].documentId}`, { auth: siti.auth });
     expect(download.status).toBe(200);
@@ -104,7 +129,33 @@ describe('signing PDFs (PAdES)', () => {
       expect(signed.toString('latin1')).toMatch(/\/DSS\s/);
       expect(signed.toString('latin1')).toMatch(/\/CRLs\s/);
       await run('qpdf', ['--check', file]);
+      // The signature's timestamp verifies with openssl against the CA, over the signature value.
+      const { token, signatureValue } = timestampOf(signatureOf(signed).cms);
+      const tools = openssl();
+      const tsa = await (await fetch(`${runtime.api}/pki/tsa.pem`)).text();
+      const checked = await tools.run(['ts', '-verify', '-digest', createHash('sha256').update(signatureValue).digest('hex'), '-in', tools.file('token.der', token), '-token_in',
+        '-CAfile', join(work, 'ca.pem'), '-untrusted', tools.file('tsa.pem', tsa)]);
+      expect(checked.output).toContain('Verification: OK');
     }
+  });
+
+  it('B-LTA adds a document timestamp after the DSS: openssl verifies it over the bytes it covers, the signature stays valid', async () => {
+    const answer = await sign({ passphrase, level: 'B-LTA', documents: [{ name: 'arsip.pdf', pdfBase64: Buffer.from(await samplePdf('Arsip')).toString('base64') }] });
+    expect(answer.status, answer.text).toBe(200);
+    const signed = Buffer.from(answer.body.documents[0].pdfBase64, 'base64');
+    const file = join(work, 'b-lta.pdf');
+    writeFileSync(file, signed);
+    // poppler cannot check RFC 3161 document timestamps ("Signature Type: unknown"); openssl can.
+    const report = await pdfsig(file, nss);
+    expect(report.split('Signature #2:')[0]).toContain('Signature Validation: Signature is Valid.');
+    expect(signed.toString('latin1')).toMatch(/\/Type\s*\/DocTimeStamp/);
+    const { cms: token, signedBytes } = signatureOf(signed, 1);
+    const tools = openssl();
+    const tsa = await (await fetch(`${runtime.api}/pki/tsa.pem`)).text();
+    const checked = await tools.run(['ts', '-verify', '-data', tools.file('covered.bin', signedBytes), '-in', tools.file('doc-ts.der', token), '-token_in',
+      '-CAfile', join(work, 'ca.pem'), '-untrusted', tools.file('tsa.pem', tsa)]);
+    expect(checked.output).toContain('Verification: OK');
+    await run('qpdf', ['--check', file]);
   });
 
   it('a retry with the same Idempotency-Key answers the same files, signed and counted once', async () => {
