@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of the issues (Foundation, Enrollment, Accounts,
  * Certificates), measured on this machine and printed against their targets. Nothing here is
  * asserted in the test suite. `npm run bench -- <section>` runs one section (bundles,
- * registration, enrollment, login, certificates, pages); no argument runs them all.
+ * registration, enrollment, login, certificates, pages, signing); no argument runs them all.
  *   1. Each Lambda bundle (certificates and pki included), minified (target ≤ 1 MB), and its cold
  *      init: a fresh Node process importing the bundle (target ≤ 250 ms), median of 5.
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
@@ -20,6 +20,8 @@
  *      signing, DynamoDB commit) and POST /v1/enrollment/{token} over HTTP (target p50 ≤ 250 ms
  *      with the KDF); OCSP over HTTP at concurrency 10 (target p95 ≤ 20 ms).
  *   6. Web pages (test/bench/pages.ts): bytes, requests and server time per page; Lighthouse.
+ *   7. Signing (test/bench/signing.ts): one B-LT signature of 1 MB with its breakdown, 20
+ *      documents in one request, hashes per second.
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -39,6 +41,7 @@ import { bundlingOptions, functionEntry } from '../../infra/constructs/service-f
 import { ensureTable } from '../../infra/local/provision.js';
 import { webAssetsDefine } from '../../infra/web-assets.js';
 import { pages } from './pages.js';
+import { signing } from './signing.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { openssl } from '../e2e/certificates-flow.js';
@@ -693,3 +696,4 @@ if (wanted('enrollment')) await enrollment();
 if (wanted('login')) await login();
 if (wanted('certificates')) await certificates();
 if (wanted('pages')) await pages();
+if (wanted('signing')) await signing();

@@ -51,7 +51,10 @@ async function lookAtRefused(tab: PhonePage, name: string): Promise<void> {
 /** Waits for an image to finish loading and gives its natural width (0 when it failed). */
 async function loadedWidth(page: Page, alt: string): Promise<number> {
   const selector = JSON.stringify(`img[alt="${alt}"]`);
-  await page.waitForFunction(`document.querySelector(${selector})?.complete === true`);
+  // Polled from here: waitForFunction would compile the predicate in the page, which its CSP forbids.
+  for (let tries = 0; tries < 200 && !(await page.evaluate<boolean>(`document.querySelector(${selector})?.complete === true`)); tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return page.evaluate<number>(`document.querySelector(${selector}).naturalWidth`);
 }
 
