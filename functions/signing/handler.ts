@@ -101,7 +101,7 @@ export const handler = lambdaEntry(() => {
     documents: new S3BlobStore(s3, required(config, 'DOCUMENTS_BUCKET')),
     caCertificate: async () => (await tsa()).caCertificate,
     timestamps: inProcessTimestamps(tsa),
-    revocation: new PublishedCrlRevocation({ pki, blobs: new S3BlobStore(s3, required(config, 'PKI_BUCKET')) }),
+    revocation: new PublishedCrlRevocation({ pki, blobs: new S3BlobStore(s3, required(config, 'PKI_BUCKET')), clock: base.clock }),
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
   });
 });

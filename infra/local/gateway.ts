@@ -62,13 +62,16 @@ export function startGateway(options: {
     const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value ?? '']));
     const language = preferredLanguage(headers['accept-language']);
     const reject = (code: 'ROUTE_NOT_FOUND' | 'METHOD_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE') => {
+      // API Gateway's own limit is 10 MB: say so, not the functions' default.
+      const error = code === 'PAYLOAD_TOO_LARGE'
+        ? new AppError(code, [], { detail: { id: 'Isi permintaan terlalu besar (maksimal 10 MB).', en: 'The request body is too large (10 MB at most).' } })
+        : new AppError(code);
       const base = options.pagesBasePath;
       if (base && (url.pathname === base || url.pathname.startsWith(`${base}/`))) {
-        const error = new AppError(code);
         res.writeHead(error.status, pageHeaders()).end(errorPage(base, error));
         return;
       }
-      const problem = problemResponse(new AppError(code), language);
+      const problem = problemResponse(error, language);
       res.writeHead(problem.statusCode, problem.headers).end(problem.body);
     };
 

@@ -76,9 +76,11 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
   const party = { certificateDer: derOf(certificate.pem), chainDer: [await deps.caCertificate()], privateKey };
   const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
   const attempt = deps.ids.newId();
-  const signed: { index: number; document: DocumentToSign; pdf: Uint8Array }[] = [];
-  for (const [index, document] of input.documents.entries()) {
-    const pdf = await signPdf({
+  // All at once: while one waits on the TSA or the CRL, another computes (the request is 6 MB at most).
+  const signed = await Promise.all(input.documents.map(async (document, index) => ({
+    index,
+    document,
+    pdf: await signPdf({
       pdf: document.pdf,
       ...(document.password ? { password: document.password } : {}),
       party,
@@ -89,9 +91,8 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
       ...(input.contactInfo ? { contactInfo: input.contactInfo } : {}),
       ...(timestampAuthority ? { timestampAuthority } : {}),
       ...(input.level === 'B-LT' || input.level === 'B-LTA' ? { revocation: deps.revocation } : {}),
-    });
-    signed.push({ index, document, pdf });
-  }
+    }),
+  })));
 
   // Each attempt stores under its own prefix: a concurrent retry that loses the record never
   // overwrites the files of the one that won.
