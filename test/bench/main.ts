@@ -68,7 +68,7 @@ import type { LinkTokenRecord } from '../../shared/ports/links.js';
 import { systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
+const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
 const nativeModules = ['@node-rs/argon2'];
 const outDir = resolve('.bench');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
