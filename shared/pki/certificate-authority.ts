@@ -442,15 +442,7 @@ export class CertificateAuthority {
       holder.spki,
       tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.leafExtensionsHead, ski, san, this.leafExtensionsTail])]),
     ]);
-    const certificate = await this.signTbs(tbs);
-    return {
-      serialNumber: hex(serialNumber),
-      der: certificate,
-      pem: toPem(certificate, 'CERTIFICATE'),
-      subject: formatAttributes(subject),
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-    };
+    return this.signCertificate(tbs, { serialNumber, subject, notBefore, notAfter });
   }
 
   /**
@@ -491,15 +483,7 @@ export class CertificateAuthority {
       der(spki),
       tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.tsaExtensionsHead, ski, this.leafExtensionsTail])]),
     ]);
-    const certificate = await this.signTbs(tbs);
-    return {
-      serialNumber: hex(serialNumber),
-      der: certificate,
-      pem: toPem(certificate, 'CERTIFICATE'),
-      subject: formatAttributes(subject),
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-    };
+    return this.signCertificate(tbs, { serialNumber, subject, notBefore, notAfter });
   }
 
   /** A v2 CRL (DER) of these entries, signed by the CA. */
@@ -574,6 +558,22 @@ export class CertificateAuthority {
   private namesThisCa(id: CertID): boolean {
     const hashes = this.issuerHashes.get(id.hashAlgorithm.algorithm);
     return hashes !== undefined && hashes.name.equals(new Uint8Array(id.issuerNameHash.buffer)) && hashes.key.equals(new Uint8Array(id.issuerKeyHash.buffer));
+  }
+
+  /** A TBS certificate signed, with what callers keep of it. */
+  private async signCertificate(
+    tbs: Uint8Array,
+    facts: { serialNumber: Uint8Array; subject: Parameters<typeof formatAttributes>[0]; notBefore: Date; notAfter: Date },
+  ): Promise<IssuedCertificate> {
+    const certificate = await this.signTbs(tbs);
+    return {
+      serialNumber: hex(facts.serialNumber),
+      der: certificate,
+      pem: toPem(certificate, 'CERTIFICATE'),
+      subject: formatAttributes(facts.subject),
+      notBefore: facts.notBefore.toISOString(),
+      notAfter: facts.notAfter.toISOString(),
+    };
   }
 
   private async signTbs(tbsDer: Uint8Array): Promise<Uint8Array> {
