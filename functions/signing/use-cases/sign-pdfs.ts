@@ -9,6 +9,7 @@ import type { KeyWrapper } from '../../../shared/ports/key-wrapper.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { DocumentStore, SignatureLedger, SigningBatch } from '../../../shared/ports/signatures.js';
 import type { UserDirectory } from '../../../shared/ports/users.js';
+import { fromPem } from '../../../shared/pki/encoding.js';
 import { signingKeyFromPkcs8, signPdf } from '../../../shared/signing/pdf-signature.js';
 import { unlockSigningKey } from '../../../shared/signing-keys.js';
 
@@ -73,7 +74,7 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
   const { certificate, pkcs8 } = await authorise(deps, actor, input.passphrase, now);
   const privateKey = await signingKeyFromPkcs8(pkcs8);
   pkcs8.fill(0);
-  const party = { certificateDer: derOf(certificate.pem), chainDer: [await deps.caCertificate()], privateKey };
+  const party = { certificateDer: fromPem(certificate.pem, 'CERTIFICATE'), chainDer: [await deps.caCertificate()], privateKey };
   const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
   const attempt = deps.ids.newId();
   // All at once: while one waits on the TSA or the CRL, another computes (the request is 6 MB at most).
@@ -130,9 +131,6 @@ export async function authorise(deps: AuthoriseDeps, actor: Actor, passphrase: s
 }
 
 type AuthoriseDeps = Pick<SigningDeps, 'users' | 'certificates' | 'keyWrapper' | 'composer' | 'clock' | 'ids'>;
-
-/** A PEM certificate's DER. */
-export const derOf = (pem: string) => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
 
 /** The files of a batch signed before (a retried request): the same bytes, nothing signed again. */
 async function replay(deps: Pick<SigningDeps, 'documents'>, batch: SigningBatch): Promise<SignedPdfs> {
