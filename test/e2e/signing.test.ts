@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDF } from '@libpdf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
+import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
 import { openssl } from '../openssl.js';
@@ -166,6 +166,66 @@ describe('signing PDFs (PAdES)', () => {
     expect(second.status).toBe(200);
     expect(second.body.documents[0].documentId).toBe(first.body.documents[0].documentId);
     expect(second.body.documents[0].pdfBase64).toBe(first.body.documents[0].pdfBase64);
+  });
+
+  it('signs a PDF with cross-reference and object streams, and an encrypted PDF given its password; without it, PDF_PASSWORD_REQUIRED', async () => {
+    const plain = join(work, 'polos.pdf');
+    writeFileSync(plain, await samplePdf('Dokumen rahasia'));
+    const streams = join(work, 'xref-streams.pdf');
+    await run('qpdf', ['--object-streams=generate', plain, streams]);
+    const encrypted = join(work, 'terenkripsi.pdf');
+    await run('qpdf', ['--encrypt', 'rahasia', 'pemilik', '256', '--', plain, encrypted]);
+    const asBase64 = (file: string) => readFileSync(file).toString('base64');
+
+    const locked = await sign({ passphrase, level: 'B-T', documents: [{ name: 'terenkripsi.pdf', pdfBase64: asBase64(encrypted) }] });
+    expect(locked.status).toBe(422);
+    expect(locked.body.code).toBe('PDF_PASSWORD_REQUIRED');
+
+    const answer = await sign({ passphrase, level: 'B-T', documents: [
+      { name: 'xref-streams.pdf', pdfBase64: asBase64(streams) },
+      { name: 'terenkripsi.pdf', pdfBase64: asBase64(encrypted), pdfPassword: 'rahasia' },
+    ] });
+    expect(answer.status, answer.text).toBe(200);
+    for (const [index, document] of (answer.body.documents as { pdfBase64: string }[]).entries()) {
+      const file = join(work, `signed-${index}.pdf`);
+      const signed = Buffer.from(document.pdfBase64, 'base64');
+      writeFileSync(file, signed);
+      const original = readFileSync(index === 0 ? streams : encrypted);
+      expect(signed.subarray(0, original.length).equals(original)).toBe(true);
+      const report = index === 0 ? await pdfsig(file, nss) : (await run('pdfsig', ['-nssdir', `sql:${nss}`, '-opw', 'pemilik', '-upw', 'rahasia', file])).stdout;
+      expect(report, `document ${index}`).toContain('Signature Validation: Signature is Valid.');
+      expect(report).toContain('Certificate Validation: Certificate is Trusted.');
+      await run('qpdf', ['--check', ...(index === 1 ? ['--password=rahasia'] : []), file]);
+    }
+  });
+
+  it('a second signer signs the signed file: both signatures stay valid; a changed byte is caught', async () => {
+    const email = 'ahmad.tte@contoh.go.id';
+    const ahmad = await certificatesClient(people).holder(people.approvedCivilServant({ ...ahmadFauzi, email }), email, 'Kantor#Palu2027', passphrase);
+    const first = await sign({ passphrase, level: 'B-T', documents: [{ name: 'kontrak.pdf', pdfBase64: Buffer.from(await samplePdf('Kontrak Kerja Sama')).toString('base64') }] });
+    expect(first.status, first.text).toBe(200);
+    const second = await people.send('POST', '/v1/signatures/pdf', { auth: ahmad.auth, body: { passphrase, level: 'B-T', documents: [{ name: 'kontrak.pdf', pdfBase64: first.body.documents[0].pdfBase64 }] } });
+    expect(second.status, second.text).toBe(200);
+    const file = join(work, 'dua-penanda-tangan.pdf');
+    const signed = Buffer.from(second.body.documents[0].pdfBase64, 'base64');
+    writeFileSync(file, signed);
+    const report = await pdfsig(file, nss);
+    expect(report).toContain('Signer Certificate Common Name: Siti Aminah');
+    expect(report).toContain('Signer Certificate Common Name: Ahmad Fauzi');
+    expect(report.match(/Signature is Valid\./g)).toHaveLength(2);
+    expect(report.split('Signature #2:')[1]).toContain('Total document signed');
+
+    // One byte changed inside both signatures' ranges (in the binary comment after the header, so
+    // the file still parses): pdfsig exits 0 whatever it finds, so its text is read.
+    const tampered = Buffer.from(signed);
+    const at = tampered.indexOf('\n%', 0) + 2;
+    expect(at).toBeLessThan(20);
+    tampered[at] = tampered[at]! ^ 0x01;
+    const tamperedFile = join(work, 'diubah.pdf');
+    writeFileSync(tamperedFile, tampered);
+    const tamperedReport = await pdfsig(tamperedFile, nss);
+    expect(tamperedReport).not.toContain('Signature is Valid.');
+    expect(tamperedReport).toMatch(/Digest Mismatch|Signature is Invalid/);
   });
 
   it('a wrong passphrase signs nothing and says how many attempts are left', async () => {
