@@ -10,6 +10,11 @@ import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './acco
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
 import { openssl } from '../openssl.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
+import { SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
+import { keys } from '../../shared/data/table.js';
+import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { pkijs } from '../unit/pki-support.js';
 
 const run = promisify(execFile);
@@ -239,6 +244,38 @@ describe('signing PDFs (PAdES)', () => {
     expect(notPdf.status).toBe(422);
     expect(notPdf.body.code).toBe('PDF_INVALID');
     expect(readFileSync).toBeDefined();
+  });
+});
+
+describe('requests that sign nothing and count nothing', () => {
+  /** The tenant's DOCUMENT_SIGNED counter this month, read straight from the table. */
+  const signedCount = async () => {
+    const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
+    const key = keys.usage(runtime.seed.tenant.tenantId, new Date().toISOString().slice(0, 7), SIGNED_DOCUMENT_EVENT);
+    const item = (await db.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }))).Item;
+    db.destroy();
+    return Number(item?.count ?? 0);
+  };
+
+  it('0 documents, 101 documents, an unknown level, a 60 MB body: each its code, nothing counted', async () => {
+    const before = await signedCount();
+    const one = { name: 'a.pdf', pdfBase64: Buffer.from(await samplePdf('x')).toString('base64') };
+    const none = await sign({ passphrase, documents: [] });
+    expect(none.status).toBe(422);
+    expect(none.body.errors[0].field).toBe('documents');
+    const tooMany = await sign({ passphrase, level: 'B-B', documents: Array.from({ length: 101 }, () => one) });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.errors[0].field).toBe('documents');
+    const level = await sign({ passphrase, level: 'B-LTV', documents: [one] });
+    expect(level.status).toBe(422);
+    expect(level.body.errors[0].field).toBe('level');
+    const huge = await people.send('POST', '/v1/signatures/pdf', { auth: siti.auth, raw: { body: 'x'.repeat(60 * 1024 * 1024), contentType: 'application/json' } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(await signedCount()).toBe(before);
+    // The counter does move when something is signed: two documents count two.
+    expect((await sign({ passphrase, level: 'B-B', documents: [one, one] })).status).toBe(200);
+    expect(await signedCount()).toBe(before + 2);
   });
 });
 
