@@ -50,6 +50,15 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
           ...(document.pdfPassword ? { password: document.pdfPassword } : {}),
         })),
         level: body.level ?? DEFAULT_SIGNATURE_LEVEL,
+        ...(body.appearance?.visible ? {
+          appearance: {
+            page: body.appearance.page ?? 'last',
+            x: body.appearance.x!, y: body.appearance.y!, width: body.appearance.width!, height: body.appearance.height!,
+            ...(body.appearance.imageBase64 ? { imageBytes: new Uint8Array(Buffer.from(body.appearance.imageBase64, 'base64')) } : {}),
+            ...(body.appearance.qr ? { qr: body.appearance.qr } : {}),
+            ...(body.appearance.text ? { lines: body.appearance.text.split('\n') } : {}),
+          },
+        } : {}),
         ...(body.reason ? { reason: body.reason } : {}),
         ...(body.location ? { location: body.location } : {}),
         ...(body.contactInfo ? { contactInfo: body.contactInfo } : {}),

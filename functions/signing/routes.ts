@@ -23,6 +23,20 @@ const signBody = z.strictObject({
     pdfPassword: z.string().min(1).max(128).optional(),
   })).min(1).max(MAX_DOCUMENTS_PER_REQUEST),
   level: z.enum(signatureLevels).optional(),
+  /** A visible stamp on every document (PDF points, origin bottom-left); invisible when absent or visible: false. */
+  appearance: z.strictObject({
+    visible: z.boolean(),
+    page: z.union([z.number().int(), z.enum(['first', 'last'])]).optional(),
+    x: z.number().optional(),
+    y: z.number().optional(),
+    width: z.number().optional(),
+    height: z.number().optional(),
+    imageBase64: base64.optional(),
+    qr: z.string().min(1).max(1000).optional(),
+    text: z.string().min(1).max(500).optional(),
+  }).refine((appearance) => !appearance.visible || [appearance.x, appearance.y, appearance.width, appearance.height].every((value) => value !== undefined), {
+    path: ['width'], params: fieldCode('REQUIRED'),
+  }).optional(),
   reason: text(200).optional(),
   location: text(200).optional(),
   contactInfo: text(200).optional(),

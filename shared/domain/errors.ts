@@ -57,6 +57,9 @@ export const errorCatalog = {
   CONFLICT: { status: 409, id: 'Data sedang diubah oleh permintaan lain. Silakan coba lagi.', en: 'The data is being changed by another request. Try again.' },
   SERVICE_UNAVAILABLE: { status: 503, id: 'Layanan sedang sibuk. Silakan coba lagi sebentar lagi.', en: 'The service is busy. Try again shortly.' },
   INTERNAL_ERROR: { status: 500, id: 'Terjadi kesalahan pada layanan. Silakan coba lagi.', en: 'Something went wrong on our side. Try again.' },
+  SIGNATURE_PAGE_INVALID: { status: 422, id: 'Halaman tanda tangan tidak ada pada dokumen: gunakan nomor halaman mulai 1 sampai jumlah halaman, "first" atau "last".', en: 'The signature page is not in the document: use a page number from 1 to the page count, "first" or "last".' },
+  SIGNATURE_RECTANGLE_INVALID: { status: 422, id: 'Kotak tanda tangan harus berukuran positif dan seluruhnya berada di dalam halaman (koordinat dalam poin PDF, titik asal di kiri bawah).', en: 'The signature box must have a positive size and lie wholly inside the page (PDF points, origin at the bottom left).' },
+  SIGNATURE_IMAGE_INVALID: { status: 422, id: 'Gambar tanda tangan harus berkas PNG atau JPEG yang utuh.', en: 'The signature image must be a complete PNG or JPEG file.' },
 } as const satisfies Record<string, { status: number; id: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -2,6 +2,7 @@ import { CryptoKeySigner, PDF, type RevocationProvider, type TimestampAuthority 
 import { webcrypto } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { SignatureLevel } from '../domain/signing.js';
+import { applyAppearance, type SignatureAppearance } from './pdf-appearance.js';
 
 /** Who signs: their certificate (and the CA's), and their private key for this request only. */
 export interface SigningParty {
@@ -28,6 +29,8 @@ export interface PdfSignatureRequest {
   timestampAuthority?: TimestampAuthority;
   /** B-LT and above: revocation data for the DSS. */
   revocation?: RevocationProvider;
+  /** A visible signature, its appearance in the signature's incremental update; invisible without. */
+  appearance?: SignatureAppearance;
 }
 
 // The CMS holds the signer's and the CA's certificates and, from B-T, a timestamp token with the
@@ -42,8 +45,10 @@ const SIGNATURE_SPACE_BYTES = 16 * 1024;
 export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array> {
   const document = await openPdf(request.pdf, request.password);
   const signer = new CryptoKeySigner(request.party.privateKey, request.party.certificateDer, 'EC', 'ECDSA', [...request.party.chainDer]);
+  const visible = request.appearance ? applyAppearance(document, request.appearance) : undefined;
   const result = await document.sign({
     signer,
+    ...(visible ? { fieldName: visible.fieldName } : {}),
     level: request.level,
     signingTime: request.signingTime,
     estimatedSize: SIGNATURE_SPACE_BYTES,

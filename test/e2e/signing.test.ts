@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDF } from '@libpdf/core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
@@ -231,6 +232,40 @@ describe('signing PDFs (PAdES)', () => {
     const tamperedReport = await pdfsig(tamperedFile, nss);
     expect(tamperedReport).not.toContain('Signature is Valid.');
     expect(tamperedReport).toMatch(/Digest Mismatch|Signature is Invalid/);
+  });
+
+  it('a visible stamp (photo, QR, text) is drawn in the rectangle on the last page, in the signature\'s own update', async () => {
+    const original = await samplePdf('Surat Undangan');
+    const appearance = { visible: true, page: 'last', x: 300, y: 80, width: 260, height: 90, imageBase64: readFileSync(new URL('../fixtures/sample-selfie.jpg', import.meta.url)).toString('base64'), qr: 'https://tte.example.go.id/web/verify' };
+    const answer = await sign({ passphrase, level: 'B-T', reason: 'Mengetahui', location: 'Manado', appearance, documents: [{ name: 'undangan.pdf', pdfBase64: Buffer.from(original).toString('base64') }] });
+    expect(answer.status, answer.text).toBe(200);
+    const file = join(work, 'terlihat.pdf');
+    const signed = Buffer.from(answer.body.documents[0].pdfBase64, 'base64');
+    writeFileSync(file, signed);
+    const report = await pdfsig(file, nss);
+    expect(report).toContain('Signature Validation: Signature is Valid.');
+    expect(report).toContain('Total document signed');
+    // One incremental update after the original: the stamp came with the signature.
+    const count = (bytes: Buffer, marker: string) => bytes.toString('latin1').split(marker).length - 1;
+    expect(count(signed, '%%EOF')).toBe(count(Buffer.from(original), '%%EOF') + 1);
+    await run('pdftoppm', ['-png', '-r', '72', '-f', '1', '-l', '1', file, join(work, 'terlihat')]);
+    const page = PNG.sync.read(readFileSync(join(work, 'terlihat-1.png')));
+    const darkPixelsIn = (x0: number, y0: number, width: number, height: number) => {
+      let dark = 0;
+      for (let y = y0; y < y0 + height; y += 1) for (let x = x0; x < x0 + width; x += 1) if (page.data[(y * page.width + x) * 4]! < 200) dark += 1;
+      return dark;
+    };
+    // PDF y grows upwards; the PNG's rows downwards (72 dpi: one pixel per point).
+    expect(darkPixelsIn(300, page.height - 170, 260, 90)).toBeGreaterThan(500);
+    expect(darkPixelsIn(300, page.height - 400, 260, 90)).toBe(0);
+
+    const beyond = await sign({ passphrase, level: 'B-B', appearance: { ...appearance, page: 7 }, documents: [{ name: 'x.pdf', pdfBase64: Buffer.from(original).toString('base64') }] });
+    expect(beyond.status).toBe(422);
+    expect(beyond.body.code).toBe('SIGNATURE_PAGE_INVALID');
+    const outside = await sign({ passphrase, level: 'B-B', appearance: { ...appearance, x: 500 }, documents: [{ name: 'x.pdf', pdfBase64: Buffer.from(original).toString('base64') }] });
+    expect(outside.body.code).toBe('SIGNATURE_RECTANGLE_INVALID');
+    const notImage = await sign({ passphrase, level: 'B-B', appearance: { ...appearance, imageBase64: Buffer.from(original).toString('base64') }, documents: [{ name: 'x.pdf', pdfBase64: Buffer.from(original).toString('base64') }] });
+    expect(notImage.body.code).toBe('SIGNATURE_IMAGE_INVALID');
   });
 
   it('a wrong passphrase signs nothing and says how many attempts are left', async () => {

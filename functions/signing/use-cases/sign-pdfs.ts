@@ -10,6 +10,8 @@ import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { DocumentStore, SignatureLedger, SigningBatch } from '../../../shared/ports/signatures.js';
 import type { UserDirectory } from '../../../shared/ports/users.js';
 import { fromPem } from '../../../shared/pki/encoding.js';
+import { formatJakartaTime } from '../../../shared/domain/jakarta-time.js';
+import type { SignatureAppearance } from '../../../shared/signing/pdf-appearance.js';
 import { signingKeyFromPkcs8, signPdf } from '../../../shared/signing/pdf-signature.js';
 import { unlockSigningKey } from '../../../shared/signing-keys.js';
 
@@ -44,6 +46,8 @@ export interface SignPdfsInput {
   reason?: string;
   location?: string;
   contactInfo?: string;
+  /** A visible stamp on every document; its text lines default to who signed, when, why and where. */
+  appearance?: Omit<SignatureAppearance, 'lines'> & { lines?: readonly string[] };
   /** A client's retry with the same key gets the same signed files, signed and counted once. */
   idempotencyKey?: string;
 }
@@ -76,6 +80,13 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
   pkcs8.fill(0);
   const party = { certificateDer: fromPem(certificate.pem, 'CERTIFICATE'), chainDer: [await deps.caCertificate()], privateKey };
   const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
+  const appearance = input.appearance && {
+    ...input.appearance,
+    lines: input.appearance.lines ?? [
+      'Ditandatangani secara elektronik oleh', certificate.fullName, formatJakartaTime(now.toISOString()),
+      ...(input.reason ? [`Alasan: ${input.reason}`] : []), ...(input.location ? [`Lokasi: ${input.location}`] : []),
+    ],
+  };
   const attempt = deps.ids.newId();
   // All at once: while one waits on the TSA or the CRL, another computes (the request is 6 MB at most).
   const signed = await Promise.all(input.documents.map(async (document, index) => ({
@@ -92,6 +103,7 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
       ...(input.contactInfo ? { contactInfo: input.contactInfo } : {}),
       ...(timestampAuthority ? { timestampAuthority } : {}),
       ...(input.level === 'B-LT' || input.level === 'B-LTA' ? { revocation: deps.revocation } : {}),
+      ...(appearance ? { appearance } : {}),
     }),
   })));
 
