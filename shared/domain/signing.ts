@@ -7,6 +7,9 @@ export const signatureLevels = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 export type SignatureLevel = (typeof signatureLevels)[number];
 export const DEFAULT_SIGNATURE_LEVEL: SignatureLevel = 'B-LT';
 
+/** A signed PDF is kept this long for download (the documents bucket's lifecycle says a day too). */
+export const SIGNED_DOCUMENT_KEEP_HOURS = 24;
+
 /** At most this many documents in one request, under one authorisation. */
 export const MAX_DOCUMENTS_PER_REQUEST = 100;
 

@@ -2,7 +2,7 @@ import type { RevocationProvider, TimestampAuthority } from '@libpdf/core';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../../shared/domain/actor.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import { signingEligibility, type SignatureLevel } from '../../../shared/domain/signing.js';
+import { SIGNED_DOCUMENT_KEEP_HOURS, signingEligibility, type SignatureLevel } from '../../../shared/domain/signing.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import type { CertificateRecord, CertificateStore } from '../../../shared/ports/certificates.js';
 import type { KeyWrapper } from '../../../shared/ports/key-wrapper.js';
@@ -159,7 +159,7 @@ export async function signedDocument(deps: Pick<SigningDeps, 'ledger' | 'documen
   const batchId = input.documentId.split('.')[0]!;
   const batch = await deps.ledger.findBatch(batchId);
   const document = batch?.documents.find((entry) => entry.documentId === input.documentId);
-  const fresh = batch && deps.clock.now().getTime() - new Date(batch.signedAt).getTime() < 24 * 3_600_000;
+  const fresh = batch && deps.clock.now().getTime() - new Date(batch.signedAt).getTime() < SIGNED_DOCUMENT_KEEP_HOURS * 3_600_000;
   if (!batch || !document || !fresh || batch.userId !== input.actor.actorId || batch.tenantId !== input.actor.tenantId) throw new AppError('DOCUMENT_NOT_FOUND');
   const pdf = await deps.documents.get(document.objectKey);
   if (!pdf) throw new AppError('DOCUMENT_NOT_FOUND');
