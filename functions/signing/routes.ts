@@ -1,10 +1,9 @@
 import * as z from 'zod';
-import { MAX_DOCUMENTS_PER_REQUEST, signatureLevels } from '../../shared/domain/signing.js';
+import { MAX_DOCUMENTS_PER_REQUEST, MAX_HASHES_PER_REQUEST, signatureLevels } from '../../shared/domain/signing.js';
 import type { Role } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
-import { MAX_HASHES_PER_REQUEST } from './use-cases/sign-hashes.js';
 
 // People sign their own documents; verifiers and operators are people too.
 const signedIn = ['USER', 'VERIFIER', 'OPERATOR'] as const satisfies readonly Role[];

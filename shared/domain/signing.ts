@@ -10,6 +10,9 @@ export const DEFAULT_SIGNATURE_LEVEL: SignatureLevel = 'B-LT';
 /** A signed PDF is kept this long for download (the documents bucket's lifecycle says a day too). */
 export const SIGNED_DOCUMENT_KEEP_HOURS = 24;
 
+/** At most this many hashes in one request, under one authorisation. */
+export const MAX_HASHES_PER_REQUEST = 1000;
+
 /** At most this many documents in one request, under one authorisation. */
 export const MAX_DOCUMENTS_PER_REQUEST = 100;
 

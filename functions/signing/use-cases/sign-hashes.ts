@@ -4,9 +4,6 @@ import type { Actor } from '../../../shared/domain/actor.js';
 import { toPem } from '../../../shared/pki/encoding.js';
 import { authorise, type SigningDeps } from './sign-pdfs.js';
 
-/** At most this many hashes under one authorisation. */
-export const MAX_HASHES_PER_REQUEST = 1000;
-
 export interface SignedHashes {
   certificatePem: string;
   chainPem: string[];

@@ -1,5 +1,6 @@
 /**
- * The web function as the stack deploys it: bundled by esbuild with the stack's options and the
+ * The functions as the stack bundles them: every one without native modules bundles cleanly, and
+ * the web function, bundled by esbuild with the stack's options and the
  * page scripts inlined (infra tests skip CDK bundling, so this builds the bundle itself), then
  * its Lambda entry invoked with API Gateway events.
  */
@@ -40,6 +41,21 @@ afterAll(() => {
 const event = (resource: string, path: string, pathParameters: Record<string, string> | null = null) => ({
   resource, path, httpMethod: 'GET', headers: {}, pathParameters, queryStringParameters: null, body: null, isBase64Encoded: false,
   requestContext: { requestId: 'uji', identity: { sourceIp: '203.0.113.7' } },
+});
+
+describe('every function bundles as the stack bundles it', () => {
+  // The functions with native modules (argon2) get them beside the bundle; every other one must
+  // bundle without: a route table importing a use case once pulled argon2 into the docs function.
+  const withoutNativeModules = ['enrollment', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
+
+  it.each(withoutNativeModules)('%s bundles with no native module left unresolved', async (context) => {
+    const result = await build({
+      entryPoints: [functionEntry(context)], bundle: true, platform: 'node', format: 'esm', write: false,
+      target: bundlingOptions.target, mainFields: bundlingOptions.mainFields, banner: { js: bundlingOptions.banner }, logLevel: 'silent',
+      ...(context === 'web' ? { define: webAssetsDefine() } : {}),
+    });
+    expect(result.errors).toEqual([]);
+  }, 60_000);
 });
 
 describe('the bundled web function', () => {
