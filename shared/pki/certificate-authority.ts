@@ -429,20 +429,9 @@ export class CertificateAuthority {
     this.checkCaValidAt(notBefore);
     // A certificate never outlives its CA.
     const notAfter = new Date(Math.min(notBefore.getTime() + this.validityMs, this.caNotAfter.getTime()));
-    const serialNumber = newSerialNumber();
     const ski = new Uint8Array(this.skiTemplate);
     ski.set(sha1(holder.point), ski.length - 20);
-    const tbs = tlv(TAG.SEQUENCE, [
-      CERTIFICATE_V3,
-      integer(serialNumber),
-      ECDSA_WITH_SHA256_DER,
-      this.issuerDer,
-      tlv(TAG.SEQUENCE, [time(notBefore), time(notAfter)]),
-      encodeName(subject),
-      holder.spki,
-      tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.leafExtensionsHead, ski, san, this.leafExtensionsTail])]),
-    ]);
-    return this.signCertificate(tbs, { serialNumber, subject, notBefore, notAfter });
+    return this.signCertificate({ subject, notBefore, notAfter, spki: holder.spki, extensions: [this.leafExtensionsHead, ski, san, this.leafExtensionsTail] });
   }
 
   /**
@@ -471,19 +460,8 @@ export class CertificateAuthority {
     const end = new Date(notBefore);
     end.setUTCFullYear(end.getUTCFullYear() + input.validityYears);
     const notAfter = new Date(Math.min(end.getTime(), this.caNotAfter.getTime()));
-    const serialNumber = newSerialNumber();
     const ski = der(extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(sha1(spki.subjectPublicKey))));
-    const tbs = tlv(TAG.SEQUENCE, [
-      CERTIFICATE_V3,
-      integer(serialNumber),
-      ECDSA_WITH_SHA256_DER,
-      this.issuerDer,
-      tlv(TAG.SEQUENCE, [time(notBefore), time(notAfter)]),
-      encodeName(subject),
-      der(spki),
-      tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [this.tsaExtensionsHead, ski, this.leafExtensionsTail])]),
-    ]);
-    return this.signCertificate(tbs, { serialNumber, subject, notBefore, notAfter });
+    return this.signCertificate({ subject, notBefore, notAfter, spki: der(spki), extensions: [this.tsaExtensionsHead, ski, this.leafExtensionsTail] });
   }
 
   /** A v2 CRL (DER) of these entries, signed by the CA. */
@@ -560,14 +538,24 @@ export class CertificateAuthority {
     return hashes !== undefined && hashes.name.equals(new Uint8Array(id.issuerNameHash.buffer)) && hashes.key.equals(new Uint8Array(id.issuerKeyHash.buffer));
   }
 
-  /** A TBS certificate signed, with what callers keep of it. */
-  private async signCertificate(
-    tbs: Uint8Array,
-    facts: { serialNumber: Uint8Array; subject: Parameters<typeof formatAttributes>[0]; notBefore: Date; notAfter: Date },
-  ): Promise<IssuedCertificate> {
+  /** A certificate under this CA (a fresh serial; the extensions' DER in order), with what callers keep of it. */
+  private async signCertificate(facts: {
+    subject: Parameters<typeof formatAttributes>[0]; notBefore: Date; notAfter: Date; spki: Uint8Array; extensions: readonly Uint8Array[];
+  }): Promise<IssuedCertificate> {
+    const serialNumber = newSerialNumber();
+    const tbs = tlv(TAG.SEQUENCE, [
+      CERTIFICATE_V3,
+      integer(serialNumber),
+      ECDSA_WITH_SHA256_DER,
+      this.issuerDer,
+      tlv(TAG.SEQUENCE, [time(facts.notBefore), time(facts.notAfter)]),
+      encodeName(facts.subject),
+      facts.spki,
+      tlv(TAG.CONTEXT_3, [tlv(TAG.SEQUENCE, [...facts.extensions])]),
+    ]);
     const certificate = await this.signTbs(tbs);
     return {
-      serialNumber: hex(facts.serialNumber),
+      serialNumber: hex(serialNumber),
       der: certificate,
       pem: toPem(certificate, 'CERTIFICATE'),
       subject: formatAttributes(facts.subject),
