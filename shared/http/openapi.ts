@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { RouteSpec, RouteTable } from './route.js';
+import { binaryBodyTypes, type BodyType, type RouteSpec, type RouteTable } from './route.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' });
@@ -51,11 +51,7 @@ function operation(operationId: string, context: string, spec: RouteSpec) {
       ? {
         requestBody: {
           required: true,
-          content: {
-            [spec.bodyType ?? 'application/json']: {
-              schema: spec.body ? jsonSchema(spec.body, 'input') : spec.bodyType === 'text/csv' ? { type: 'string' } : { type: 'string', format: 'binary' },
-            },
-          },
+          content: Object.fromEntries(bodyTypesOf(spec).map((type) => [type, { schema: requestSchema(spec, type) }])),
         },
       }
       : {}),
@@ -80,4 +76,15 @@ export function buildOpenApi(tables: readonly RouteTable[], info: { title: strin
     paths,
     components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } } },
   };
+}
+
+function bodyTypesOf(spec: RouteSpec): readonly BodyType[] {
+  return spec.bodyType === undefined ? ['application/json'] : typeof spec.bodyType === 'string' ? [spec.bodyType] : spec.bodyType;
+}
+
+function requestSchema(spec: RouteSpec, type: BodyType): unknown {
+  if (type === 'text/csv') return { type: 'string' };
+  if ((binaryBodyTypes as readonly string[]).includes(type) || !spec.body) return { type: 'string', format: 'binary' };
+  // A multipart form's text fields as the schema's properties; its files are binary parts beside them.
+  return jsonSchema(spec.body, 'input');
 }

@@ -2,12 +2,31 @@ import type { z } from 'zod';
 import type { Role } from '../domain/user.js';
 import type { Actor } from '../domain/actor.js';
 import type { RequestSession } from './auth.js';
+import type { AppError } from '../domain/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 /** Request bodies handed to the route as bytes. */
-export const binaryBodyTypes = ['application/ocsp-request', 'application/timestamp-query'] as const;
+export const binaryBodyTypes = ['application/ocsp-request', 'application/timestamp-query', 'application/pdf'] as const;
 export type BinaryMediaType = (typeof binaryBodyTypes)[number];
+
+export type BodyType = 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded' | 'multipart/form-data' | BinaryMediaType;
+
+/** A file of a multipart form, read whole (the body limit bounds it). */
+export interface UploadedFile {
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** A multipart form: its text fields (checked by the route's `body` schema) and its files by field name. */
+export interface MultipartBody<F> {
+  fields: F;
+  files: Readonly<Record<string, readonly UploadedFile[]>>;
+}
+
+/** How a route's errors are written when its callers expect another shape than problem+json. */
+export type ErrorRenderer = (error: AppError, language: 'id' | 'en') => { statusCode: number; headers: Record<string, string>; body: string };
 
 /**
  * Who may call a route: anyone (public pages, link-token pages), or an authenticated actor in
@@ -39,10 +58,15 @@ export interface RouteSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
-  /** The body's media type; JSON unless said otherwise. A form's fields reach `body` as strings. */
   /** A larger body limit than the default 1 MB (documents to sign); API Gateway's own is 10 MB. */
   maxBodyBytes?: number;
-  bodyType?: 'application/json' | 'text/csv' | 'application/x-www-form-urlencoded' | BinaryMediaType;
+  /**
+   * The body's media type, JSON unless said otherwise; several when the route takes more than one
+   * (the request's content type chooses). A form's fields reach `body` as strings.
+   */
+  bodyType?: BodyType | readonly BodyType[];
+  /** Problem+json unless the route's callers expect another error shape (the BSrE-compatible paths). */
+  errorRenderer?: ErrorRenderer;
   responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -58,10 +82,15 @@ export function defineRoutes<const R extends Record<string, RouteSpec>>(context:
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
+type BodyOf<T, S extends RouteSpec> = T extends 'text/csv' ? string
+  : T extends BinaryMediaType ? Uint8Array
+    : T extends 'multipart/form-data' ? MultipartBody<Infer<S['body']>>
+      : Infer<S['body']>;
+
 export interface RouteRequest<S extends RouteSpec> {
   params: Infer<S['params']>;
   query: Infer<S['query']>;
-  body: S['bodyType'] extends 'text/csv' ? string : S['bodyType'] extends BinaryMediaType ? Uint8Array : Infer<S['body']>;
+  body: S['bodyType'] extends readonly (infer T)[] ? BodyOf<T, S> : BodyOf<S['bodyType'], S>;
   /** Present on every route whose access names roles. */
   actor: S['access'] extends 'public' ? undefined : Actor;
   /** The login session, when the actor came with one. */

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { AppError } from '../domain/errors.js';
 import type { Authenticator } from './auth.js';
 import { preferredLanguage, problemResponse, toAppError } from './problem.js';
-import { binaryBodyTypes, type BinaryMediaType, type Reply, type RouteActions, type RouteRequest, type RouteSpec, type RouteTable } from './route.js';
+import { binaryBodyTypes, type BinaryMediaType, type BodyType, type ErrorRenderer, type MultipartBody, type Reply, type UploadedFile, type RouteActions, type RouteRequest, type RouteSpec, type RouteTable } from './route.js';
 import { parseOrThrow } from '../validation.js';
 import { csrfSatisfied } from './session-cookie.js';
 import { pageHeaders } from '../web/headers.js';
@@ -48,7 +48,11 @@ const bodySizeLimit = (limitOf: (event: APIGatewayProxyEvent) => number): middy.
  * The one place errors become responses: typed ones by their code, the rest as 500 and logged.
  * The API answers problem+json; pages answer an Indonesian page with the same status.
  */
-const problemErrorHandler = (logger: Logger, pages: HttpServiceDeps['pages']): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+const problemErrorHandler = (
+  logger: Logger,
+  pages: HttpServiceDeps['pages'],
+  rendererOf: (event: APIGatewayProxyEvent) => ErrorRenderer | undefined,
+): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
   onError: (request) => {
     const { appError, unexpected } = toAppError(request.error);
     if (unexpected) logger.error('Request failed', { error: request.error as Error, path: request.event.resource });
@@ -57,7 +61,8 @@ const problemErrorHandler = (logger: Logger, pages: HttpServiceDeps['pages']): m
       return;
     }
     const language = preferredLanguage(request.event.headers?.['accept-language']);
-    request.response = problemResponse(appError, language, request.event.requestContext?.requestId);
+    const renderer = rendererOf(request.event);
+    request.response = renderer ? renderer(appError, language) : problemResponse(appError, language, request.event.requestContext?.requestId);
   },
 });
 
@@ -96,7 +101,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     const request: RouteRequest<RouteSpec> = {
       params: spec.params ? parseOrThrow(spec.params, event.pathParameters ?? {}, 'params') : undefined,
       query: spec.query ? parseOrThrow(spec.query, event.queryStringParameters ?? {}, 'query') : undefined,
-      body: parseBody(spec, { ...event, body: body as string | null }),
+      body: await parseBody(spec, { ...event, body: body as string | null }),
       actor: authentication?.actor as never,
       ...(session ? { session } : {}),
       requestId: event.requestContext?.requestId ?? 'unknown',
@@ -126,7 +131,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
   // Middy's defaults are made for JSON (a sandbox CSP, no camera); pages carry their own set.
   if (!deps.pages) chain.use(httpSecurityHeaders());
   return chain
-    .use(problemErrorHandler(deps.logger, deps.pages))
+    .use(problemErrorHandler(deps.logger, deps.pages, (event) => byKey.get(routeKey(event.httpMethod, event.resource))?.[0].errorRenderer))
     .use(bodySizeLimit((event) => byKey.get(routeKey(event.httpMethod, event.resource))?.[0].maxBodyBytes ?? MAX_BODY_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .handler(dispatch) as unknown as HttpHandler;
@@ -141,24 +146,43 @@ function withoutCsrfField(body: unknown, viaCookie: boolean): { body: unknown; c
 /** A form's fields when the route names none: any, as bounded strings. */
 const formFields = z.record(z.string().max(100), z.string().max(MAX_BODY_BYTES));
 
-const isBinaryBodyType = (type: RouteSpec['bodyType']): type is BinaryMediaType => (binaryBodyTypes as readonly string[]).includes(type ?? '');
+const isBinaryBodyType = (type: BodyType): type is BinaryMediaType => (binaryBodyTypes as readonly string[]).includes(type);
 
-function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
+const textOf = (event: APIGatewayProxyEvent): string =>
+  typeof event.body === 'string' ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+
+const bytesOf = (event: APIGatewayProxyEvent): Uint8Array =>
+  typeof event.body === 'string' && event.body !== '' ? new Uint8Array(Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'latin1')) : new Uint8Array();
+
+/** The route's body type that the request's content type names (JSON when the request names none and the route takes it). */
+function chosenBodyType(spec: RouteSpec, contentType: string): BodyType {
+  const accepted: readonly BodyType[] = spec.bodyType === undefined ? ['application/json'] : typeof spec.bodyType === 'string' ? [spec.bodyType] : spec.bodyType;
+  if (accepted.length === 1) return accepted[0]!;
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  const chosen = accepted.find((type) => (type === 'application/json' ? jsonContentType.test(contentType) : type === mediaType));
+  if (!chosen) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  return chosen;
+}
+
+async function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): Promise<unknown> {
   const body: unknown = event.body;
   const contentType = event.headers?.['content-type'] ?? '';
-  if (isBinaryBodyType(spec.bodyType)) {
-    if (contentType.split(';')[0]!.trim().toLowerCase() !== spec.bodyType) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    if (typeof body !== 'string' || body === '') return new Uint8Array();
-    return new Uint8Array(Buffer.from(body, event.isBase64Encoded ? 'base64' : 'latin1'));
+  const bodyType = chosenBodyType(spec, contentType);
+  if (isBinaryBodyType(bodyType)) {
+    if (contentType.split(';')[0]!.trim().toLowerCase() !== bodyType) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    return bytesOf(event);
   }
-  if (spec.bodyType === 'application/x-www-form-urlencoded') {
+  if (bodyType === 'multipart/form-data') {
+    if (!/^multipart\/form-data\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    return parseMultipart(spec, contentType, bytesOf(event));
+  }
+  if (bodyType === 'application/x-www-form-urlencoded') {
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    const text = typeof body === 'string' ? (event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
-    return parseOrThrow(spec.body ?? formFields, Object.fromEntries(new URLSearchParams(text)), 'body');
+    return parseOrThrow(spec.body ?? formFields, Object.fromEntries(new URLSearchParams(textOf(event))), 'body');
   }
-  if (spec.bodyType === 'text/csv') {
+  if (bodyType === 'text/csv') {
     if (!/^text\/csv\b/i.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    return typeof body === 'string' ? (event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+    return textOf(event);
   }
   if (!spec.body) {
     // Routes without a body accept none (an empty JSON object is tolerated from generic clients).
@@ -169,4 +193,25 @@ function parseBody(spec: RouteSpec, event: APIGatewayProxyEvent): unknown {
   // The JSON parser only parsed JSON content types; anything else with a body is not for this route.
   if (body !== undefined && body !== null && body !== '' && !jsonContentType.test(contentType)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
   return parseOrThrow(spec.body, body ?? undefined, 'body');
+}
+
+/** Multipart forms are read by the platform's own parser (undici's `Request.formData`), never by hand. */
+async function parseMultipart(spec: RouteSpec, contentType: string, bytes: Uint8Array): Promise<MultipartBody<unknown>> {
+  let form: FormData;
+  try {
+    form = await new Request('http://multipart.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: bytes }).formData();
+  } catch {
+    throw new AppError('MALFORMED_REQUEST');
+  }
+  const fields: Record<string, string> = {};
+  const files: Record<string, UploadedFile[]> = {};
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') {
+      fields[name] = value;
+    } else if (value.size > 0) {
+      // (A browser sends an empty part for a file input left empty: that is no file.)
+      (files[name] ??= []).push({ fileName: value.name, contentType: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
+    }
+  }
+  return { fields: parseOrThrow(spec.body ?? formFields, fields, 'body'), files };
 }
