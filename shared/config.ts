@@ -50,6 +50,12 @@ const configSchema = z.object({
   TSA_POLICY_OID: z.string().regex(/^[0-2](\.\d+)+$/).optional(),
   /** The TSA certificate's common name (its O is the CA's organisation). */
   TSA_COMMON_NAME: z.string().min(1).max(64).default('TTE Timestamp Authority'),
+  /**
+   * Public PDF verification, per client IP: this many requests per window. Verifying is the most
+   * expensive public work (up to 6 MB parsed and hashed); 30 a minute is far beyond a person's use.
+   */
+  VERIFICATION_RATE_LIMIT: z.coerce.number().int().positive().default(30),
+  VERIFICATION_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

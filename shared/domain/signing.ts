@@ -16,6 +16,9 @@ export const MAX_HASHES_PER_REQUEST = 1000;
 /** At most this many documents in one request, under one authorisation. */
 export const MAX_DOCUMENTS_PER_REQUEST = 100;
 
+/** Lambda takes at most 6 MB per request: the documents of one request, base64 included (and a PDF to verify). */
+export const MAX_SIGNING_REQUEST_BYTES = 6 * 1024 * 1024;
+
 /** Why a person may not sign now (API.md "Signing": the `reason` of SIGNER_NOT_ELIGIBLE). */
 export type IneligibleReason = 'NOT_REGISTERED' | 'NO_CERTIFICATE' | 'EXPIRED' | 'REVOKED' | 'SUSPENDED' | 'DISABLED';
 

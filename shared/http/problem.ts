@@ -32,7 +32,7 @@ export function problemResponse(error: AppError, language: Language, instance?: 
   };
   return {
     statusCode: error.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    headers: { ...error.headers, 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
     body: JSON.stringify(body),
   };
 }

@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of the issues (Foundation, Enrollment, Accounts,
  * Certificates), measured on this machine and printed against their targets. Nothing here is
  * asserted in the test suite. `npm run bench -- <section>` runs one section (bundles,
- * registration, enrollment, login, certificates, pages, signing); no argument runs them all.
+ * registration, enrollment, login, certificates, pages, signing, verification); no argument runs them all.
  *   1. Each Lambda bundle (certificates and pki included), minified (target ≤ 1 MB), and its cold
  *      init: a fresh Node process importing the bundle (target ≤ 250 ms), median of 5.
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
@@ -22,6 +22,8 @@
  *   6. Web pages (test/bench/pages.ts): bytes, requests and server time per page; Lighthouse.
  *   7. Signing (test/bench/signing.ts): one B-LT signature of 1 MB with its breakdown, 20
  *      documents in one request, hashes per second.
+ *   8. Verification (test/bench/verification.ts): a 4 MB PDF with 8 signatures over HTTP, p50/p95
+ *      (target ≤ 1 s), and where the time goes.
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -42,6 +44,7 @@ import { ensureTable } from '../../infra/local/provision.js';
 import { webAssetsDefine } from '../../infra/web-assets.js';
 import { pages } from './pages.js';
 import { signing } from './signing.js';
+import { verification } from './verification.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { openssl } from '../e2e/certificates-flow.js';
@@ -68,7 +71,7 @@ import type { LinkTokenRecord } from '../../shared/ports/links.js';
 import { systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
+const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
 const nativeModules = ['@node-rs/argon2'];
 const outDir = resolve('.bench');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -697,3 +700,4 @@ if (wanted('login')) await login();
 if (wanted('certificates')) await certificates();
 if (wanted('pages')) await pages();
 if (wanted('signing')) await signing();
+if (wanted('verification')) await verification();
