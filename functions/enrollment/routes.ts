@@ -8,6 +8,9 @@ import { personName, registrationRow } from './schemas.js';
 import { photoIdPattern } from '../../shared/domain/photo-ids.js';
 
 const verifierRoles = ['VERIFIER'] as const;
+// An agency's system may register and look up its people with a `users` key; decisions stay with people.
+const userManagers = ['VERIFIER', 'INTEGRATOR'] as const;
+const users = 'users' as const;
 
 const userIdParams = z.strictObject({ userId: z.string().min(1).max(64) });
 const photoParams = tokenParams.extend({ photoId: z.string().regex(photoIdPattern) });
@@ -31,7 +34,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     method: 'POST',
     path: '/v1/users',
     summary: 'Register an employee; sends "[TTE] Aktivasi Akun" with a 24-hour link',
-    access: verifierRoles,
+    access: userManagers,
+    apiKeyScope: users,
     body: registrationRow,
     responses: {
       201: {
@@ -46,7 +50,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     method: 'POST',
     path: '/v1/users/import',
     summary: 'Register employees from CSV (header fullName,email,phone; at most 1000 rows)',
-    access: verifierRoles,
+    access: userManagers,
+    apiKeyScope: users,
     bodyType: 'text/csv',
     responses: {
       200: {
@@ -64,7 +69,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     method: 'GET',
     path: '/v1/users',
     summary: "The verifier's tenant users, optionally in one status (the review queue) or matching a search",
-    access: verifierRoles,
+    access: userManagers,
+    apiKeyScope: users,
     query: z.strictObject({
       status: z.enum(userStatuses).optional(),
       q: z.string().trim().max(254).optional()
@@ -80,7 +86,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     method: 'GET',
     path: '/v1/users/{userId}',
     summary: 'A user of the verifier tenant: profile, activation data, photos (links valid 5 minutes), registry result, history',
-    access: verifierRoles,
+    access: userManagers,
+    apiKeyScope: users,
     params: userIdParams,
     responses: {
       200: { description: 'The user', schema: userSummary.extend({ tenantId: z.string(), createdAt: z.string() }).loose() },

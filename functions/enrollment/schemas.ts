@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { isValidPersonName, normaliseIndonesianMobile, tidyPersonName } from '../../shared/domain/user.js';
 import { fieldCode } from '../../shared/validation.js';
+import { officialEmail } from '../../shared/http/schemas.js';
 
 /** Field schemas shared by the enrollment routes and the CSV import, so both judge alike. */
 export const personName = z.string().max(200).transform(tidyPersonName).refine(isValidPersonName, { params: fieldCode('NAME_INVALID') });
-export const officialEmail = z.string().trim().toLowerCase().pipe(z.email().max(254));
 export const mobilePhone = z.string().max(40)
   .refine((value) => normaliseIndonesianMobile(value) !== undefined, { params: fieldCode('PHONE_INVALID') })
   .transform((value) => normaliseIndonesianMobile(value)!);

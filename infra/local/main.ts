@@ -17,6 +17,7 @@ process.stdout.write([
   `  Data and seed:  ${runtime.dataDir}/seed.json`,
   `  Demo tenant:    ${seed.tenant.name} (${seed.tenant.emailDomains.join(', ')})`,
   `  Verifier key:   x-api-key: ${seed.verifier.apiKey}`,
+  `  Integrator key: x-api-key: ${seed.integrator.apiKey}   (signing; HTTP Basic ${seed.integrator.keyId}:<secret in seed.json>)`,
   '',
   'Press Ctrl+C to stop.',
   '',

@@ -7,7 +7,8 @@ import { generateSecret } from 'otplib';
 import { hashPassword } from '../../shared/crypto/passwords.js';
 import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 import { indexKeys, keys } from '../../shared/data/table.js';
-import { hashApiKey, newApiKey } from '../../shared/http/auth.js';
+import { hashApiKey, newApiKey, newIntegratorKey } from '../../shared/http/auth.js';
+import type { ApiKeyRecord, TenantApiKey } from '../../shared/ports/tenants.js';
 import type { Role } from '../../shared/domain/user.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 
@@ -18,6 +19,8 @@ export interface SeedFile {
   tenant: { tenantId: string; name: string; emailDomains: string[] };
   verifier: StaffCredentials;
   operator: StaffCredentials;
+  /** The demo tenant's `signing`-scope integrator key (x-api-key, or HTTP Basic keyId:secret). */
+  integrator: { keyId: string; secret: string; apiKey: string };
 }
 
 export interface StaffCredentials {
@@ -61,6 +64,8 @@ export async function seedDemo(deps: {
   const previous = existsSync(seedPath) ? (JSON.parse(readFileSync(seedPath, 'utf8')) as SeedFile) : undefined;
   const verifier = previous?.verifier ?? newStaff(demo.verifier.email);
   const operator = previous?.operator ?? newStaff(demo.operator.email);
+  // Seed files from before signing have no integrator key: one is made then, and kept after.
+  const integrator = previous?.integrator ?? newIntegratorKey();
   const overwrite = previous === undefined;
   const now = new Date().toISOString();
 
@@ -128,11 +133,19 @@ export async function seedDemo(deps: {
     });
   }
 
+  const integratorKey: TenantApiKey = { keyId: integrator.keyId, name: 'Integrator demo (penandatanganan)', scopes: ['signing'], createdAt: now, createdBy: 'seed' };
+  const integratorLookup: ApiKeyRecord = {
+    keyHash: hashApiKey(integrator.apiKey), actorId: integrator.keyId, role: 'INTEGRATOR', tenantId: demo.tenant.tenantId, scopes: ['signing'], label: integratorKey.name, createdAt: now,
+  };
+  await put({ ...keys.apiKey(integratorLookup.keyHash), ...integratorLookup });
+  await put({ ...keys.tenantApiKey(demo.tenant.tenantId, integrator.keyId), ...integratorKey, keyHash: integratorLookup.keyHash });
+
   const seed: SeedFile = {
     ...deps.urls,
     tenant: { tenantId: demo.tenant.tenantId, name: demo.tenant.name, emailDomains: [...demo.tenant.emailDomains] },
     verifier,
     operator,
+    integrator,
   };
   writeFileSync(seedPath, `${JSON.stringify(seed, null, 2)}\n`, { mode: 0o600 });
   return seed;

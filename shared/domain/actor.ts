@@ -1,3 +1,4 @@
+import type { ApiKeyScope } from './api-keys.js';
 import type { Role } from './user.js';
 
 /** Who is calling, resolved from an API key or a login session. */
@@ -5,4 +6,6 @@ export interface Actor {
   actorId: string;
   role: Role;
   tenantId: string;
+  /** An integrator key's scopes; absent for people (their role says what they may do). */
+  scopes?: readonly ApiKeyScope[];
 }

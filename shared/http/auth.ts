@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
+import { integratorApiKey, type ApiKeyScope } from '../domain/api-keys.js';
 import { AppError } from '../domain/errors.js';
 import { hashToken } from '../domain/tokens.js';
 import { idleExpiry, isLive } from '../domain/sessions.js';
@@ -16,6 +17,31 @@ export function hashApiKey(apiKey: string): string {
 
 export function newApiKey(): string {
   return `tte_${randomBytes(32).toString('base64url')}`;
+}
+
+/** A new integrator key: its public id, its secret (shown once) and the two joined for `x-api-key`. */
+export function newIntegratorKey(): { keyId: string; secret: string; apiKey: string } {
+  const keyId = `key_${randomBytes(9).toString('base64url')}`;
+  const secret = randomBytes(32).toString('base64url');
+  return { keyId, secret, apiKey: integratorApiKey(keyId, secret) };
+}
+
+/**
+ * An integrator key works only where the route names one of its scopes. A person's own key
+ * (verifier, operator) carries none: it acts in their role anywhere but signing, which takes the
+ * person's own session or a tenant's signing key.
+ */
+function keyMayCall(actor: Actor, routeScope: ApiKeyScope | undefined): boolean {
+  return actor.scopes ? routeScope !== undefined && actor.scopes.includes(routeScope) : routeScope !== 'signing';
+}
+
+/** HTTP Basic `keyId:secret` (how BSrE's clients send their credentials) as the key it stands for. */
+function apiKeyFromBasic(authorization: string | undefined): string | undefined {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization ?? '')?.[1];
+  if (!encoded || encoded.length > 400) return undefined;
+  const [keyId, ...rest] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
+  const secret = rest.join(':');
+  return keyId && secret ? integratorApiKey(keyId, secret) : undefined;
 }
 
 const KEY_CACHE_MILLISECONDS = 30_000;
@@ -44,8 +70,9 @@ export interface AuthenticatorDeps {
 
 /**
  * Resolves the caller from whichever credential the request carries (a Bearer session token, an
- * API key, or the session cookie, in that order) and enforces the route's roles and credential
- * kinds. The one place every route's access rule is applied.
+ * API key in `x-api-key` or as HTTP Basic `keyId:secret`, or the session cookie, in that order)
+ * and enforces the route's roles, credential kinds and key scopes. The one place every route's
+ * access rule is applied.
  */
 export class Authenticator {
   private readonly keyCache = new Map<string, { actor: Actor | undefined; until: number }>();
@@ -53,13 +80,13 @@ export class Authenticator {
   constructor(private readonly deps: AuthenticatorDeps) {}
 
   async authenticate(
-    route: { access: Access; credentials?: readonly CredentialKind[] },
+    route: { access: Access; credentials?: readonly CredentialKind[]; apiKeyScope?: ApiKeyScope },
     headers: Readonly<Record<string, string | undefined>>,
   ): Promise<Authentication | undefined> {
     if (route.access === 'public') return undefined;
     const accepted = route.credentials ?? ['session', 'apiKey'];
     const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
-    const apiKey = headers['x-api-key'];
+    const apiKey = headers['x-api-key'] ?? apiKeyFromBasic(headers.authorization);
     const cookie = readSessionCookie(headers.cookie);
 
     let authentication: Authentication | undefined;
@@ -73,6 +100,7 @@ export class Authenticator {
     }
     if (!authentication) throw new AppError('UNAUTHENTICATED');
     if (!route.access.includes(authentication.actor.role)) throw new AppError('FORBIDDEN');
+    if (!authentication.session && !keyMayCall(authentication.actor, route.apiKeyScope)) throw new AppError('FORBIDDEN');
     return authentication;
   }
 
@@ -100,7 +128,7 @@ export class Authenticator {
     const cached = this.keyCache.get(keyHash);
     if (cached && cached.until > now) return cached.actor;
     const record = await this.deps.apiKeys.findApiKey(keyHash);
-    const actor = record ? { actorId: record.actorId, role: record.role, tenantId: record.tenantId } : undefined;
+    const actor = record ? { actorId: record.actorId, role: record.role, tenantId: record.tenantId, ...(record.scopes ? { scopes: record.scopes } : {}) } : undefined;
     if (this.keyCache.size > 1000) this.keyCache.clear();
     this.keyCache.set(keyHash, { actor, until: now + KEY_CACHE_MILLISECONDS });
     return actor;

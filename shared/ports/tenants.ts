@@ -1,4 +1,6 @@
 import type { Actor } from '../domain/actor.js';
+import type { ApiKeyScope } from '../domain/api-keys.js';
+import type { AuditEntry } from './users.js';
 
 export interface Tenant {
   tenantId: string;
@@ -12,6 +14,26 @@ export interface ApiKeyRecord extends Actor {
   keyHash: string;
   label: string;
   createdAt: string;
+}
+
+/** A tenant's integrator key as the tenant's people see it (never its secret or hash). */
+export interface TenantApiKey {
+  keyId: string;
+  name: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  createdBy: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}
+
+/** The integrator keys of each tenant: made, listed and revoked by its verifiers or an operator. */
+export interface ApiKeyRegistry {
+  /** Stores the key's hash for lookups and its description in the tenant's partition, with the audit entry. */
+  createApiKey(tenantId: string, key: TenantApiKey, keyHash: string, audit: AuditEntry): Promise<void>;
+  listApiKeys(tenantId: string): Promise<TenantApiKey[]>;
+  /** False when the tenant has no key with this id; revoking a revoked key changes nothing. */
+  revokeApiKey(tenantId: string, keyId: string, revokedAt: string, audit: AuditEntry): Promise<boolean>;
 }
 
 export interface TenantDirectory {

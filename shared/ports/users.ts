@@ -80,6 +80,8 @@ export interface AuditEntry {
   /** The user's status after the action, when it changed or was set. */
   status?: UserStatus;
   reason?: string;
+  /** What the action was about when it is not the partition's own record (an API key's id). */
+  target?: string;
 }
 
 export interface Page<T> {
@@ -122,6 +124,8 @@ export interface UserDirectory {
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
   /** The user holding this (normalised) e-mail address, if any. */
   findUserIdByEmail(email: string): Promise<string | undefined>;
+  /** The user who claimed this NIK (by its keyed index; see Pseudonymizer), if any. */
+  findUserIdByNikIndex(nikIndex: string): Promise<string | undefined>;
   /**
    * A page of the tenant's users, newest first (oldest first in one status: the review queue).
    * With `search`, only those whose name or e-mail contains it, ignoring case; such a page may

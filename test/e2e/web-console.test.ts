@@ -198,6 +198,34 @@ describe('the verifier console', () => {
     await expect.poll(async () => (await people.mailsWith('citra.kirana@contoh.go.id', '[TTE] Aktivasi Akun')).length, { timeout: 15_000 }).toBe(2);
   });
 
+  it('makes an integrator key (its secret shown once, then usable), lists it, and revokes it', async () => {
+    const { page, tab } = verifier;
+    await page.goto(`${runtime.api}/web/console`);
+    await page.getByRole('link', { name: /Kunci API integrator/ }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Kunci API integrator');
+    // Nothing chosen: the error sits by the scopes, the name is kept.
+    await page.getByLabel('Nama sistem').fill('E-Office Uji');
+    await page.getByRole('button', { name: 'Buat kunci' }).click();
+    await expect(page.locator('.error-summary').textContent()).resolves.toContain('Hak akses');
+    await expect(page.getByLabel('Nama sistem').inputValue()).resolves.toBe('E-Office Uji');
+    await page.getByLabel(/^Penandatanganan/).check();
+    await page.getByRole('button', { name: 'Buat kunci' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Kunci API dibuat');
+    await lookAt(tab, 'console-api-key-made');
+    const apiKey = (await page.locator('code.secret').first().textContent())!;
+    const status = await fetch(`${runtime.api}/api/user/status/7271015503850001`, { headers: { 'x-api-key': apiKey } });
+    expect(status.status).toBe(200);
+
+    await page.getByRole('link', { name: 'Kembali ke daftar kunci' }).click();
+    const card = page.locator('.card', { hasText: 'E-Office Uji' });
+    await expect(card.textContent()).resolves.toContain('Aktif');
+    await expect(page.locator('main').textContent()).resolves.not.toContain(apiKey.split('.')[1]);
+    await lookAt(tab, 'console-api-keys');
+    await card.getByRole('button', { name: 'Cabut kunci ini' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Kunci dicabut');
+    await expect(page.locator('.card', { hasText: 'E-Office Uji' }).textContent()).resolves.toContain('Dicabut');
+  });
+
   it("another tenant's applicant is as unknown as a missing one: 404 page, and a decision posted anyway changes nothing", async () => {
     // A second agency with its own verifier key, and an applicant of theirs waiting for review.
     const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });

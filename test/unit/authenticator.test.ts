@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../shared/domain/errors.js';
 import { hashToken } from '../../shared/domain/tokens.js';
-import { Authenticator, hashApiKey, newApiKey } from '../../shared/http/auth.js';
+import { Authenticator, hashApiKey, newApiKey, newIntegratorKey } from '../../shared/http/auth.js';
 import { isLive } from '../../shared/domain/sessions.js';
 import type { Access, CredentialKind } from '../../shared/http/route.js';
 import type { SessionRecord } from '../../shared/ports/accounts.js';
@@ -300,5 +300,46 @@ describe('API key format', () => {
     expect(hashApiKey(key)).not.toContain(key.slice(4));
     // Known answer (sha256sum of the UTF-8 text): other tools can compute the same lookup key.
     expect(hashApiKey('tte_abc')).toBe('b1097512c350535f8d3eb93ac52398ec87a173cf1bb23e78d0ab1e609a8c6827');
+  });
+});
+
+describe('integrator keys: scopes and HTTP Basic', () => {
+  const signingRoute = { access: ['USER', 'VERIFIER', 'INTEGRATOR'], apiKeyScope: 'signing' } as const;
+  const usersRoute = { access: ['VERIFIER', 'INTEGRATOR'], apiKeyScope: 'users' } as const;
+  const unscopedRoute = { access: ['VERIFIER', 'INTEGRATOR'] } as const;
+  let key: ReturnType<typeof newIntegratorKey>;
+
+  beforeEach(() => {
+    key = newIntegratorKey();
+    apiKeys.set(hashApiKey(key.apiKey), keyRecord(key.apiKey, { actorId: key.keyId, role: 'INTEGRATOR', tenantId: 'tenant-a', scopes: ['signing'] }));
+  });
+
+  it('a new key is an id and a 256-bit secret, joined for x-api-key', () => {
+    expect(key.keyId).toMatch(/^key_[A-Za-z0-9_-]{12}$/);
+    expect(key.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(key.apiKey).toBe(`${key.keyId}.${key.secret}`);
+  });
+
+  it('answers the same caller for x-api-key and for HTTP Basic keyId:secret', async () => {
+    const viaHeader = await authenticator.authenticate(signingRoute, { 'x-api-key': key.apiKey });
+    const basic = `Basic ${Buffer.from(`${key.keyId}:${key.secret}`).toString('base64')}`;
+    const viaBasic = await authenticator.authenticate(signingRoute, { authorization: basic });
+    expect(viaBasic).toEqual(viaHeader);
+    expect(viaBasic?.actor).toEqual({ actorId: key.keyId, role: 'INTEGRATOR', tenantId: 'tenant-a', scopes: ['signing'] });
+    const wrongSecret = `Basic ${Buffer.from(`${key.keyId}:${key.secret}x`).toString('base64')}`;
+    await expect(authenticator.authenticate(signingRoute, { authorization: wrongSecret })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('works only where the route names one of its scopes', async () => {
+    await expect(authenticator.authenticate(usersRoute, { 'x-api-key': key.apiKey })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(authenticator.authenticate(unscopedRoute, { 'x-api-key': key.apiKey })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it("a person's own key acts in their role anywhere but signing", async () => {
+    await expect(authenticator.authenticate(usersRoute, { 'x-api-key': VERIFIER_KEY })).resolves.toBeDefined();
+    await expect(authenticator.authenticate(unscopedRoute, { 'x-api-key': VERIFIER_KEY })).resolves.toBeDefined();
+    await expect(authenticator.authenticate(signingRoute, { 'x-api-key': VERIFIER_KEY })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // In their own session they sign.
+    await expect(authenticator.authenticate(signingRoute, { authorization: `Bearer ${USER_TOKEN}` })).resolves.toBeDefined();
   });
 });

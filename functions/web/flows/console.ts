@@ -254,6 +254,7 @@ export function consoleActions(deps: WebDeps): RouteActions<typeof consoleRoutes
 <li><a href="${web.path('/console/register')}">Daftarkan pegawai</a></li>
 <li><a href="${web.path('/console/import')}">Impor daftar pegawai (CSV)</a></li>
 <li><a href="${web.path('/console/device-requests')}">Permintaan perangkat OTP dan pemulihan akun</a></li>
+<li><a href="${web.path('/console/api-keys')}">Kunci API integrator (e-office, SIMPEG)</a></li>
 </ul>
 <h2>Pengguna</h2>
 <form method="get" action="${web.path('/console')}" role="search" class="search">

@@ -36,6 +36,11 @@ export class DynamoUserDirectory implements UserDirectory {
     return result.Item?.userId as string | undefined;
   }
 
+  async findUserIdByNikIndex(nikIndex: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.nikUnique(nikIndex) }));
+    return result.Item?.userId as string | undefined;
+  }
+
   async findUserWithHistory(userId: string) {
     const partition = keys.userPartition(userId);
     const items: Record<string, unknown>[] = [];
