@@ -7,6 +7,7 @@ import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatur
 import { KmsCaSigner } from '../../shared/adapters/aws/kms-ca-signer.js';
 import { KmsKeyWrapper } from '../../shared/adapters/aws/kms-key-wrapper.js';
 import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
+import { KmsPseudonymizer } from '../../shared/adapters/aws/kms-pseudonymizer.js';
 import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
 import { S3BlobStore } from '../../shared/adapters/aws/s3-blob-store.js';
 import { required } from '../../shared/config.js';
@@ -23,6 +24,7 @@ import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { cachedTenants } from '../../shared/tenants.js';
 import { signingRoutes } from './routes.js';
+import { bsreActions } from './bsre-actions.js';
 import { signHashes } from './use-cases/sign-hashes.js';
 import { signedDocument, signPdfs, type SigningDeps } from './use-cases/sign-pdfs.js';
 import { DEFAULT_SIGNATURE_LEVEL } from '../../shared/domain/signing.js';
@@ -40,9 +42,11 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
   const tenants = cachedTenants(ports.tenants);
   const deps: SigningDeps = { ...ports, composer: messageComposer(ports) };
   return createHttpHandler(signingRoutes, {
+    ...bsreActions(deps),
     signPdfs: async ({ actor, body, headers }) => {
       const signed = await signPdfs(deps, {
         actor,
+        ...(body.signer ? { signer: body.signer } : {}),
         passphrase: body.passphrase,
         documents: body.documents.map((document) => ({
           name: document.name,
@@ -74,7 +78,7 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
       };
     },
     signHashes: async ({ actor, body }) => {
-      const signed = await signHashes(deps, { actor, passphrase: body.passphrase, hashes: body.hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))) });
+      const signed = await signHashes(deps, { actor, ...(body.signer ? { signer: body.signer } : {}), passphrase: body.passphrase, hashes: body.hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))) });
       return {
         status: 200,
         body: { certificate: signed.certificatePem, chain: signed.chainPem, signatures: signed.signatures.map((signature) => Buffer.from(signature).toString('base64')) },
@@ -106,6 +110,7 @@ export const handler = lambdaEntry(() => {
     sessions: new DynamoSessionStore(base.dynamo, table),
     keyWrapper: new KmsKeyWrapper(kms, required(config, 'KEY_WRAPPING_KEY_ID')),
     sealer: new KmsSealer(kms, required(config, 'SEALING_KEY_ID')),
+    pseudonymizer: new KmsPseudonymizer(kms, required(config, 'PSEUDONYM_KEY_ID')),
     ledger: new DynamoSignatureLedger(base.dynamo, table),
     documents: new S3BlobStore(s3, required(config, 'DOCUMENTS_BUCKET')),
     caCertificate: async () => (await tsa()).caCertificate,

@@ -1,20 +1,27 @@
 import * as z from 'zod';
-import { MAX_DOCUMENTS_PER_REQUEST, MAX_HASHES_PER_REQUEST, signatureLevels } from '../../shared/domain/signing.js';
+import { MAX_DOCUMENTS_PER_REQUEST, MAX_HASHES_PER_REQUEST, MAX_SIGNING_REQUEST_BYTES, signatureLevels } from '../../shared/domain/signing.js';
 import type { Role } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
-import { text } from '../../shared/http/schemas.js';
+import { officialEmail, text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
+import { bsreRoutes } from './bsre-routes.js';
 
-// People sign their own documents; verifiers and operators are people too.
-const signedIn = ['USER', 'VERIFIER', 'OPERATOR'] as const satisfies readonly Role[];
-const sessionOnly = ['session'] as const;
+// People sign their own documents (verifiers and operators are people too), in their session;
+// an agency's system signs for one of them with a `signing` key and that person's passphrase.
+const signers = ['USER', 'VERIFIER', 'OPERATOR', 'INTEGRATOR'] as const satisfies readonly Role[];
+const signing = 'signing' as const;
 
-/** Lambda takes at most 6 MB per request: the documents of one request, base64 included. */
-export const MAX_SIGNING_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Whom an integrator signs for: one of its tenant's people, by NIK or by e-mail. */
+const signer = z.union([
+  z.strictObject({ nik: z.string().refine((nik) => /^\d{16}$/.test(nik), { params: fieldCode('NIK_INVALID') }) }),
+  z.strictObject({ email: officialEmail }),
+]);
+
 
 const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
 
 const signBody = z.strictObject({
+  signer: signer.optional(),
   passphrase: z.string().min(1).max(128),
   documents: z.array(z.strictObject({
     name: text(200),
@@ -48,8 +55,8 @@ export const signingRoutes = defineRoutes('signing', {
     method: 'POST',
     path: '/v1/signatures/pdf',
     summary: 'Sign one or more PDFs with the signer\'s passphrase (one authorisation for all): PAdES, B-LT unless another level is asked; header Idempotency-Key makes a retry answer the same files',
-    access: signedIn,
-    credentials: sessionOnly,
+    access: signers,
+    apiKeyScope: signing,
     body: signBody,
     maxBodyBytes: MAX_SIGNING_REQUEST_BYTES,
     responses: {
@@ -71,9 +78,10 @@ export const signingRoutes = defineRoutes('signing', {
     method: 'POST',
     path: '/v1/signatures/hashes',
     summary: 'Raw ECDSA signatures (DER) over SHA-256 hashes the client computed, under one authorisation (for clients that build their own CMS)',
-    access: signedIn,
-    credentials: sessionOnly,
+    access: signers,
+    apiKeyScope: signing,
     body: z.strictObject({
+      signer: signer.optional(),
       passphrase: z.string().min(1).max(128),
       hashAlgorithm: z.literal('SHA-256'),
       hashes: z.array(base64.refine((value) => Buffer.from(value, 'base64').length === 32, { params: fieldCode('VALUE_INVALID') })).min(1).max(MAX_HASHES_PER_REQUEST),
@@ -89,10 +97,12 @@ export const signingRoutes = defineRoutes('signing', {
   getSignedDocument: {
     method: 'GET',
     path: '/v1/signatures/documents/{documentId}',
-    summary: 'A signed PDF, for 24 hours, to the person who signed it',
-    access: signedIn,
-    credentials: sessionOnly,
+    summary: 'A signed PDF, for 24 hours, to the person who signed it and to the signing keys of their tenant',
+    access: signers,
+    apiKeyScope: signing,
     params: z.strictObject({ documentId: z.string().regex(/^[A-Za-z0-9-]{1,64}\.\d{1,3}$/) }),
     responses: { 200: { description: 'The signed PDF', contentType: 'application/pdf' }, 404: problem },
   },
+  // The same core behind BSrE's paths and shapes, for integrators that switch by base URL.
+  ...bsreRoutes,
 });

@@ -17,6 +17,11 @@ export interface ApiProps {
   stageName: string;
   /** Requests per five minutes per client IP before WAF blocks it. */
   rateLimitPerFiveMinutes?: number;
+  /**
+   * Tighter per-IP limits for expensive public routes (paths from the route tables): an outer
+   * bound above the function's own per-client limit, for floods that should not reach it at all.
+   */
+  pathRateLimits?: readonly { path: string; limitPerFiveMinutes: number }[];
 }
 
 /**
@@ -58,7 +63,9 @@ export class Api extends Construct {
     for (const table of props.tables) {
       const fn = props.functions[table.context];
       if (!fn) throw new Error(`No function for the ${table.context} routes`);
-      const integration = integrations.get(table.context) ?? new LambdaIntegration(fn, { allowTestInvoke: false });
+      // One invoke permission per function for this API (not one per method): a stack holds at most
+      // 500 resources, and 140 routes would spend that many on permissions alone.
+      const integration = integrations.get(table.context) ?? new LambdaIntegration(fn, { scopePermissionToMethod: false });
       integrations.set(table.context, integration);
       for (const spec of Object.values(table.routes)) {
         const resource = this.restApi.root.resourceForPath(spec.path);
@@ -79,7 +86,15 @@ export class Api extends Construct {
           name: 'common',
           priority: 0,
           overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          statement: {
+            managedRuleGroupStatement: {
+              vendorName: 'AWS',
+              name: 'AWSManagedRulesCommonRuleSet',
+              // Its body-size rule blocks any body over 8 KB: PDFs to sign or verify and photos'
+              // CSVs are larger by nature. Each route bounds its own body (413), so it only counts.
+              ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
+            },
+          },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-common', sampledRequestsEnabled: true },
         },
         {
@@ -89,6 +104,23 @@ export class Api extends Construct {
           statement: { rateBasedStatement: { limit: props.rateLimitPerFiveMinutes ?? 2000, aggregateKeyType: 'IP' } },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-rate', sampledRequestsEnabled: true },
         },
+        ...(props.pathRateLimits ?? []).map((rule, index): CfnWebACL.RuleProperty => ({
+          name: `rate-per-ip-path-${index + 1}`,
+          priority: 2 + index,
+          // 429, as the function answers its own limit (WAF would say 403).
+          action: { block: { customResponse: { responseCode: 429 } } },
+          statement: {
+            rateBasedStatement: {
+              limit: rule.limitPerFiveMinutes,
+              aggregateKeyType: 'IP',
+              // The stage name comes first in the URI WAF sees: the path is matched at its end.
+              scopeDownStatement: {
+                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'ENDS_WITH', searchString: rule.path, textTransformations: [{ priority: 0, type: 'NONE' }] },
+              },
+            },
+          },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-api-rate-path-${index + 1}`, sampledRequestsEnabled: true },
+        })),
       ],
     });
     new CfnWebACLAssociation(this, 'WebAclAssociation', {

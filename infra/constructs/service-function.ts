@@ -144,6 +144,19 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * Counter items only (UpdateItem ADD), for a function that otherwise just reads: the partitions
+   * whose keys start with one of `prefixes` (rate-limit windows, usage counters) and no others.
+   */
+  useCounters(table: ITable, prefixes: readonly string[]): this {
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
+    }));
+    return this;
+  }
+
+  /**
    * The sealing key for small secrets, named by SEALING_KEY_ID. Encrypt and decrypt are granted
    * separately, and only for the sealing purposes given (the KMS encryption context), so a
    * function that seals outbox links cannot open an OTP secret.

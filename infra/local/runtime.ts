@@ -29,6 +29,12 @@ import { createCertificatesHandler } from '../../functions/certificates/handler.
 import { createPkiHandler } from '../../functions/pki/handler.js';
 import { createWebHandler } from '../../functions/web/handler.js';
 import { createSigningHandler } from '../../functions/signing/handler.js';
+import { createVerificationHandler, storedCaCertificate } from '../../functions/verification/handler.js';
+import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
+import type { RateLimit } from '../../shared/ports/rate-limiter.js';
+import { createTenantsHandler } from '../../functions/tenants/handler.js';
+import { DynamoApiKeyRegistry } from '../../shared/adapters/aws/dynamo-api-keys.js';
+import { DynamoUsageCounter } from '../../shared/adapters/aws/dynamo-usage.js';
 import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatures.js';
 import { PublishedCrlRevocation } from '../../shared/signing/published-crl.js';
 import { inProcessTimestamps } from '../../shared/signing/service-tsa.js';
@@ -73,6 +79,8 @@ export interface LocalRuntimeOptions {
   certificateValidityDays?: number;
   /** Told of every DynamoDB command the API handlers send (the bench counts round trips). */
   onApiDynamoCommand?: (commandName: string) => void;
+  /** Public PDF verification per client; the configuration's default (30 a minute) unless a test or the bench says otherwise. */
+  verificationRateLimit?: RateLimit;
 }
 
 export interface LocalRuntime {
@@ -105,6 +113,12 @@ export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings 
 /** The local TSA: the same profile as on AWS (policy `<certificate policy>.2`), its own key file. */
 export function localTsaSettings(caSettings: Pick<CaSettings, 'policyOid'>): TsaSettings {
   return { commonName: 'TTE Lokal Timestamp Authority', policyOid: `${caSettings.policyOid}.2`, validityYears: TSA_VALIDITY_YEARS };
+}
+
+/** Public PDF verification's limit per client, as configured for AWS (shared/config.ts defaults). */
+function localVerificationRateLimit(apiUrl: string): RateLimit {
+  const config = loadConfig({ TABLE_NAME: localTableName, WEB_BASE_URL: apiUrl });
+  return { limit: config.VERIFICATION_RATE_LIMIT, windowSeconds: config.VERIFICATION_RATE_WINDOW_SECONDS };
 }
 
 /** Reads the runtime's settings from the environment variables API.md names. */
@@ -288,6 +302,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sessions,
         keyWrapper,
         sealer,
+        pseudonymizer,
         ledger: new DynamoSignatureLedger(clients.apiDynamo, localTableName),
         documents: new S3BlobStore(clients.s3, localDocumentsBucket),
         caCertificate: async () => (await authority()).certificate.der,
@@ -297,6 +312,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ids: randomIds,
         logger: createLogger('signing'),
         sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
+      }),
+      tenants: createTenantsHandler({
+        tenants,
+        apiKeys: new DynamoApiKeyRegistry(clients.apiDynamo, localTableName),
+        sessions,
+        clock: systemClock,
+        ids: randomIds,
+        logger: createLogger('tenants'),
+        sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
+      }),
+      verification: createVerificationHandler({
+        tenants,
+        pki: pkiStore,
+        certificates,
+        caCertificate: storedCaCertificate(pkiStore),
+        rateLimiter: new DynamoRateLimiter(clients.apiDynamo, localTableName, systemClock),
+        rateLimit: options.verificationRateLimit ?? localVerificationRateLimit(apiUrl),
+        usage: new DynamoUsageCounter(clients.apiDynamo, localTableName),
+        clock: systemClock,
+        logger: createLogger('verification'),
       }),
       pki: pkiHandler as HttpHandler,
       web: createWebHandler({

@@ -12,6 +12,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { routeTables } from '../../functions/route-tables.js';
+import { verificationRoutes } from '../../functions/verification/routes.js';
+import { keys } from '../../shared/data/table.js';
 import { Api } from '../constructs/api.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
 import { webAssetsDefine } from '../web-assets.js';
@@ -120,10 +122,25 @@ export class ServiceStack extends Stack {
     })
       .useTable(table, 'readWrite')
       .useKeyWrappingKey(props.keyWrappingKey, ['unwrap'])
+      // An integrator names the signer by NIK: its keyed index finds the person (GenerateMac only).
+      .usePseudonymKey(props.pseudonymKey)
       .useTsaKey(props.tsaKey, tsa)
       .usePkiBucket(props.pkiBucket, 'read')
       .useDocumentsBucket(props.documentsBucket, dataKey)
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])
+      .withSettings({ ...common, ...sessions });
+    // Public verification reads certificates and the CA's records and holds no key of any kind:
+    // a PDF from anyone is parsed where no user key can be opened, no seal broken, no token signed.
+    const verification = new ServiceFunction(this, 'Verification', {
+      context: 'verification', description: 'PDF signature verification (public, limited per client)', memorySize: 1024,
+    })
+      .useTable(table, 'read')
+      // Its only writes: its per-client request counters, and the tenants' usage when an integrator verifies.
+      .useCounters(table, [keys.rateLimitPrefix, keys.usagePrefix])
+      .withSettings(common);
+    // Tenants: a tenant's integrator keys (their hashes and descriptions, and the audit of changes).
+    const tenants = new ServiceFunction(this, 'Tenants', { context: 'tenants', description: 'Tenants and their integrator API keys', memorySize: 256 })
+      .useTable(table, 'readWrite')
       .withSettings({ ...common, ...sessions });
     new Rule(this, 'DailyCrl', {
       description: 'A fresh CRL at least daily, even without revocations',
@@ -132,11 +149,12 @@ export class ServiceStack extends Stack {
     });
     // The pages: server-rendered HTML. No data grant: each page calls the API functions (with the
     // browser's cookie), so the API's checks apply unchanged. Its scripts are bundled in at synthesis.
+    // The sign page waits on the signing function (up to its 29 s, API Gateway's own limit too).
     const web = new ServiceFunction(this, 'Web', {
-      context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512,
+      context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512, timeout: Duration.seconds(29),
       define: webAssetsDefine(),
     })
-      .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn })
+      .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, tenants: tenants.fn })
       .usePhotoUploadOrigin(props.photoBucket)
       .withSettings(common);
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
@@ -194,8 +212,10 @@ export class ServiceStack extends Stack {
 
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, tenants: tenants.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
       stageName: settings.stage,
+      // Verification's own limit is 30 a minute per client (config); WAF stops floods well above it.
+      pathRateLimits: [{ path: verificationRoutes.routes.verifyPdf.path, limitPerFiveMinutes: 300 }],
     });
   }
 }

@@ -18,6 +18,10 @@ export type IndexName = (typeof tableDesign.globalSecondaryIndexes)[number]['ind
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  /** An integrator key as its tenant lists it; the hash lookup item above is what authenticates. */
+  tenantApiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
+  tenantPartition: (tenantId: string) => `TENANT#${tenantId}`,
+  tenantApiKeyPrefix: 'APIKEY#',
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailUnique: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNIQUE' }),
@@ -58,6 +62,11 @@ export const keys = {
   /** One signing request's documents (its id is the idempotency key's hash when one was sent). */
   signingBatch: (batchId: string) => ({ pk: `SIGNING#${batchId}`, sk: 'BATCH' }),
   usage: (tenantId: string, month: string, event: string) => ({ pk: `USAGE#${tenantId}#${month}`, sk: event }),
+  usagePrefix: 'USAGE#',
+  /** One client's request counter in one window of a rate limit (the client is a hash, never an IP). */
+  rateLimit: (scope: string, clientHash: string, windowStart: number) => ({ pk: `RATE#${scope}#${clientHash}`, sk: `WINDOW#${windowStart}` }),
+  /** Every rate-limit counter's partition starts so: a function may be granted these items alone. */
+  rateLimitPrefix: 'RATE#',
 } as const;
 
 /** Secondary index keys, sparse: an item is in an index only while it carries these. */

@@ -52,14 +52,19 @@ export const errorCatalog = {
   SIGNER_NOT_ELIGIBLE: { status: 409, id: 'Penanda tangan belum dapat menandatangani: akun harus aktif dengan sertifikat elektronik yang berlaku.', en: 'The signer cannot sign: the account must be active with a valid certificate.' },
   PDF_INVALID: { status: 422, id: 'Berkas bukan PDF yang utuh dan terbaca. Simpan ulang dokumen sebagai PDF lalu coba lagi.', en: 'The file is not a complete, readable PDF. Save the document as PDF again and retry.' },
   PDF_PASSWORD_REQUIRED: { status: 422, id: 'PDF ini dilindungi kata sandi. Sertakan kata sandi dokumen (pdfPassword) yang benar.', en: 'This PDF is password-protected. Send its correct password (pdfPassword).' },
+  TENANT_NOT_FOUND: { status: 404, id: 'Instansi tidak ditemukan.', en: 'Tenant not found.' },
+  API_KEY_NOT_FOUND: { status: 404, id: 'Kunci API tidak ditemukan.', en: 'API key not found.' },
+  API_KEY_LIMIT: { status: 409, id: 'Instansi ini sudah memiliki 20 kunci API aktif. Cabut kunci yang tidak dipakai sebelum membuat yang baru.', en: 'This tenant already has 20 live API keys. Revoke unused ones before making a new one.' },
   DOCUMENT_NOT_FOUND: { status: 404, id: 'Dokumen bertanda tangan tidak ditemukan atau sudah melewati masa simpan 24 jam.', en: 'The signed document was not found or is past its 24-hour keeping time.' },
   OCSP_REQUEST_INVALID: { status: 400, id: 'Permintaan OCSP tidak dapat dibaca.', en: 'The OCSP request could not be read.' },
+  TOO_MANY_REQUESTS: { status: 429, id: 'Terlalu banyak permintaan dari alamat Anda. Tunggu sebentar lalu coba lagi.', en: 'Too many requests from your address. Wait a moment and try again.' },
   CONFLICT: { status: 409, id: 'Data sedang diubah oleh permintaan lain. Silakan coba lagi.', en: 'The data is being changed by another request. Try again.' },
   SERVICE_UNAVAILABLE: { status: 503, id: 'Layanan sedang sibuk. Silakan coba lagi sebentar lagi.', en: 'The service is busy. Try again shortly.' },
   INTERNAL_ERROR: { status: 500, id: 'Terjadi kesalahan pada layanan. Silakan coba lagi.', en: 'Something went wrong on our side. Try again.' },
   SIGNATURE_PAGE_INVALID: { status: 422, id: 'Halaman tanda tangan tidak ada pada dokumen: gunakan nomor halaman mulai 1 sampai jumlah halaman, "first" atau "last".', en: 'The signature page is not in the document: use a page number from 1 to the page count, "first" or "last".' },
   SIGNATURE_RECTANGLE_INVALID: { status: 422, id: 'Kotak tanda tangan harus berukuran positif dan seluruhnya berada di dalam halaman (koordinat dalam poin PDF, titik asal di kiri bawah).', en: 'The signature box must have a positive size and lie wholly inside the page (PDF points, origin at the bottom left).' },
   SIGNATURE_IMAGE_INVALID: { status: 422, id: 'Gambar tanda tangan harus berkas PNG atau JPEG yang utuh.', en: 'The signature image must be a complete PNG or JPEG file.' },
+  SIGNATURE_ANCHOR_NOT_FOUND: { status: 422, id: 'Teks penanda posisi tanda tangan (anchorText/tag_koordinat) tidak ditemukan pada dokumen. Pastikan teks itu tertulis persis sama, termasuk huruf besar dan kecil, sebagai teks (bukan gambar) pada halaman yang dimaksud.', en: 'The signature anchor text (anchorText/tag_koordinat) was not found in the document. Make sure it is written exactly, with the same upper and lower case, as text (not an image) on the page given.' },
 } as const satisfies Record<string, { status: number; id: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -103,6 +108,7 @@ export class AppError extends Error {
 
   readonly detailOverride?: { id: string; en: string };
   readonly extensions?: Readonly<Record<string, string | number>>;
+  readonly headers?: Readonly<Record<string, string>>;
 
   constructor(
     readonly code: ErrorCode,
@@ -114,12 +120,15 @@ export class AppError extends Error {
       internal?: string;
       /** Extra members of the problem body for programs (e.g. `lockedUntil`); never secrets. */
       extensions?: Record<string, string | number>;
+      /** Response headers that belong with the error (e.g. `retry-after` on 429). */
+      headers?: Record<string, string>;
     } = {},
   ) {
     super(options.internal ? `${code}: ${options.internal}` : code);
     this.status = errorCatalog[code].status;
     this.detailOverride = options.detail;
     this.extensions = options.extensions;
+    this.headers = options.headers;
   }
 }
 

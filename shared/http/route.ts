@@ -3,6 +3,7 @@ import type { Role } from '../domain/user.js';
 import type { Actor } from '../domain/actor.js';
 import type { RequestSession } from './auth.js';
 import type { AppError } from '../domain/errors.js';
+import type { ApiKeyScope } from '../domain/api-keys.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -55,6 +56,8 @@ export interface RouteSpec {
   access: Access;
   /** The credentials the route accepts; both unless said otherwise (a person's own pages take sessions only). */
   credentials?: readonly CredentialKind[];
+  /** The scope an integrator key needs here; integrator keys are refused on routes that name none. */
+  apiKeyScope?: ApiKeyScope;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;

@@ -10,6 +10,9 @@ export const tokenParams = z.strictObject({ token: z.string().min(1).max(200) })
 
 export const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** An e-mail address as stored: trimmed and in lower case. */
+export const officialEmail = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
 /** A verifier's decision: approve, or reject with a reason. */
 export const decisionBody = z.strictObject({ decision: z.enum(['APPROVE', 'REJECT']), reason: text(1000).optional() })
   .refine((body) => body.decision === 'APPROVE' || body.reason !== undefined, { path: ['reason'], params: fieldCode('REQUIRED') });

@@ -16,11 +16,26 @@ export interface SignedDocument {
 export interface SigningBatch {
   batchId: string;
   tenantId: string;
+  /** The signer. */
   userId: string;
+  /** The integrator key that asked, when not the signer in person. */
+  requestedBy?: string;
   certificateSerial: string;
   level: SignatureLevel;
   signedAt: string;
   documents: SignedDocument[];
+}
+
+/** One request's signed hashes (for clients that build their own CMS): what was signed, by whom. */
+export interface SignedHashBatch {
+  batchId: string;
+  tenantId: string;
+  userId: string;
+  requestedBy?: string;
+  certificateSerial: string;
+  signedAt: string;
+  /** The hashes as received (hex), in order. */
+  hashes: string[];
 }
 
 export interface SignatureLedger {
@@ -30,6 +45,8 @@ export interface SignatureLedger {
    */
   record(batch: SigningBatch): Promise<boolean>;
   findBatch(batchId: string): Promise<SigningBatch | undefined>;
+  /** Records signed hashes and counts them in the tenant's usage, in one transaction. */
+  recordHashes(batch: SignedHashBatch): Promise<void>;
 }
 
 /** Where signed PDFs are kept for their 24 hours (an S3 prefix with a lifecycle rule). */

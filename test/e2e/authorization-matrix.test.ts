@@ -7,6 +7,7 @@ import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { deviceRequestItem } from '../../shared/adapters/aws/table-items.js';
 import { keys } from '../../shared/data/table.js';
 import type { Role } from '../../shared/domain/user.js';
+import type { ApiKeyScope } from '../../shared/domain/api-keys.js';
 import { hashApiKey } from '../../shared/http/auth.js';
 import type { CredentialKind, RouteSpec } from '../../shared/http/route.js';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
@@ -33,6 +34,8 @@ interface Caller {
   viaCookie?: boolean;
   /** Whose login it is, to make a throwaway session when the call ends it. */
   person?: Person;
+  /** An integrator key's scopes. */
+  scopes?: readonly ApiKeyScope[];
 }
 
 const callers: readonly Caller[] = [
@@ -44,12 +47,15 @@ const callers: readonly Caller[] = [
   { name: 'operator session', kind: 'session', role: 'OPERATOR', tenant: 'platform', person: 'operator' },
   { name: 'operator API key', kind: 'apiKey', role: 'OPERATOR', tenant: 'platform' },
   { name: "other tenant's verifier API key", kind: 'apiKey', role: 'VERIFIER', tenant: 'other' },
+  { name: 'integrator signing key', kind: 'apiKey', role: 'INTEGRATOR', tenant: 'own', scopes: ['signing'] },
+  { name: 'integrator users key', kind: 'apiKey', role: 'INTEGRATOR', tenant: 'own', scopes: ['users'] },
+  { name: "other tenant's integrator key", kind: 'apiKey', role: 'INTEGRATOR', tenant: 'other', scopes: ['users', 'signing'] },
 ];
 
 // ---- At what ---------------------------------------------------------------------------------
 
 /** Path parameters that name a tenant's record; any other parameter gets a filler. */
-const tenantScopedParams = ['userId', 'requestId'] as const;
+const tenantScopedParams = ['userId', 'requestId', 'tenantId'] as const;
 type TenantScopedParam = (typeof tenantScopedParams)[number];
 interface Target { name: string; tenant: Exclude<TenantSide, 'platform'> }
 const targets: readonly Target[] = [{ name: "this tenant's id", tenant: 'own' }, { name: "other tenant's id", tenant: 'other' }];
@@ -71,6 +77,10 @@ function due(spec: RouteSpec, caller: Caller, target: Target | undefined): Due {
   if (caller.kind === 'none') return { status: 401, code: 'UNAUTHENTICATED' };
   if (!(spec.credentials ?? ['session', 'apiKey']).includes(caller.kind)) return { status: 403, code: 'FORBIDDEN' };
   if (!spec.access.includes(caller.role!)) return { status: 403, code: 'FORBIDDEN' };
+  // An integrator key only where the route names one of its scopes; a person's key anywhere but signing.
+  if (caller.kind === 'apiKey' && !(caller.scopes ? spec.apiKeyScope !== undefined && caller.scopes.includes(spec.apiKeyScope) : spec.apiKeyScope !== 'signing')) {
+    return { status: 403, code: 'FORBIDDEN' };
+  }
   if (caller.viaCookie && unsafe(spec.method)) return { status: 403, code: 'CSRF_TOKEN_INVALID' };
   // Another tenant's record is as unknown as a missing one; operators work for every tenant.
   if (target && caller.role !== 'OPERATOR' && caller.tenant !== target.tenant) return { status: 404 };
@@ -145,7 +155,25 @@ const fixtures: Record<string, Fixture> = {
   'POST /v1/me/certificates/{serial}/passphrase-reset': { allowed: 404 },
   'GET /v1/users/{userId}/certificates': { allowed: 200 },
   'POST /v1/users/{userId}/certificates/{serial}/revocation': { body: () => ({ reason: 'affiliationChanged' }), allowed: 404 },
+  // Siti has no certificate yet: whoever may sign as her (herself, a signing key of her tenant) hears why not.
+  'POST /v1/signatures/pdf': {
+    body: ({ caller }) => ({ ...signerOf(caller), passphrase: 'Passphrase-Salah-1!', documents: [{ name: 'surat.pdf', pdfBase64: 'JVBERi0xLjcK' }] }),
+    allowed: 409,
+  },
+  'POST /v1/signatures/hashes': {
+    body: ({ caller }) => ({ ...signerOf(caller), passphrase: 'Passphrase-Salah-1!', hashAlgorithm: 'SHA-256', hashes: [Buffer.alloc(32, 7).toString('base64')] }),
+    allowed: 409,
+  },
+  'GET /v1/signatures/documents/{documentId}': { prepare: async () => ({ params: { documentId: `${randomUUID()}.1` } }), allowed: 404 },
+  'POST /v1/tenants/{tenantId}/api-keys': { body: () => ({ name: 'Kunci matriks', scopes: ['signing'] }), allowed: 201 },
+  'GET /v1/tenants/{tenantId}/api-keys': { allowed: 200 },
+  'DELETE /v1/tenants/{tenantId}/api-keys/{keyId}': { allowed: 404 }, // API_KEY_NOT_FOUND
 };
+
+/** An integrator names whom it signs for; a person signs as themselves. */
+function signerOf(caller: Caller): { signer?: { email: string } } {
+  return caller.role === 'INTEGRATOR' ? { signer: { email: 'siti.aminah@contoh.go.id' } } : {};
+}
 
 const protectedRoutes = routeTables.flatMap((table) => Object.values(table.routes)
   .filter((spec) => spec.access !== 'public')
@@ -172,6 +200,9 @@ let people: ReturnType<typeof accountsClient>;
 let db: DynamoDBDocumentClient;
 const otherTenantId = 'tenant-lain';
 const otherTenantKey = `tte_${randomUUID().replaceAll('-', '')}-matrix-other-tenant`;
+const integratorKeys = {
+  signing: `key_matrix.${randomUUID()}`, users: `key_matrix.${randomUUID()}`, other: `key_matrix.${randomUUID()}`,
+};
 const siti = { ...sitiAminah, email: 'siti.aminah@contoh.go.id' };
 const sitiPassword = 'Rahasia-Siti-2025!';
 
@@ -181,7 +212,9 @@ const logins: Record<Person, { email: string; password: string; secrets: string[
   verifier: { email: '', password: '', secrets: [] },
   operator: { email: '', password: '', secrets: [] },
 };
-const ids: Record<TenantScopedParam, Record<Target['tenant'], string>> = { userId: { own: '', other: '' }, requestId: { own: '', other: '' } };
+const ids: Record<TenantScopedParam, Record<Target['tenant'], string>> = {
+  userId: { own: '', other: '' }, requestId: { own: '', other: '' }, tenantId: { own: '', other: '' },
+};
 
 function authOf(caller: Caller): Credentials {
   const credentials = auth[caller.name];
@@ -199,6 +232,11 @@ beforeAll(async () => {
   const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
   await put({ ...keys.tenant(otherTenantId), tenantId: otherTenantId, name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
   await put({ ...keys.apiKey(hashApiKey(otherTenantKey)), keyHash: hashApiKey(otherTenantKey), actorId: 'verifier-lain', role: 'VERIFIER', tenantId: otherTenantId, label: 'matrix', createdAt: at });
+  const integrator = (apiKey: string, tenantId: string, scopes: ApiKeyScope[]) =>
+    put({ ...keys.apiKey(hashApiKey(apiKey)), keyHash: hashApiKey(apiKey), actorId: apiKey.split('.')[0], role: 'INTEGRATOR', tenantId, scopes, label: 'matrix', createdAt: at });
+  await integrator(integratorKeys.signing, runtime.seed.tenant.tenantId, ['signing']);
+  await integrator(integratorKeys.users, runtime.seed.tenant.tenantId, ['users']);
+  await integrator(integratorKeys.other, otherTenantId, ['users', 'signing']);
   const { verifier, operator } = runtime.seed;
   Object.assign(logins.verifier, { email: verifier.email, password: verifier.password, secrets: [verifier.totpSecret] });
   Object.assign(logins.operator, { email: operator.email, password: operator.password, secrets: [operator.totpSecret] });
@@ -229,6 +267,9 @@ beforeAll(async () => {
     'operator session': { bearer: operatorSession.sessionToken },
     'operator API key': { key: operator.apiKey },
     "other tenant's verifier API key": { key: otherTenantKey },
+    'integrator signing key': { key: integratorKeys.signing },
+    'integrator users key': { key: integratorKeys.users },
+    "other tenant's integrator key": { key: integratorKeys.other },
   });
 
   // Device requests waiting for a selfie: Siti's (asked for over HTTP) and one of the other tenant.
@@ -241,6 +282,7 @@ beforeAll(async () => {
   Object.assign(ids, {
     userId: { own: ownInvitee, other: otherInvitee },
     requestId: { own: String(waiting.body.items[0].requestId), other: otherRequest },
+    tenantId: { own: runtime.seed.tenant.tenantId, other: otherTenantId },
   });
 });
 
@@ -328,6 +370,9 @@ describe.each(matrix.map((entry) => [entry.route, entry.rows] as const))('%s', (
     } else if (row.due.status === 404) {
       expect(answer.status, seen).toBe(404);
       expect(answer.body.code, seen).toMatch(/NOT_FOUND$/);
+    } else if (row.spec.errorRenderer) {
+      // The BSrE paths answer in BSrE's body: the status is ours, the code theirs (2001).
+      expect([answer.status, answer.body.status_code], seen).toEqual([row.due.status, 2001]);
     } else {
       expect([answer.status, answer.body.code], seen).toEqual([row.due.status, row.due.code]);
     }

@@ -73,7 +73,8 @@ describe('a few hundred malformed requests', () => {
         const text = await response.text();
         if (response.status >= 500) serverErrors.push(`${method} ${path}${sample.query} → ${response.status} ${text.slice(0, 200)}`);
         else if (response.status < 400) successes++;
-        // The API answers problem+json; the pages answer an Indonesian page, never JSON.
+        // The API answers problem+json; the pages an Indonesian page; the BSrE paths BSrE's own body.
+        else if (route.errorRenderer && method === route.method) expect(JSON.parse(text), `${method} ${path}`).toMatchObject({ error: expect.any(String), status_code: expect.any(Number) });
         else expect(response.headers.get('content-type'), `${method} ${path}`).toContain(path.startsWith('/web') ? 'text/html' : 'application/problem+json');
       }));
     }

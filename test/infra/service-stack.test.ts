@@ -1,6 +1,7 @@
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { describe, expect, it } from 'vitest';
 import { routeTables } from '../../functions/route-tables.js';
+import { verificationRoutes } from '../../functions/verification/routes.js';
 import { bundlingOptions } from '../../infra/constructs/service-function.js';
 import { keys, tableDesign } from '../../shared/data/table.js';
 import {
@@ -18,7 +19,7 @@ const tsaKeyId = logicalIdOf(stateful, stateful.tsaKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'] as const;
+const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'] as const;
 /** The functions that sign with the CA key (certificates, CRLs, OCSP). */
 const caContexts = ['certificates', 'pki'] as const;
 type Context = (typeof contexts)[number];
@@ -67,7 +68,7 @@ describe('service stack: functions', () => {
   });
 
   it('grants the table to every context but docs', () => {
-    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, signing: true, pki: true, web: false, docs: false, flows: true, outbox: true, notices: true };
+    const expected: Record<Context, boolean> = { enrollment: true, accounts: true, certificates: true, signing: true, verification: true, pki: true, web: false, docs: false, flows: true, outbox: true, notices: true };
     for (const context of contexts) expect('TABLE_NAME' in fn(context).environment, context).toBe(expected[context]);
   });
 });
@@ -77,9 +78,10 @@ describe('service stack: the web pages function', () => {
     const statements = statementsOf('web').filter((statement) => !actionsOf(statement).some((action) => /^(logs|xray):/.test(action)));
     expect(statements.flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
     const invoked = statements.flatMap(resourcesText).sort();
-    expect(invoked).toEqual(['accounts', 'certificates', 'enrollment'].map((context) => `<${fn(context).logicalId}.Arn>`).sort());
+    const called = ['accounts', 'certificates', 'enrollment', 'signing', 'tenants', 'verification'] as const;
+    expect(invoked).toEqual(called.map((context) => `<${fn(context).logicalId}.Arn>`).sort());
     const names = flatten(fn('web').environment.CONTEXT_FUNCTIONS);
-    for (const context of ['accounts', 'certificates', 'enrollment']) expect(names).toContain(fn(context).logicalId);
+    for (const context of called) expect(names).toContain(fn(context).logicalId);
   });
 
   it('knows the photo bucket\'s S3 origin for its CSP (uploads go there from the browser)', () => {
@@ -148,6 +150,19 @@ describe('service stack: API', () => {
     const acl = resourceById(template, aclId ?? '(no web ACL)');
     expect(acl.Type).toBe('AWS::WAFv2::WebACL');
     expect(props(acl).Scope).toBe('REGIONAL');
+  });
+
+  it('limits public PDF verification per IP at the WAF too, answering 429, scoped to the route table\'s path', () => {
+    const [, acl] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0]!;
+    type Rule = { Action?: { Block?: { CustomResponse?: { ResponseCode?: number } } }; Statement: { RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: { ByteMatchStatement?: { SearchString: string; PositionalConstraint: string } } } } };
+    const scoped = (props(acl).Rules as Rule[]).filter((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement);
+    expect(scoped).toHaveLength(1);
+    const rate = scoped[0]!.Statement.RateBasedStatement!;
+    expect(rate.ScopeDownStatement!.ByteMatchStatement).toMatchObject({ SearchString: verificationRoutes.routes.verifyPdf.path, PositionalConstraint: 'ENDS_WITH' });
+    expect(rate.AggregateKeyType).toBe('IP');
+    // Above the function's own limit (30 a minute, 150 in five), so the function answers first.
+    expect(rate.Limit).toBeGreaterThan(150);
+    expect(scoped[0]!.Action?.Block?.CustomResponse?.ResponseCode).toBe(429);
   });
 });
 
@@ -459,6 +474,18 @@ describe('service stack: least privilege', () => {
     const documents = s3.filter((statement) => !pki.includes(statement));
     expect(documents.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(documents.flatMap(resourcesText).every((resource) => /DocumentsBucket.*\/documents\/\*$/.test(resource))).toBe(true);
+  });
+
+  it("verification holds no key, bucket or secret, and writes nothing but counters: its rate windows and the tenants' usage (UpdateItem on RATE# and USAGE# partitions)", () => {
+    const statements = allowed('verification').filter((statement) => !actionsOf(statement).some((action) => /^(logs|xray):/.test(action)));
+    expect(statements.flatMap(actionsOf).filter((action) => !action.startsWith('dynamodb:'))).toEqual([]);
+    const writes = statements.filter((statement) => actionsOf(statement).some((action) => /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(action)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes[0]!)).toEqual(['dynamodb:UpdateItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${keys.rateLimitPrefix}*`, `${keys.usagePrefix}*`] } });
+    for (const name of ['KEY_WRAPPING_KEY_ID', 'SEALING_KEY_ID', 'TSA_KEY_ID', 'CA_KEY_ID', 'PSEUDONYM_KEY_ID', 'PKI_BUCKET', 'DOCUMENTS_BUCKET']) {
+      expect(fn('verification').environment[name], name).toBeUndefined();
+    }
   });
 
   it('only the outbox sends e-mail', () => {

@@ -8,15 +8,14 @@ import type { CertificateRecord, CertificateStore } from '../../../shared/ports/
 import type { KeyWrapper } from '../../../shared/ports/key-wrapper.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { DocumentStore, SignatureLedger, SigningBatch } from '../../../shared/ports/signatures.js';
-import type { UserDirectory } from '../../../shared/ports/users.js';
 import { fromPem } from '../../../shared/pki/encoding.js';
 import { formatJakartaTime } from '../../../shared/domain/jakarta-time.js';
 import type { SignatureAppearance } from '../../../shared/signing/pdf-appearance.js';
 import { signingKeyFromPkcs8, signPdf } from '../../../shared/signing/pdf-signature.js';
 import { unlockSigningKey } from '../../../shared/signing-keys.js';
+import { resolveSigner, type SignerDeps, type SignerReference } from './signer.js';
 
-export interface SigningDeps {
-  users: Pick<UserDirectory, 'findUser'>;
+export interface SigningDeps extends SignerDeps {
   certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'recordPassphraseFailure' | 'lockKey' | 'clearPassphraseFailures'>;
   keyWrapper: KeyWrapper;
   composer: MessageComposer;
@@ -32,22 +31,30 @@ export interface SigningDeps {
   ids: IdGenerator;
 }
 
+/** What a signature says besides who signed: why, where, how to reach the signer, and its stamp. */
+export interface SignatureDetails {
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  /** A visible stamp; its text lines default to who signed, when, why and where. */
+  appearance?: Omit<SignatureAppearance, 'lines'> & { lines?: readonly string[] };
+}
+
 export interface DocumentToSign {
   name: string;
   pdf: Uint8Array;
   password?: string;
+  /** This document's own details, when they differ from the request's (BSrE v2 sends one set per file). */
+  details?: SignatureDetails;
 }
 
-export interface SignPdfsInput {
+export interface SignPdfsInput extends SignatureDetails {
   actor: Actor;
+  /** Whom an integrator signs for; a person signs as themselves. */
+  signer?: SignerReference;
   passphrase: string;
   documents: readonly DocumentToSign[];
   level: SignatureLevel;
-  reason?: string;
-  location?: string;
-  contactInfo?: string;
-  /** A visible stamp on every document; its text lines default to who signed, when, why and where. */
-  appearance?: Omit<SignatureAppearance, 'lines'> & { lines?: readonly string[] };
   /** A client's retry with the same key gets the same signed files, signed and counted once. */
   idempotencyKey?: string;
 }
@@ -68,6 +75,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
  */
 export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise<SignedPdfs> {
   const { actor } = input;
+  const signer = await resolveSigner(deps, actor, input.signer);
   const batchId = input.idempotencyKey ? sha256(`${actor.tenantId}\n${actor.actorId}\n${input.idempotencyKey}`).slice(0, 32) : deps.ids.newId();
   if (input.idempotencyKey) {
     const earlier = await deps.ledger.findBatch(batchId);
@@ -75,42 +83,46 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
   }
 
   const now = deps.clock.now();
-  const { certificate, pkcs8 } = await authorise(deps, actor, input.passphrase, now);
+  const { certificate, pkcs8 } = await authorise(deps, signer, input.passphrase, now);
   const privateKey = await signingKeyFromPkcs8(pkcs8);
   pkcs8.fill(0);
   const party = { certificateDer: fromPem(certificate.pem, 'CERTIFICATE'), chainDer: [await deps.caCertificate()], privateKey };
   const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
-  const appearance = input.appearance && {
-    ...input.appearance,
-    lines: input.appearance.lines ?? [
+  const appearanceOf = ({ appearance, reason, location }: SignatureDetails) => appearance && {
+    ...appearance,
+    lines: appearance.lines ?? [
       'Ditandatangani secara elektronik oleh', certificate.fullName, formatJakartaTime(now.toISOString()),
-      ...(input.reason ? [`Alasan: ${input.reason}`] : []), ...(input.location ? [`Lokasi: ${input.location}`] : []),
+      ...(reason ? [`Alasan: ${reason}`] : []), ...(location ? [`Lokasi: ${location}`] : []),
     ],
   };
   const attempt = deps.ids.newId();
   // All at once: while one waits on the TSA or the CRL, another computes (the request is 6 MB at most).
-  const signed = await Promise.all(input.documents.map(async (document, index) => ({
-    index,
-    document,
-    pdf: await signPdf({
-      pdf: document.pdf,
-      ...(document.password ? { password: document.password } : {}),
-      party,
-      level: input.level,
-      signingTime: now,
-      ...(input.reason ? { reason: input.reason } : {}),
-      ...(input.location ? { location: input.location } : {}),
-      ...(input.contactInfo ? { contactInfo: input.contactInfo } : {}),
-      ...(timestampAuthority ? { timestampAuthority } : {}),
-      ...(input.level === 'B-LT' || input.level === 'B-LTA' ? { revocation: deps.revocation } : {}),
-      ...(appearance ? { appearance } : {}),
-    }),
-  })));
+  const signed = await Promise.all(input.documents.map(async (document, index) => {
+    const details = document.details ?? input;
+    const appearance = appearanceOf(details);
+    return {
+      index,
+      document,
+      pdf: await signPdf({
+        pdf: document.pdf,
+        ...(document.password ? { password: document.password } : {}),
+        party,
+        level: input.level,
+        signingTime: now,
+        ...(details.reason ? { reason: details.reason } : {}),
+        ...(details.location ? { location: details.location } : {}),
+        ...(details.contactInfo ? { contactInfo: details.contactInfo } : {}),
+        ...(timestampAuthority ? { timestampAuthority } : {}),
+        ...(input.level === 'B-LT' || input.level === 'B-LTA' ? { revocation: deps.revocation } : {}),
+        ...(appearance ? { appearance } : {}),
+      }),
+    };
+  }));
 
   // Each attempt stores under its own prefix: a concurrent retry that loses the record never
   // overwrites the files of the one that won.
   const batch: SigningBatch = {
-    batchId, tenantId: actor.tenantId, userId: actor.actorId, certificateSerial: certificate.serialNumber, level: input.level, signedAt: now.toISOString(),
+    batchId, tenantId: signer.tenantId, userId: signer.actorId, ...(signer.actorId === actor.actorId ? {} : { requestedBy: actor.actorId }), certificateSerial: certificate.serialNumber, level: input.level, signedAt: now.toISOString(),
     documents: signed.map(({ index, document, pdf }) => ({
       documentId: `${batchId}.${index + 1}`,
       name: document.name,
@@ -154,13 +166,14 @@ async function replay(deps: Pick<SigningDeps, 'documents'>, batch: SigningBatch)
   return { signedAt: batch.signedAt, level: batch.level, documents };
 }
 
-/** A signed PDF, for 24 hours, to the person who signed it. */
+/** A signed PDF, for 24 hours, to the person who signed it and to their tenant's signing keys. */
 export async function signedDocument(deps: Pick<SigningDeps, 'ledger' | 'documents' | 'clock'>, input: { actor: Actor; documentId: string }): Promise<Uint8Array> {
   const batchId = input.documentId.split('.')[0]!;
   const batch = await deps.ledger.findBatch(batchId);
   const document = batch?.documents.find((entry) => entry.documentId === input.documentId);
   const fresh = batch && deps.clock.now().getTime() - new Date(batch.signedAt).getTime() < SIGNED_DOCUMENT_KEEP_HOURS * 3_600_000;
-  if (!batch || !document || !fresh || batch.userId !== input.actor.actorId || batch.tenantId !== input.actor.tenantId) throw new AppError('DOCUMENT_NOT_FOUND');
+  const mayRead = batch?.tenantId === input.actor.tenantId && (batch.userId === input.actor.actorId || input.actor.role === 'INTEGRATOR');
+  if (!batch || !document || !fresh || !mayRead) throw new AppError('DOCUMENT_NOT_FOUND');
   const pdf = await deps.documents.get(document.objectKey);
   if (!pdf) throw new AppError('DOCUMENT_NOT_FOUND');
   return pdf;

@@ -1,12 +1,13 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../../data/table.js';
-import type { SignatureLedger, SigningBatch } from '../../ports/signatures.js';
+import type { SignatureLedger, SignedHashBatch, SigningBatch } from '../../ports/signatures.js';
 import { isAppError } from '../../domain/errors.js';
 import { fromItem, transactWrite } from './dynamo-items.js';
 import { usageIncrement } from './table-items.js';
 
 /** The usage event a signed PDF counts as (API.md "Operator, tenants and pay-per-use"). */
 export const SIGNED_DOCUMENT_EVENT = 'DOCUMENT_SIGNED';
+export const SIGNED_HASH_EVENT = 'HASH_SIGNED';
 
 export class DynamoSignatureLedger implements SignatureLedger {
   constructor(private readonly db: DynamoDBDocumentClient, private readonly tableName: string) {}
@@ -26,6 +27,14 @@ export class DynamoSignatureLedger implements SignatureLedger {
       if (isAppError(error) && error.code === 'CONFLICT' && await this.findBatch(batch.batchId)) return false;
       throw error;
     }
+  }
+
+  async recordHashes(batch: SignedHashBatch): Promise<void> {
+    const usage = usageIncrement(this.tableName, batch.tenantId, SIGNED_HASH_EVENT, batch.signedAt);
+    await transactWrite(this.db, 'record signed hashes', [
+      { Put: { TableName: this.tableName, Item: { ...keys.signingBatch(batch.batchId), ...batch }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { ...usage.Update, ExpressionAttributeValues: { ':one': batch.hashes.length } } },
+    ]);
   }
 
   async findBatch(batchId: string): Promise<SigningBatch | undefined> {

@@ -1,0 +1,71 @@
+import * as z from 'zod';
+import { MAX_SIGNING_REQUEST_BYTES } from '../../shared/domain/signing.js';
+import { defineRoutes } from '../../shared/http/route.js';
+import { bsreVerificationRoutes } from './bsre-routes.js';
+
+const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+
+const note = z.object({ code: z.string(), description: z.string() });
+const conclusion = z.enum(['VALID', 'INVALID', 'INDETERMINATE']);
+
+/** The report (shared/signing/pdf-verification.ts), for the OpenAPI document. */
+const report = z.object({
+  conclusion: z.enum(['VALID', 'INVALID', 'INDETERMINATE', 'NO_SIGNATURE']),
+  description: z.string(),
+  signatures: z.array(z.object({
+    fieldName: z.string().nullable(),
+    signerName: z.string().nullable(),
+    signingTime: z.string().nullable(),
+    reason: z.string().nullable(),
+    location: z.string().nullable(),
+    coversWholeDocument: z.boolean(),
+    integrityValid: z.boolean(),
+    certificateTrusted: z.boolean(),
+    revocation: z.object({
+      status: z.enum(['good', 'revoked', 'unknown']),
+      source: z.enum(['DSS_OCSP', 'DSS_CRL', 'SERVICE']).nullable(),
+      checkedAt: z.string().nullable(),
+      revokedAt: z.string().optional(),
+      revocationReason: z.string().optional(),
+    }),
+    timestamp: z.object({ time: z.string(), tsaName: z.string().nullable(), valid: z.boolean(), trusted: z.boolean() }).nullable(),
+    level: z.enum(['PAdES-B-B', 'PAdES-B-T', 'PAdES-B-LT', 'PAdES-B-LTA']),
+    ltv: z.boolean(),
+    conclusion,
+    subFilter: z.string().nullable(),
+    certificate: z.object({ subject: z.string(), issuer: z.string(), serialNumber: z.string(), notBefore: z.string(), notAfter: z.string() }).nullable(),
+    notes: z.array(note),
+  })),
+  documentTimestamps: z.array(z.object({
+    fieldName: z.string().nullable(),
+    time: z.string().nullable(),
+    tsaName: z.string().nullable(),
+    coversWholeDocument: z.boolean(),
+    integrityValid: z.boolean(),
+    certificateTrusted: z.boolean(),
+    notes: z.array(note),
+  })),
+});
+
+/** Anyone may check a signed PDF; each client a limited number of times a minute. */
+export const verificationRoutes = defineRoutes('verification', {
+  verifyPdf: {
+    method: 'POST',
+    path: '/v1/verifications/pdf',
+    summary: 'Verify the signatures of a PDF (PAdES B-B to B-LTA, or any adbe.pkcs7.detached signer): the PDF as the body (application/pdf) or as JSON {pdfBase64}; public, limited per client',
+    access: 'public',
+    bodyType: ['application/pdf', 'application/json'],
+    body: z.strictObject({ pdfBase64: base64 }),
+    // The same bound as a signing request: a PDF the service signs can be checked here.
+    maxBodyBytes: MAX_SIGNING_REQUEST_BYTES,
+    responses: {
+      200: { description: 'The report: a conclusion for the document and one per signature, with codes and Indonesian notes', schema: report },
+      413: { description: 'PAYLOAD_TOO_LARGE' },
+      415: { description: 'UNSUPPORTED_MEDIA_TYPE' },
+      422: { description: 'PDF_INVALID (not a readable PDF) or field errors' },
+      429: { description: 'TOO_MANY_REQUESTS (retryAfterSeconds: the wait until the client\'s next window)' },
+    },
+  },
+  // BSrE's verification paths, for integrators that switch by base URL.
+  ...bsreVerificationRoutes,
+});
