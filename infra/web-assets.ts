@@ -1,12 +1,16 @@
 import { buildSync } from 'esbuild';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { WebAsset } from '../functions/web/assets.js';
 
 const entry = fileURLToPath(new URL('../functions/web/browser/main.ts', import.meta.url));
+const require = createRequire(import.meta.url);
 
 /**
- * The pages' script, bundled and minified by esbuild under a name carrying its content hash.
+ * The pages' script, bundled and minified by esbuild under a name carrying its content hash (the
+ * first asset), then PDF.js for the sign page's preview.
  * Built when the stack is synthesized (and inlined into the web function) and when the local
  * runtime starts: the same bytes either way.
  */
@@ -22,8 +26,20 @@ export function buildWebAssets(): WebAsset[] {
     write: false,
   });
   const body = result.outputFiles[0]!.text;
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return [{ name: `app.${hash}.js`, body, contentType: 'text/javascript; charset=utf-8' }];
+  return [hashed('app', 'js', body), ...pdfjsAssets()];
+}
+
+const hashed = (stem: string, extension: string, body: string): WebAsset =>
+  ({ name: `${stem}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}.${extension}`, body, contentType: 'text/javascript; charset=utf-8' });
+
+/**
+ * PDF.js for the sign page's preview, served by us (no third-party host): its library and its
+ * worker as they are published (the legacy build, for phones a few years old), loaded by the page
+ * script only on that page. Names start with `pdf.` and `pdf-worker.` (functions/web/assets.ts).
+ */
+function pdfjsAssets(): WebAsset[] {
+  const build = (file: string) => readFileSync(require.resolve(`pdfjs-dist/legacy/build/${file}`), 'utf8');
+  return [hashed('pdf', 'mjs', build('pdf.min.mjs')), hashed('pdf-worker', 'mjs', build('pdf.worker.min.mjs'))];
 }
 
 /** esbuild's `define` that inlines the page scripts into the web function's bundle (read by functions/web/assets.ts). */

@@ -16,7 +16,10 @@ type SchemaOf<S extends RouteSpec, Status extends number> = S['responses'] exten
 /** The body of a route's success answer, from the schema its table declares. */
 export type SuccessBody<S extends RouteSpec> = SchemaOf<S, 200> | SchemaOf<S, 201> | SchemaOf<S, 202> | (S['responses'] extends Record<204, unknown> ? undefined : never);
 
-export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
+export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem; headers: Readonly<Record<string, string>> };
+
+/** A file the API answered (a signed PDF): its bytes and headers, or the problem. */
+export type FileResult = { ok: true; status: number; bytes: Uint8Array; headers: Readonly<Record<string, string>> } | { ok: false; status: number; problem: Problem; headers: Readonly<Record<string, string>> };
 
 export interface CallInput {
   params?: Record<string, string>;
@@ -25,8 +28,12 @@ export interface CallInput {
   body?: unknown;
   /** Sent as text/csv instead of JSON. */
   csv?: string;
+  /** Sent as bytes with this content type (a PDF to verify). */
+  file?: { contentType: string; bytes: Uint8Array };
   /** The session's CSRF token as the X-CSRF-Token header (a CSV body has no field to carry it). */
   csrfToken?: string;
+  /** Headers of the call itself beside the browser's, e.g. Idempotency-Key. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 // The browser's own headers that an API call carries on: its session and its language.
@@ -47,15 +54,36 @@ export class PageApi {
     operation: K,
     input: CallInput = {},
   ): Promise<ApiResult<SuccessBody<R[K]>>> {
+    const answer = await this.send(table, operation, input);
+    const text = answer.body.toString('utf8');
+    const parsed: unknown = text && /json/.test(answer.headers['content-type'] ?? '') ? JSON.parse(text) : undefined;
+    if (answer.status < 400) return { ok: true, status: answer.status, body: parsed as SuccessBody<R[K]> };
+    return { ok: false, status: answer.status, problem: asProblem(answer.status, parsed), headers: answer.headers };
+  }
+
+  /** A route that answers a file (a signed PDF): its bytes as they came, or the problem. */
+  async file<R extends Record<string, RouteSpec>, K extends keyof R & string>(table: RouteTable<R>, operation: K, input: CallInput = {}): Promise<FileResult> {
+    const answer = await this.send(table, operation, input);
+    if (answer.status < 400) return { ok: true, status: answer.status, bytes: new Uint8Array(answer.body), headers: answer.headers };
+    const text = answer.body.toString('utf8');
+    const parsed: unknown = text && /json/.test(answer.headers['content-type'] ?? '') ? JSON.parse(text) : undefined;
+    return { ok: false, status: answer.status, problem: asProblem(answer.status, parsed), headers: answer.headers };
+  }
+
+  private async send(table: RouteTable, operation: string, input: CallInput) {
     const spec = table.routes[operation]!;
     const headers: Record<string, string> = {};
     for (const name of forwardedHeaders) {
       const value = this.request.headers[name];
       if (value) headers[name] = value;
     }
+    for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = value;
     if (input.csrfToken) headers['x-csrf-token'] = input.csrfToken;
     let body: Buffer | undefined;
-    if (input.csv !== undefined) {
+    if (input.file) {
+      headers['content-type'] = input.file.contentType;
+      body = Buffer.from(input.file.bytes.buffer, input.file.bytes.byteOffset, input.file.bytes.byteLength);
+    } else if (input.csv !== undefined) {
       headers['content-type'] = 'text/csv; charset=utf-8';
       body = Buffer.from(input.csv, 'utf8');
     } else if (input.body !== undefined) {
@@ -75,10 +103,7 @@ export class PageApi {
       requestId: this.request.requestId,
     });
     if (answer.headers['set-cookie']) this.setCookies.push(answer.headers['set-cookie']);
-    const text = answer.body.toString('utf8');
-    const parsed: unknown = text && /json/.test(answer.headers['content-type'] ?? '') ? JSON.parse(text) : undefined;
-    if (answer.status < 400) return { ok: true, status: answer.status, body: parsed as SuccessBody<R[K]> };
-    return { ok: false, status: answer.status, problem: asProblem(answer.status, parsed) };
+    return answer;
   }
 }
 

@@ -14,8 +14,17 @@ declare const __TTE_WEB_ASSETS__: string | undefined;
 export const bundledAssets = (): WebAsset[] =>
   (typeof __TTE_WEB_ASSETS__ === 'string' ? (JSON.parse(__TTE_WEB_ASSETS__) as WebAsset[]) : []);
 
-/** Every asset by name: the stylesheet and the scripts. */
-export function assetCatalog(scripts: readonly WebAsset[]): { byName: ReadonlyMap<string, WebAsset>; script?: WebAsset } {
+/**
+ * Every asset by name: the stylesheet and the scripts. The first script is the pages' own; PDF.js
+ * (library and worker, for the sign page's preview) is found by its names' stems.
+ */
+export function assetCatalog(scripts: readonly WebAsset[]): { byName: ReadonlyMap<string, WebAsset>; script?: WebAsset; pdfjs?: { library: WebAsset; worker: WebAsset } } {
   const all = [stylesheet, ...scripts];
-  return { byName: new Map(all.map((asset) => [asset.name, asset])), ...(scripts[0] ? { script: scripts[0] } : {}) };
+  const library = scripts.find((asset) => asset.name.startsWith('pdf.'));
+  const worker = scripts.find((asset) => asset.name.startsWith('pdf-worker.'));
+  return {
+    byName: new Map(all.map((asset) => [asset.name, asset])),
+    ...(scripts[0] ? { script: scripts[0] } : {}),
+    ...(library && worker ? { pdfjs: { library, worker } } : {}),
+  };
 }

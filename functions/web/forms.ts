@@ -143,13 +143,26 @@ ${parts.hint}
 </div>`;
 }
 
+/**
+ * A file input. A browser never lets a page refill one, so after an error the person chooses the
+ * file again (the hint says so when `again` is set).
+ */
+export function fileField(options: FieldOptions & { accept: string; multiple?: boolean; again?: boolean; data?: Readonly<Record<string, string>> }): Html {
+  const parts = fieldParts(options);
+  const data = Object.entries(options.data ?? {}).map(([key, val]) => html` data-${key}="${val}"`);
+  return html`<div class="field${parts.error ? ' field--error' : ''}">
+<label for="${fieldId(options.name)}">${options.label}</label>
+${parts.hint}${parts.message}${options.again ? html`<p class="hint">Pilih ulang berkasnya: browser tidak menyimpan pilihan berkas setelah halaman dimuat ulang.</p>` : ''}<input id="${fieldId(options.name)}" name="${options.name}" type="file" accept="${options.accept}"${options.multiple ? ' multiple' : ''}${parts.describedBy ? html` aria-describedby="${parts.describedBy}"` : ''}${parts.error ? html` aria-invalid="true"` : ''}${data}>
+</div>`;
+}
+
 export const hiddenField = (name: string, value: string) => html`<input type="hidden" name="${name}" value="${value}">`;
 
 export const submitButton = (label: string, variant: 'primary' | 'secondary' | 'warning' = 'primary') =>
   html`<button type="submit" class="button${variant === 'primary' ? '' : ` button--${variant}`}">${label}</button>`;
 
-/** A form that posts to the page's own path (so a failed post re-renders in place). */
-export const postForm = (action: string, body: Html | readonly Html[], options: { csrfToken?: string; className?: string } = {}) =>
-  html`<form method="post" action="${action}" novalidate${options.className ? html` class="${options.className}"` : ''}>
+/** A form that posts to the page's own path (so a failed post re-renders in place); `multipart` for file uploads. */
+export const postForm = (action: string, body: Html | readonly Html[], options: { csrfToken?: string; className?: string; multipart?: boolean } = {}) =>
+  html`<form method="post" action="${action}" novalidate${options.multipart ? html` enctype="multipart/form-data"` : ''}${options.className ? html` class="${options.className}"` : ''}>
 ${options.csrfToken ? hiddenField('csrfToken', options.csrfToken) : ''}${body}
 </form>`;

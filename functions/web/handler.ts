@@ -12,11 +12,14 @@ import { basePathOf } from '../../shared/web/layout.js';
 import { assetCatalog, bundledAssets, type WebAsset } from './assets.js';
 import { accountSetupActions } from './flows/account-setup.js';
 import { activationActions } from './flows/activation.js';
+import { apiKeyActions } from './flows/api-keys.js';
 import { consoleActions } from './flows/console.js';
 import { enrollActions } from './flows/enroll.js';
 import { loginActions } from './flows/login.js';
 import { meActions } from './flows/me.js';
 import { selfServiceActions } from './flows/self-service.js';
+import { signActions } from './flows/sign.js';
+import { verifyActions } from './flows/verify.js';
 import { Web, type WebDeps } from './kit.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
@@ -44,6 +47,8 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     apiBasePath: basePath.replace(/\/web$/, ''),
     photoOrigins: deps.settings.photoOrigins,
     ...(assets.script ? { scriptUrl: `${basePath}/assets/${assets.script.name}` } : {}),
+    ...(assets.pdfjs ? { pdfjs: { library: `${basePath}/assets/${assets.pdfjs.library.name}`, worker: `${basePath}/assets/${assets.pdfjs.worker.name}` } } : {}),
+    webBaseUrl: deps.settings.webBaseUrl.replace(/\/+$/, ''),
   };
   // The web function authenticates nobody itself: the API does, for every call a page makes.
   const authenticator = new Authenticator({ apiKeys: { findApiKey: async () => undefined }, clock: systemClock });
@@ -63,7 +68,10 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     ...enrollActions(webDeps),
     ...meActions(webDeps),
     ...consoleActions(webDeps),
+    ...apiKeyActions(webDeps),
     ...selfServiceActions(webDeps),
+    ...signActions(webDeps),
+    ...verifyActions(webDeps),
   }, { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 

@@ -18,6 +18,10 @@ export interface WebDeps {
   photoOrigins: readonly string[];
   /** The page script's URL. */
   scriptUrl?: string;
+  /** PDF.js (library and worker URLs), for the sign page's preview. */
+  pdfjs?: { library: string; worker: string };
+  /** The pages' absolute base URL (a QR code on a signature links to the verify page). */
+  webBaseUrl?: string;
 }
 
 export interface PageOptions {
@@ -98,7 +102,7 @@ export class Web {
   /** The header links of a signed-in person's pages, with sign-out as a form (it changes state). */
   nav(me: { role: string; csrfToken?: string }) {
     return html`<nav class="site-nav" aria-label="Menu akun">
-<a href="${this.path('/me')}">Akun saya</a>${me.role === 'VERIFIER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}
+<a href="${this.path('/me')}">Akun saya</a><a href="${this.path('/sign')}">Tanda tangani</a>${me.role === 'VERIFIER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}
 <form method="post" action="${this.path('/logout')}"><input type="hidden" name="csrfToken" value="${me.csrfToken ?? ''}"><button type="submit" class="link-button">Keluar</button></form>
 </nav>`;
   }

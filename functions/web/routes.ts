@@ -2,11 +2,14 @@ import * as z from 'zod';
 import { defineRoutes } from '../../shared/http/route.js';
 import { activationRoutes } from './flows/activation.js';
 import { accountSetupRoutes } from './flows/account-setup.js';
+import { apiKeyRoutes } from './flows/api-keys.js';
 import { consoleRoutes } from './flows/console.js';
 import { enrollRoutes } from './flows/enroll.js';
 import { loginRoutes } from './flows/login.js';
 import { meRoutes } from './flows/me.js';
 import { selfServiceRoutes } from './flows/self-service.js';
+import { signRoutes } from './flows/sign.js';
+import { verifyRoutes } from './flows/verify.js';
 import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
@@ -41,5 +44,8 @@ export const webRoutes = defineRoutes('web', {
   ...enrollRoutes,
   ...meRoutes,
   ...consoleRoutes,
+  ...apiKeyRoutes,
   ...selfServiceRoutes,
+  ...signRoutes,
+  ...verifyRoutes,
 });

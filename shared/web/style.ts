@@ -118,7 +118,36 @@ th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;verti
 .history .hint{margin:0}
 .console-decision form+form{border-top:1px solid #b1b4b6;padding-top:1rem}
 .csv-example{overflow-wrap:anywhere}
+.secret{display:block;overflow-wrap:anywhere;background:#f3f2f1;padding:.5rem;line-height:1.6;font-size:.95rem}
 .device-request h3{margin:0 0 .5rem;font-size:1.15rem}
+/* signing and verification */
+.details{margin:0 0 1.5rem}
+.details summary{color:#1d4f91;text-decoration:underline;cursor:pointer;margin:0 0 .75rem}
+.visible-options{border-left:4px solid #b1b4b6;padding-left:1rem;margin:0 0 1.5rem}
+.visible-options h2{margin-top:0}
+.pdf-preview{margin:0 0 1.5rem}
+.pdf-preview__page{position:relative;max-width:100%}
+.pdf-preview__canvas{display:block;max-width:100%;border:1px solid #505a5f;background:#fff;cursor:crosshair;touch-action:manipulation}
+.pdf-preview__stamp{position:absolute;display:flex;align-items:center;justify-content:center;border:2px dashed #1d4f91;background:rgba(29,79,145,.15);color:#0b3d6e;font-size:.75rem;font-weight:700;line-height:1.1;text-align:center;pointer-events:none;overflow:hidden}
+.panel{padding:1rem 1.25rem;margin:0 0 1.5rem;border-radius:2px;background:#00703c;color:#fff}
+.panel p{margin:0 0 .25rem}
+.panel p:last-child{margin-bottom:0}
+.panel__title{font-size:1.5rem;font-weight:700;line-height:1.25}
+.panel--invalid{background:#d4351c}
+.panel--indeterminate{background:#ffdd00;color:#0b0c0c}
+.panel--none{background:#505a5f}
+.document-name,.signature-card h3{overflow-wrap:anywhere}
+.document-card .document-name{font-weight:700}
+.document-card p:last-child,.signature-card>:last-child{margin-bottom:0}
+.visible-options input[inputmode=numeric]{max-width:8rem}
+.visible-options legend{padding:0}
+.signature-card h3{margin:0 0 .5rem;font-size:1.15rem}
+.status--invalid{background:#fdf3f1;border-color:#d4351c;color:#aa2a16}
+.status--unsure{background:#fff7bf;border-color:#0b0c0c}
+.sign-form,.verify-form{margin:0 0 1.5rem}
+.check--ok{color:#005a30;font-weight:700}
+.check--bad{color:#d4351c;font-weight:700}
+.check--unsure{color:#0b0c0c;font-weight:700}
 `.trim();
 
 const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);

@@ -1,60 +1,21 @@
-import { execFile } from 'node:child_process';
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { PDF } from '@libpdf/core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
 import { openssl } from '../openssl.js';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
-import { SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
-import { keys } from '../../shared/data/table.js';
-import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
+import { documentsSignedThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
 import { pkijs } from '../unit/pki-support.js';
 
-const run = promisify(execFile);
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let people: ReturnType<typeof accountsClient>;
 let siti: { auth: Credentials; certificate: Record<string, string> };
 const passphrase = 'Tanda#Tangan2026';
 const work = mkdtempSync(join(tmpdir(), 'tte-signing-'));
-
-/** pdfsig, qpdf and certutil come from Debian (poppler-utils, qpdf, libnss3-tools); .ci/run installs them. */
-async function requireTools() {
-  for (const tool of ['pdfsig', 'qpdf', 'certutil']) {
-    await run('which', [tool]).catch(() => {
-      throw new Error(`${tool} is missing: install poppler-utils, qpdf and libnss3-tools (apt-get), as .ci/run does`);
-    });
-  }
-}
-
-/** An NSS database that trusts the service's CA, so pdfsig can say "trusted". */
-async function nssTrustingCa(): Promise<string> {
-  const dir = join(work, 'nss');
-  await run('mkdir', ['-p', dir]);
-  await run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
-  const ca = await (await fetch(`${runtime.api}/pki/ca.pem`)).text();
-  writeFileSync(join(work, 'ca.pem'), ca);
-  await run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'TTE CA', '-t', 'CT,C,C', '-i', join(work, 'ca.pem')]);
-  return dir;
-}
-
-async function samplePdf(text: string): Promise<Uint8Array> {
-  const document = PDF.create();
-  document.addPage().drawText(text, { x: 72, y: 720, size: 16 });
-  return document.save();
-}
-
-async function pdfsig(file: string, nss: string): Promise<string> {
-  const { stdout } = await run('pdfsig', ['-nssdir', `sql:${nss}`, file]);
-  return stdout;
-}
 
 /** The n-th signature of a PDF: its CMS (DER) and the bytes its ByteRange covers. */
 function signatureOf(pdf: Buffer, nth = 0): { cms: Buffer; signedBytes: Buffer } {
@@ -81,7 +42,7 @@ beforeAll(async () => {
   const email = 'siti.tte@contoh.go.id';
   const held = await certificatesClient(people).holder(people.approvedCivilServant({ ...sitiAminah, email }), email, 'Kantor#Palu2026', passphrase);
   siti = { auth: held.auth, certificate: held.certificate! };
-  nss = await nssTrustingCa();
+  nss = await nssTrustingCa(runtime.api, work);
 }, 120_000);
 afterAll(async () => {
   await runtime?.shutdown();
@@ -283,14 +244,7 @@ describe('signing PDFs (PAdES)', () => {
 });
 
 describe('requests that sign nothing and count nothing', () => {
-  /** The tenant's DOCUMENT_SIGNED counter this month, read straight from the table. */
-  const signedCount = async () => {
-    const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-    const key = keys.usage(runtime.seed.tenant.tenantId, new Date().toISOString().slice(0, 7), SIGNED_DOCUMENT_EVENT);
-    const item = (await db.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }))).Item;
-    db.destroy();
-    return Number(item?.count ?? 0);
-  };
+  const signedCount = () => documentsSignedThisMonth(runtime);
 
   it('0 documents, 101 documents, an unknown level, a 60 MB body: each its code, nothing counted', async () => {
     const before = await signedCount();

@@ -5,6 +5,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { accountsRoutes } from '../../functions/accounts/routes.js';
 import { enrollmentRoutes } from '../../functions/enrollment/routes.js';
+import { signingRoutes } from '../../functions/signing/routes.js';
+import { verificationRoutes } from '../../functions/verification/routes.js';
 import { PageApi } from '../../functions/web/api.js';
 import type { loginRoutes } from '../../functions/web/flows/login.js';
 import { LambdaApiClient } from '../../shared/adapters/aws/lambda-api-client.js';
@@ -259,7 +261,29 @@ describe('PageApi', () => {
       ok: false,
       status: 502,
       problem: { status: 502, code: 'INTERNAL_ERROR', detail: 'Terjadi kesalahan pada layanan. Silakan coba lagi.', errors: [] },
+      headers: { 'content-type': 'text/html' },
     });
+  });
+
+  it('sends a file as its bytes with its content type, and headers of the call (Idempotency-Key) beside the browser\'s', async () => {
+    const { client, calls } = fakeApi([json(200, { conclusion: 'NO_SIGNATURE' })]);
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff]);
+    await new PageApi(client, pageRequest(browserHeaders)).call(verificationRoutes, 'verifyPdf', { file: { contentType: 'application/pdf', bytes }, headers: { 'Idempotency-Key': 'k-1' } });
+    expect(calls[0]?.headers).toMatchObject({ 'content-type': 'application/pdf', 'idempotency-key': 'k-1', cookie: browserHeaders.cookie });
+    expect([...(calls[0]?.body ?? [])]).toEqual([...bytes]);
+  });
+
+  it('gives a file answer as its bytes, and an error answer as the problem with the headers (Retry-After)', async () => {
+    const pdf = Buffer.from('%PDF-1.7\n\u00ff', 'latin1');
+    const { client } = fakeApi([
+      { status: 200, headers: { 'content-type': 'application/pdf' }, body: pdf },
+      json(429, { status: 429, code: 'TOO_MANY_REQUESTS', detail: 'Tunggu.', errors: [], retryAfterSeconds: 30 }, { 'retry-after': '30' }),
+    ]);
+    const api = new PageApi(client, pageRequest());
+    const file = await api.file(signingRoutes, 'getSignedDocument', { params: { documentId: 'b-1.1' } });
+    expect(file.ok && Buffer.from(file.bytes).equals(pdf)).toBe(true);
+    const limited = await api.call(verificationRoutes, 'verifyPdf', { file: { contentType: 'application/pdf', bytes: pdf } });
+    expect(limited).toMatchObject({ ok: false, status: 429, problem: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 30 }, headers: { 'retry-after': '30' } });
   });
 });
 

@@ -7,6 +7,8 @@ import { enhanceCountdowns } from './countdown.js';
 import { enhancePolicyChecklists } from './policy-checklist.js';
 import { enhancePhotoUploads } from './photo-upload.js';
 import { enhanceRegionChoice } from './regions.js';
+import { enhancePdfPreviews } from './pdf-preview.js';
+import { enhanceSignForms } from './sign-form.js';
 
 function enhanceOtpFields(): void {
   for (const input of document.querySelectorAll<HTMLInputElement>('input[autocomplete="one-time-code"]')) {
@@ -27,3 +29,6 @@ enhanceCountdowns();
 enhancePolicyChecklists();
 enhanceRegionChoice();
 enhancePhotoUploads();
+// The stamp options are shown before the preview measures its width.
+enhanceSignForms();
+enhancePdfPreviews();

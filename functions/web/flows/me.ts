@@ -159,6 +159,8 @@ ${certificateActions(web, me, certificate, now)}
     const now = new Date();
     // A new certificate may be asked for only when none is valid (the API checks it again).
     const hasValid = certificates.items.some((certificate) => (certificate.status === 'ISSUED' || certificate.status === 'SUSPENDED') && !hasEnded(certificate.notAfter, now));
+    // Signing takes an ISSUED certificate (a suspended one is held while a data change is pending).
+    const hasUsable = certificates.items.some((certificate) => certificate.status === 'ISSUED' && !hasEnded(certificate.notAfter, now));
     return web.page({
       title: 'Akun saya',
       heading: 'Akun saya',
@@ -172,6 +174,7 @@ ${view.notice ? html`<p class="notice notice--success" role="status">${notices[v
 ${me.tenantName ? html`<dt>Instansi</dt><dd>${me.tenantName}</dd>` : ''}
 </dl>
 <h2>Sertifikat elektronik</h2>
+${hasUsable ? html`<p><a class="button" href="${web.path('/sign')}">Tanda tangani dokumen</a></p>` : ''}
 ${certificates.items.length === 0
   ? html`<p>Anda belum memiliki sertifikat. Gunakan tautan pada e-mail "Set Passphrase", atau minta tautan baru di bawah ini.</p>`
   : html`<ul class="cards">${certificates.items.map((certificate) => certificateCard(web, me, certificate, now))}</ul>`}
