@@ -53,7 +53,10 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
   // The web function authenticates nobody itself: the API does, for every call a page makes.
   const authenticator = new Authenticator({ apiKeys: { findApiKey: async () => undefined }, clock: systemClock });
   return createHttpHandler(webRoutes, {
-    home: async (request) => new Web(webDeps, request).page(homePage(), { cacheable: true }),
+    home: async (request) => {
+      const web = new Web(webDeps, request);
+      return web.page(homePage({ login: web.path('/login'), verify: web.path('/verify') }), { cacheable: true });
+    },
     asset: async ({ params }) => {
       const asset = assets.byName.get(params.file);
       if (!asset) throw new AppError('NOT_FOUND');

@@ -29,6 +29,8 @@ describe('the pages, in a real browser on a phone-sized screen', () => {
     expect(status).toBe(200);
     await expectAGoodPage(page, consoleErrors);
     expect(await page.locator('h1').textContent()).toBe('Layanan Tanda Tangan Elektronik');
+    expect(await page.getByRole('link', { name: 'Periksa tanda tangan' }).getAttribute('href')).toBe('/web/verify');
+    expect(await page.getByRole('link', { name: 'Masuk' }).getAttribute('href')).toBe('/web/login');
     expect(headers['content-type']).toBe('text/html; charset=utf-8');
     const csp = headers['content-security-policy']!;
     expect(csp).toContain("default-src 'self'");

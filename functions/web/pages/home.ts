@@ -1,12 +1,16 @@
 import { html } from '../../../shared/web/html.js';
 import type { PageContent } from '../../../shared/web/layout.js';
 
-/** What the service is, and what each e-mail a person receives asks them to do. */
-export function homePage(): PageContent {
+/** What the service is, what each e-mail a person receives asks them to do, and the two ways in. */
+export function homePage(links: { login: string; verify: string }): PageContent {
   return {
     title: 'Beranda',
     heading: 'Layanan Tanda Tangan Elektronik',
     body: html`<p class="lead">Layanan ini menerbitkan sertifikat elektronik bagi pegawai instansi pemerintah, sehingga Anda dapat menandatangani dokumen dinas secara elektronik dan sah.</p>
+<ul class="console-links">
+<li><a href="${links.login}">Masuk</a> untuk menandatangani dokumen dan mengelola akun serta sertifikat Anda.</li>
+<li><a href="${links.verify}">Periksa tanda tangan</a> pada dokumen PDF yang Anda terima, tanpa perlu masuk.</li>
+</ul>
 <h2>Langkah-langkahnya</h2>
 <ol>
 <li><strong>Aktivasi akun.</strong> Verifikator instansi Anda mendaftarkan Anda, lalu Anda menerima e-mail "Aktivasi Akun". Lengkapi data diri, data kepegawaian, foto KTP dan swafoto melalui tautan di e-mail tersebut.</li>
