@@ -31,11 +31,13 @@ afterAll(async () => {
 
 describe('the first slice over HTTP: register an employee → activation e-mail → activation page', () => {
   it('writes seed.json as API.md describes', () => {
-    expect(Object.keys(runtime.seed).sort()).toEqual(['apiUrl', 'mailUrl', 'operator', 'tenant', 'verifier']);
+    expect(Object.keys(runtime.seed).sort()).toEqual(['apiUrl', 'integrator', 'mailUrl', 'operator', 'tenant', 'verifier']);
     expect(runtime.seed.tenant.emailDomains).toEqual(['contoh.go.id']);
     for (const staff of [runtime.seed.verifier, runtime.seed.operator]) {
       expect(Object.keys(staff).sort()).toEqual(['apiKey', 'email', 'password', 'totpSecret']);
     }
+    expect(Object.keys(runtime.seed.integrator).sort()).toEqual(['apiKey', 'keyId', 'secret']);
+    expect(runtime.seed.integrator.apiKey).toBe(`${runtime.seed.integrator.keyId}.${runtime.seed.integrator.secret}`);
   });
 
   it('registers, mails the link, opens it, resends and kills the old link', async () => {
