@@ -5,20 +5,48 @@ import { AppError } from '../domain/errors.js';
 /**
  * A visible signature: where it goes and what it shows. Coordinates are PDF points in the page's
  * user space, origin at the bottom left (as BSrE's xAxis/yAxis, originX/originY).
+ *
+ * Placed by coordinates, the rectangle is [x, y, x + width, y + height] on `page`. Placed at an
+ * anchor (`anchorText`, BSrE's tag_koordinat) it is centred on the anchor, moved by x/y: see
+ * `anchorText`.
  */
 export interface SignatureAppearance {
-  /** 1-based page number, or the first or last page. */
-  page: number | 'first' | 'last';
+  /**
+   * 1-based page number, or the first or last page. Without an anchor, the page of the rectangle
+   * (the last when absent); with one, the only page searched (every page when absent).
+   */
+  page?: number | 'first' | 'last';
+  /** Without an anchor: the lower-left corner. With one: an offset from the centred placement (0 for none). */
   x: number;
   y: number;
   width: number;
   height: number;
+  /**
+   * Text typed in the document where the stamp goes (e.g. "#", "$" or "${ttd}" in a letter
+   * template). Matched exactly (case and spaces) in the page's text, on `page` or, without one,
+   * on every page; the last occurrence wins (searched from the last page back), as a signature
+   * block closes a letter and a short tag such as "#" may also appear earlier in its body. The
+   * rectangle is centred on the anchor (so it covers it, as BSrE templates expect: the tag sits in
+   * the middle of the space left for the stamp), moved by x/y, and pulled back inside the page if
+   * it would stick out. The anchor's own box is painted white under the stamp. Not found:
+   * SIGNATURE_ANCHOR_NOT_FOUND. Only text in the page's own content is searched (@libpdf/core's
+   * extraction does not enter form XObjects), which is where word processors put a letter's text.
+   */
+  anchorText?: string;
   /** A PNG or JPEG (sniffed by its magic bytes), scaled into the left part of the rectangle. */
   imageBytes?: Uint8Array;
   /** Content of a QR code drawn beside the image (e.g. the public verify link of the document). */
   qr?: string;
   /** Text lines (name, time in WIB, reason, location), Helvetica, sized to fit. */
   lines?: readonly string[];
+}
+
+/** A rectangle in PDF points: lower-left corner and size. */
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 const FONT_NAME = 'Helvetica';
@@ -36,11 +64,11 @@ const MAX_FONT_SIZE = 10;
  * and /P to the first page): the field's /Rect and /P are pinned here so sign() cannot reset them.
  */
 export function applyAppearance(document: PDF, appearance: SignatureAppearance): { fieldName: string } {
-  const page = pageOf(document, appearance.page);
-  checkRectangle(page, appearance);
+  const { page, rectangle, cover } = appearance.anchorText ? placeAtAnchor(document, appearance, appearance.anchorText) : placeByCoordinates(document, appearance);
+  checkRectangle(page, rectangle);
   const image = appearance.imageBytes ? embedImage(document, appearance.imageBytes) : undefined;
 
-  const { width, height } = appearance;
+  const { width, height } = rectangle;
   const font = document.register(PdfDict.of({
     Type: PdfName.of('Font'),
     Subtype: PdfName.of('Type1'),
@@ -48,7 +76,7 @@ export function applyAppearance(document: PDF, appearance: SignatureAppearance):
     Encoding: PdfName.of('WinAnsiEncoding'),
   }));
   const xObjects = image ? PdfDict.of({ Im1: image.ref }) : undefined;
-  const content = appearanceContent(width, height, image, appearance.qr, (appearance.lines ?? []).map(toWinAnsi));
+  const content = appearanceContent(width, height, image, appearance.qr, (appearance.lines ?? []).map(toWinAnsi), cover);
   const stream = new PdfStream(PdfDict.of({
     Type: PdfName.of('XObject'),
     Subtype: PdfName.of('Form'),
@@ -67,14 +95,46 @@ export function applyAppearance(document: PDF, appearance: SignatureAppearance):
   fieldDict.set('Subtype', PdfName.of('Widget'));
   fieldDict.set('F', PdfNumber.of(132)); // Print | Locked, as the library sets it
   fieldDict.set('P', page.ref);
-  fieldDict.set('Rect', numbers([appearance.x, appearance.y, appearance.x + width, appearance.y + height]));
+  fieldDict.set('Rect', numbers([rectangle.x, rectangle.y, rectangle.x + width, rectangle.y + height]));
   fieldDict.set('AP', PdfDict.of({ N: appearanceRef }));
   pin(fieldDict, ['Rect', 'P']);
   addAnnotation(document, page, fieldRefOf(field));
   return { fieldName };
 }
 
-function pageOf(document: PDF, requested: SignatureAppearance['page']): PDFPage {
+function placeByCoordinates(document: PDF, appearance: SignatureAppearance): { page: PDFPage; rectangle: Box; cover?: Box } {
+  const { x, y, width, height } = appearance;
+  return { page: pageOf(document, appearance.page ?? 'last'), rectangle: { x, y, width, height } };
+}
+
+/**
+ * The rectangle centred on the last occurrence of the anchor (see SignatureAppearance.anchorText),
+ * found with the library's own text extraction. Pages are searched from the last one back and the
+ * search stops at the first page holding the anchor: a long document is read only as far as needed.
+ */
+function placeAtAnchor(document: PDF, appearance: SignatureAppearance, anchor: string): { page: PDFPage; rectangle: Box; cover: Box } {
+  const pages = appearance.page === undefined ? document.getPages().reverse() : [pageOf(document, appearance.page)];
+  for (const page of pages) {
+    const match = page.findText(anchor, { caseSensitive: true }).at(-1);
+    if (!match) continue;
+    const { width, height } = appearance;
+    const box = page.getCropBox();
+    const centred = {
+      x: match.bbox.x + match.bbox.width / 2 - width / 2 + appearance.x,
+      y: match.bbox.y + match.bbox.height / 2 - height / 2 + appearance.y,
+    };
+    // Pulled inside the visible box when it fits there at all; otherwise checkRectangle refuses it.
+    const inside = (value: number, low: number, size: number, span: number) => (size <= span ? Math.min(Math.max(value, low), low + span - size) : value);
+    const rectangle = { x: inside(centred.x, box.x, width, box.width), y: inside(centred.y, box.y, height, box.height), width, height };
+    // The anchor's box in the form's own space (its origin is the rectangle's lower-left corner).
+    const cover = { x: match.bbox.x - rectangle.x, y: match.bbox.y - rectangle.y, width: match.bbox.width, height: match.bbox.height };
+    return { page, rectangle, cover };
+  }
+  const where = appearance.page === undefined ? 'any page' : `page ${String(appearance.page)}`;
+  throw new AppError('SIGNATURE_ANCHOR_NOT_FOUND', [], { internal: `"${anchor}" not on ${where}` });
+}
+
+function pageOf(document: PDF, requested: number | 'first' | 'last'): PDFPage {
   const count = document.getPageCount();
   const number = requested === 'first' ? 1 : requested === 'last' ? count : requested;
   const page = Number.isInteger(number) && number >= 1 && number <= count ? document.getPage(number - 1) : null;
@@ -83,7 +143,7 @@ function pageOf(document: PDF, requested: SignatureAppearance['page']): PDFPage 
 }
 
 /** Inside the page's visible box (CropBox, else MediaBox), with a positive size. */
-function checkRectangle(page: PDFPage, { x, y, width, height }: SignatureAppearance): void {
+function checkRectangle(page: PDFPage, { x, y, width, height }: Box): void {
   const box = page.getCropBox();
   const valid = [x, y, width, height].every(Number.isFinite) && width > 0 && height > 0
     && x >= box.x && y >= box.y && x + width <= box.x + box.width && y + height <= box.y + box.height;
@@ -105,8 +165,11 @@ function embedImage(document: PDF, bytes: Uint8Array): PDFImage {
 }
 
 /** The content stream of the appearance, in the form's space [0 0 width height]. */
-function appearanceContent(width: number, height: number, image: PDFImage | undefined, qr: string | undefined, lines: string[]): string {
+function appearanceContent(width: number, height: number, image: PDFImage | undefined, qr: string | undefined, lines: string[], cover: Box | undefined): string {
   const out: string[] = ['q', `0 0 ${n(width)} ${n(height)} re W n`];
+  // The anchor a template left for the stamp does not show through it (a point more on each side
+  // for the glyphs' overshoot).
+  if (cover) out.push('q', '1 g', `${n(cover.x - 1)} ${n(cover.y - 1)} ${n(cover.width + 2)} ${n(cover.height + 2)} re f`, 'Q');
   const inner = height - 2 * PADDING;
   const hasText = lines.some((line) => line.trim() !== '');
   // Image and QR code share the left part: each at most a square of the inner height, and

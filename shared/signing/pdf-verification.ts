@@ -1,5 +1,5 @@
 import { constants, createHash, createVerify, verify as verifySignature, X509Certificate, type KeyObject } from 'node:crypto';
-import { PDF, PdfNumber, PdfRef, PdfStream, type PdfDict, type PdfObject } from '@libpdf/core';
+import { PDF, PdfArray, PdfBool, PdfDict, PdfName, PdfNull, PdfNumber, PdfRef, PdfStream, PdfString, type PdfObject } from '@libpdf/core';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { CertificateStatusAnswer } from '../domain/certificates.js';
@@ -14,8 +14,9 @@ import { DerError, readChildren, readElement, readSingle, TAG, tlv } from '../pk
  * cryptography by hand.
  *
  * Per signature: integrity (the byte range covers the whole file but the signature's own
- * /Contents, the messageDigest matches, the CMS signature verifies), the chain to a trust anchor,
- * the signature timestamp, revocation at the signing time (the DSS first, else the live status the
+ * /Contents, the messageDigest matches, the CMS signature verifies), what the revisions after it
+ * add (validation data, other signatures, or other changes), the chain to a trust anchor, the
+ * signature timestamp, revocation at the signing time (the DSS first, else the live status the
  * caller looks up), the PAdES level, and a conclusion. Document timestamps (ETSI.RFC3161) are not
  * signers: they prove time for what they cover and make B-LTA.
  */
@@ -46,6 +47,7 @@ export const verificationNotes = {
   TIMESTAMP_INVALID: 'Cap waktu rusak atau tidak cocok dengan data yang dicapnya.',
   TIMESTAMP_UNTRUSTED: 'Cap waktu diterbitkan oleh TSA yang tidak dikenal; waktunya tidak dipakai sebagai bukti.',
   DOCUMENT_ENCRYPTED: 'Dokumen terenkripsi: nama kolom, alasan, lokasi dan waktu yang dinyatakan tidak dapat dibaca tanpa kata sandi.',
+  MODIFIED_AFTER_SIGNING: 'Dokumen diubah setelah ditandatangani, dan perubahannya bukan sekadar tanda tangan lain atau data validasi (misalnya isi halaman, anotasi, atau isian formulir). Versi yang ditandatangani tetap utuh, tetapi tampilan dokumen sekarang dapat berbeda dari yang ditandatangani.',
 } as const;
 export type VerificationNoteCode = keyof typeof verificationNotes;
 export interface VerificationNote {
@@ -95,7 +97,10 @@ export interface SignatureReport {
   signingTime: string | null;
   reason: string | null;
   location: string | null;
+  /** Literally, as pdfsig prints it: the byte range reaches the end of the file. */
   coversWholeDocument: boolean;
+  /** What the revisions after the signed range add; null when the byte range is unreadable. */
+  changesAfter: ChangesAfter | null;
   integrityValid: boolean;
   certificateTrusted: boolean;
   revocation: RevocationReport;
@@ -113,6 +118,7 @@ export interface DocumentTimestampReport {
   time: string | null;
   tsaName: string | null;
   coversWholeDocument: boolean;
+  changesAfter: ChangesAfter | null;
   integrityValid: boolean;
   certificateTrusted: boolean;
   notes: VerificationNote[];
@@ -142,14 +148,14 @@ export interface PdfVerificationDeps {
 /**
  * The parts of a verification, in milliseconds summed over the document: reading the file and its
  * signature fields, parsing CMS and the DSS, hashing the byte ranges, checking signatures,
- * timestamps (document timestamps hash their byte ranges here too), chains, and revocation (the
+ * timestamps (document timestamps hash their byte ranges here too), chains, revocation (the
  * service's records included; signatures wait for them side by side, so their sum may exceed the
- * wall time).
+ * wall time), and comparing each signed revision with the file (what was added after it).
  */
-export type VerificationPhase = 'read' | 'parse' | 'hash' | 'signature' | 'timestamp' | 'chain' | 'revocation';
+export type VerificationPhase = 'read' | 'parse' | 'hash' | 'signature' | 'timestamp' | 'chain' | 'revocation' | 'revisions';
 
 class Phases {
-  readonly totals: Record<VerificationPhase, number> = { read: 0, parse: 0, hash: 0, signature: 0, timestamp: 0, chain: 0, revocation: 0 };
+  readonly totals: Record<VerificationPhase, number> = { read: 0, parse: 0, hash: 0, signature: 0, timestamp: 0, chain: 0, revocation: 0, revisions: 0 };
 
   time<T>(phase: VerificationPhase, action: () => T): T {
     const started = performance.now();
@@ -841,6 +847,337 @@ export function parsePdfDate(text: string): Date | null {
   return Number.isFinite(date.getTime()) ? date : null;
 }
 
+// ---- What the revisions after a signature add ------------------------------------------------
+
+/**
+ * What the incremental revisions after a signed byte range add, from the least to the most
+ * telling: nothing (the range reaches the end of the file); validation data (the DSS and its
+ * streams, document timestamps); other signatures (their fields, widgets, signature dictionaries
+ * and appearances, which DocMDP P=2/3 and Adobe allow after a signature); anything else (page
+ * content, other annotations, form values, pages, resources...). PAdES B-LT and B-LTA always add
+ * validation data after the signature, and a second signer a signature: `coversWholeDocument`
+ * alone cannot tell those from a change of what the reader sees.
+ */
+export type ChangesAfter = 'NONE' | 'VALIDATION_DATA' | 'SIGNATURES' | 'OTHER';
+const CHANGE_RANK: Readonly<Record<ChangesAfter, number>> = { NONE: 0, VALIDATION_DATA: 1, SIGNATURES: 2, OTHER: 3 };
+const worse = (a: ChangesAfter, b: ChangesAfter): ChangesAfter => (CHANGE_RANK[b] > CHANGE_RANK[a] ? b : a);
+/**
+ * The class of a change that shows nothing by itself (/SigFlags, the catalog's /DSS pointer, the
+ * document information's /ModDate, an update that changes no object): the least class that still
+ * admits bytes after the range.
+ */
+const NEUTRAL: ChangesAfter = 'VALIDATION_DATA';
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength
+  && ((a.buffer === b.buffer && a.byteOffset === b.byteOffset) || Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+
+/**
+ * Two parsed values alike: references by number (what they point at is compared under its own
+ * number), streams by their raw bytes. The signed revision is a view of the file's own buffer, so
+ * a stream both read from the same place (a 4 MB scan) compares without reading its bytes.
+ */
+function sameValue(a: PdfObject | null | undefined, b: PdfObject | null | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.type !== b.type) return false;
+  if (a instanceof PdfRef) return a.objectNumber === (b as PdfRef).objectNumber && a.generation === (b as PdfRef).generation;
+  if (a instanceof PdfName || a instanceof PdfNumber || a instanceof PdfBool) return a.value === (b as typeof a).value;
+  if (a instanceof PdfString) return sameBytes(a.bytes, (b as PdfString).bytes);
+  if (a instanceof PdfArray) {
+    const other = b as PdfArray;
+    if (a.length !== other.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!sameValue(a.at(index), other.at(index))) return false;
+    return true;
+  }
+  if (a instanceof PdfDict) {
+    const other = b as PdfDict;
+    if (a.size !== other.size) return false;
+    for (const [key, value] of a) if (!sameValue(value, other.get(key))) return false;
+    return !(a instanceof PdfStream) || sameBytes(a.data, (b as PdfStream).data);
+  }
+  // null, or the raw bytes the library keeps as it found them
+  return a.type === 'null' || ('bytes' in a && 'bytes' in b && sameBytes(a.bytes, b.bytes));
+}
+
+const deref = (revision: Revision, value: PdfObject | null | undefined): PdfObject | null => (value instanceof PdfRef ? revision.resolve(value) : value ?? null);
+/** A dictionary's entry; undefined for anything that is not a dictionary. */
+const entryOf = (value: PdfObject | null | undefined, key: string): PdfObject | undefined => (value instanceof PdfDict ? value.get(key) : undefined);
+
+/** The keys whose values differ between two dictionaries (either may be absent). */
+function changedKeys(before: PdfObject | null | undefined, after: PdfObject | null | undefined): string[] {
+  const keys = new Set<string>();
+  for (const dict of [before, after]) if (dict instanceof PdfDict) for (const key of dict.keys()) keys.add(key.value);
+  return [...keys].filter((key) => !sameValue(entryOf(before, key), entryOf(after, key)));
+}
+
+/** One revision of the file as @libpdf/core reads it: the signed one, or the whole file. */
+interface Revision {
+  document: PDF;
+  resolve: (ref: PdfRef) => PdfObject | null;
+  /** One past the highest object number in its cross-reference sections. */
+  size: number;
+  /** The object under a number; null when the revision has none (not yet, or freed). */
+  object(number: number): PdfObject | null;
+}
+
+function revisionOf(document: PDF): Revision {
+  const resolve = (ref: PdfRef) => document.context.resolve(ref);
+  const size = document.context.registry.nextObjectNumber;
+  // By number alone: the library finds an object by its number (a generation other than 0 is rare
+  // and read all the same), which is how a later revision replaces it.
+  return { document, resolve, size, object: (number) => (number < size ? resolve(PdfRef.of(number, 0)) : null) };
+}
+
+/**
+ * What a field or widget adds when it is a signature's: VALIDATION_DATA for a document timestamp,
+ * SIGNATURES for a signature (signed or still empty, its /FT and /V inherited as fields inherit
+ * them); undefined for anything else, an annotation of another kind with /FT /Sig, or a
+ * "signature" widget with an action (/A, /AA), which can run script: more than a signature.
+ */
+function signatureField(revision: Revision, value: PdfObject | null | undefined): { kind: ChangesAfter; signed: boolean } | undefined {
+  const dict = deref(revision, value);
+  if (!(dict instanceof PdfDict) || dict.has('A') || dict.has('AA')) return undefined;
+  const subtype = dict.getName('Subtype', revision.resolve)?.value;
+  if (subtype !== undefined && subtype !== 'Widget') return undefined;
+  let type: string | undefined;
+  let signature: PdfObject | null = null;
+  let node: PdfDict | undefined = dict;
+  for (let depth = 0; node && depth < 16; depth += 1) {
+    type ??= node.getName('FT', revision.resolve)?.value;
+    signature ??= deref(revision, node.get('V'));
+    node = node.getDict('Parent', revision.resolve);
+  }
+  if (type !== 'Sig') return undefined;
+  const timestamp = signature instanceof PdfDict
+    && (signature.getName('Type', revision.resolve)?.value === 'DocTimeStamp' || signature.getName('SubFilter', revision.resolve)?.value === 'ETSI.RFC3161');
+  return { kind: timestamp ? 'VALIDATION_DATA' : 'SIGNATURES', signed: signature instanceof PdfDict };
+}
+
+const STRUCTURE = new Set(['Catalog', 'Pages', 'Page']);
+
+/** The numbers of the objects the catalog's /DSS reaches (never into the page tree, whatever it points at). */
+function validationObjects(revision: Revision): Set<number> {
+  const found = new Set<number>();
+  const pending: (PdfObject | undefined)[] = [revision.document.getCatalog().get('DSS')];
+  while (pending.length > 0) {
+    let value = pending.pop();
+    if (value instanceof PdfRef) {
+      if (found.has(value.objectNumber)) continue;
+      const target = revision.resolve(value);
+      if (!target || (target instanceof PdfDict && STRUCTURE.has(target.getName('Type')?.value ?? ''))) continue;
+      found.add(value.objectNumber);
+      value = target;
+    }
+    if (value instanceof PdfArray) pending.push(...value.toArray());
+    else if (value instanceof PdfDict && !STRUCTURE.has(value.getName('Type')?.value ?? '')) for (const [, item] of value) pending.push(item);
+  }
+  return found;
+}
+
+/**
+ * The numbers the trailer (the catalog, the document information) and every object reachable from
+ * it refer to, freed ones included: all a reader can get to. An object outside it (a DSS a later
+ * DSS replaced, a cross-reference or object stream) shows nothing, whatever it holds.
+ */
+function referencedObjects(revision: Revision): Set<number> {
+  const found = new Set<number>();
+  const pending: PdfObject[] = [revision.document.context.info.trailer];
+  while (pending.length > 0) {
+    const value = pending.pop()!;
+    if (value instanceof PdfRef) {
+      if (found.has(value.objectNumber)) continue;
+      found.add(value.objectNumber);
+      const target = revision.resolve(value);
+      if (target) pending.push(target);
+    } else if (value instanceof PdfArray) {
+      pending.push(...value.toArray());
+    } else if (value instanceof PdfDict) {
+      for (const [, item] of value) pending.push(item);
+    }
+  }
+  return found;
+}
+
+/** The objects of the whole file with a role whose changes are judged by what they change. */
+interface Roles {
+  catalog: number | undefined;
+  info: number | undefined;
+  acroForm: number | undefined;
+  fields: number | undefined;
+  pages: Set<number>;
+  /** An indirect /Annots array's number, to its page's. */
+  annots: Map<number, number>;
+  validation: Set<number>;
+  referenced: number[];
+}
+
+function rolesOf(revision: Revision): Roles {
+  const trailer = revision.document.context.info.trailer;
+  const catalog = revision.document.getCatalog();
+  const acroForm = catalog.get('AcroForm');
+  const fields = entryOf(deref(revision, acroForm), 'Fields');
+  const pages = revision.document.context.pages.getPages();
+  const annots = new Map<number, number>();
+  for (const page of pages) {
+    const list = entryOf(revision.resolve(page), 'Annots');
+    if (list instanceof PdfRef) annots.set(list.objectNumber, page.objectNumber);
+  }
+  return {
+    catalog: trailer.getRef('Root')?.objectNumber,
+    info: trailer.getRef('Info')?.objectNumber,
+    acroForm: acroForm instanceof PdfRef ? acroForm.objectNumber : undefined,
+    fields: fields instanceof PdfRef ? fields.objectNumber : undefined,
+    pages: new Set(pages.map((page) => page.objectNumber)),
+    annots,
+    validation: validationObjects(revision),
+    referenced: [...referencedObjects(revision)],
+  };
+}
+
+/**
+ * Compares the signed revision with the whole file, object number by object number (the only
+ * view of revisions @libpdf/core gives: it reads a file's cross-reference sections into one
+ * table), over the objects a reader of the whole file can reach (anything else shows nothing),
+ * and judges every object new, changed or freed since by its role:
+ * - the catalog: only /DSS, /Extensions (the extension level a DSS declares) and /AcroForm as below;
+ * - the AcroForm: /Fields gaining signature fields, /SigFlags, /NeedAppearances;
+ * - a page, or its /Annots array: /Annots gaining signature widgets;
+ * - the document information: /ModDate and /Producer, which signing tools (iText) update;
+ * - new objects the DSS reaches, and existing ones that were already validation data;
+ * - new objects a new signature field reaches (its widget, /V, /AP with its XObjects, fonts and
+ *   images), or a field that was an empty signature field and is now signed; a document
+ *   timestamp's count as validation data.
+ * Anything else is OTHER, an object freed while something still refers to it included; so is a
+ * catalog replaced.
+ */
+function compareRevisions(signed: Revision, full: Revision, roles: Roles): ChangesAfter {
+  if (signed.document.context.info.trailer.getRef('Root')?.objectNumber !== roles.catalog) return 'OTHER';
+  const changed = roles.referenced.filter((number) => !sameValue(signed.object(number), full.object(number)));
+  if (changed.length === 0) return NEUTRAL;
+
+  // A cross-reference or object stream holds no content of its own (the objects in an object
+  // stream are judged under their own numbers), and a writer may give a later object the number a
+  // cross-reference stream had (@libpdf/core has, for a DSS written right after a signature):
+  // what takes such a number is new.
+  const isNew = (number: number) => {
+    const before = signed.object(number);
+    const type = before instanceof PdfStream ? before.getName('Type')?.value : undefined;
+    return before === null || type === 'XRef' || type === 'ObjStm';
+  };
+  const signedValidation = validationObjects(signed);
+  // New objects explained by what reaches them; the least class first, so an object both a
+  // document timestamp and a signature reach counts as validation data.
+  const explained = new Map<number, ChangesAfter>();
+  for (const number of roles.validation) if (isNew(number) || signedValidation.has(number)) explained.set(number, 'VALIDATION_DATA');
+  const fields = changed.flatMap((number) => {
+    const field = signatureField(full, full.object(number));
+    if (!field) return [];
+    // An existing field may only be the empty signature field it was, now signed.
+    const before = isNew(number) ? undefined : signatureField(signed, signed.object(number));
+    return isNew(number) || (before && !before.signed) ? [{ number, kind: field.kind }] : [];
+  }).sort((a, b) => CHANGE_RANK[a.kind] - CHANGE_RANK[b.kind]);
+  for (const { number, kind } of fields) {
+    if (!explained.has(number)) explained.set(number, kind);
+    const pending: (PdfObject | null | undefined)[] = [full.object(number)];
+    while (pending.length > 0) {
+      const value = pending.pop();
+      if (value instanceof PdfRef) {
+        // Only through new objects: what existed is judged under its own number.
+        if (explained.has(value.objectNumber) || !isNew(value.objectNumber)) continue;
+        explained.set(value.objectNumber, kind);
+        pending.push(full.resolve(value));
+      } else if (value instanceof PdfArray) {
+        pending.push(...value.toArray());
+      } else if (value instanceof PdfDict) {
+        // Not up to the page or the parent field: they are the document's, not the signature's.
+        for (const [key, item] of value) if (key.value !== 'P' && key.value !== 'Parent') pending.push(item);
+      }
+    }
+  }
+
+  /** An array that may only gain signature fields or widgets (and keeps every element it had). */
+  const additions = (before: PdfObject | null, after: PdfObject | null): ChangesAfter => {
+    if ((before !== null && !(before instanceof PdfArray)) || (after !== null && !(after instanceof PdfArray))) return 'OTHER';
+    const remaining = after?.toArray() ?? [];
+    for (const [index, item] of (before?.toArray() ?? []).entries()) {
+      // Appended in the usual case: the element at the same place first.
+      const found = sameValue(remaining[index], item) ? index : remaining.findIndex((candidate) => sameValue(candidate, item));
+      if (found < 0) return 'OTHER';
+      remaining[found] = PdfNull.instance;
+    }
+    return remaining.filter((item) => item !== PdfNull.instance)
+      .reduce<ChangesAfter>((result, item) => worse(result, signatureField(full, item)?.kind ?? 'OTHER'), NEUTRAL);
+  };
+  const acroForm = (before: PdfObject | null, after: PdfObject | null): ChangesAfter => changedKeys(before, after).reduce<ChangesAfter>((result, key) => worse(result,
+    key === 'Fields' ? additions(deref(signed, entryOf(before, 'Fields')), deref(full, entryOf(after, 'Fields')))
+      : key === 'SigFlags' || key === 'NeedAppearances' ? NEUTRAL : 'OTHER'), NEUTRAL);
+  const annotsOf = (revision: Revision, page: number) => deref(revision, entryOf(revision.object(page), 'Annots'));
+  const acroFormOf = (revision: Revision) => deref(revision, revision.document.getCatalog().get('AcroForm'));
+  const fieldsOf = (revision: Revision) => deref(revision, entryOf(acroFormOf(revision), 'Fields'));
+
+  const judge = (number: number): ChangesAfter => {
+    const before = signed.object(number);
+    const after = full.object(number);
+    if (number === roles.catalog) {
+      return changedKeys(before, after).reduce<ChangesAfter>((result, key) => worse(result,
+        key === 'DSS' || key === 'Extensions' ? NEUTRAL : key === 'AcroForm' ? acroForm(acroFormOf(signed), acroFormOf(full)) : 'OTHER'), NEUTRAL);
+    }
+    if (number === roles.acroForm) return acroForm(acroFormOf(signed), after);
+    if (number === roles.fields) return additions(fieldsOf(signed), after);
+    if (roles.pages.has(number)) {
+      if (!(before instanceof PdfDict)) return 'OTHER';
+      return changedKeys(before, after).reduce<ChangesAfter>((result, key) => worse(result, key === 'Annots' ? additions(annotsOf(signed, number), annotsOf(full, number)) : 'OTHER'), NEUTRAL);
+    }
+    const page = roles.annots.get(number);
+    if (page !== undefined) return additions(annotsOf(signed, page), after);
+    if (number === roles.info) {
+      const info = deref(signed, signed.document.context.info.trailer.get('Info'));
+      return changedKeys(info, after).every((key) => key === 'ModDate' || key === 'Producer') ? NEUTRAL : 'OTHER';
+    }
+    return explained.get(number) ?? 'OTHER';
+  };
+
+  let result = NEUTRAL;
+  for (const number of changed) {
+    result = worse(result, judge(number));
+    if (result === 'OTHER') break;
+  }
+  return result;
+}
+
+/**
+ * What was added after each signed range, by the range's end: each distinct signed revision is
+ * read once (the file's first `end` bytes, as a PDF of its own), and the whole file's objects are
+ * parsed once for all of them.
+ */
+class LaterRevisions {
+  private readonly full: Revision;
+  private roles: Roles | undefined;
+  private readonly byEnd = new Map<number, Promise<ChangesAfter>>();
+
+  constructor(private readonly bytes: Uint8Array, document: PDF) {
+    this.full = revisionOf(document);
+  }
+
+  changesAfter(end: number): Promise<ChangesAfter> {
+    if (end === this.bytes.byteLength) return Promise.resolve('NONE');
+    let answer = this.byEnd.get(end);
+    if (!answer) this.byEnd.set(end, (answer = this.classify(end)));
+    return answer;
+  }
+
+  private async classify(end: number): Promise<ChangesAfter> {
+    try {
+      const signed = await PDF.load(this.bytes.subarray(0, end));
+      // A signed range that is no revision readable on its own: what came after cannot be told apart.
+      if (signed.recoveredViaBruteForce) return 'OTHER';
+      this.roles ??= rolesOf(this.full);
+      return compareRevisions(revisionOf(signed), this.full, this.roles);
+    } catch {
+      return 'OTHER';
+    }
+  }
+}
+
 const note = (code: VerificationNoteCode): VerificationNote => ({ code, description: verificationNotes[code] });
 const unique = (codes: readonly VerificationNoteCode[]) => [...new Set(codes)].map(note);
 
@@ -875,6 +1212,12 @@ export async function verifyPdfSignatures(bytes: Uint8Array, deps: PdfVerificati
   // Certificates of every CMS and of the DSS go into one pool before any chain is built.
   const cmsOf = phases.time('parse', () => new Map<SignatureEntry, SignedCms | undefined>(entries.map((entry) => [entry, entry.contents ? readSignedData(entry.contents, pool) : undefined])));
   const revocationData = new RevocationData(phases.time('parse', () => readDss(document, pool)), pool);
+
+  // What came after each signed range, each distinct signed revision read once.
+  const laterRevisions = new LaterRevisions(bytes, document);
+  const changesAfter = new Map<SignatureEntry, ChangesAfter | null>();
+  for (const entry of entries) changesAfter.set(entry, entry.byteRange ? await phases.wait('revisions', () => laterRevisions.changesAfter(entry.end)) : null);
+  const modifiedAfter = (entry: SignatureEntry): VerificationNoteCode[] => (changesAfter.get(entry) === 'OTHER' ? ['MODIFIED_AFTER_SIGNING'] : []);
 
   const documentTimestamps: DocumentTimestampCheck[] = entries.filter((entry) => entry.isDocumentTimestamp).map((entry) => {
     if (!entry.byteRange || !entry.contents) {
@@ -914,6 +1257,7 @@ export async function verifyPdfSignatures(bytes: Uint8Array, deps: PdfVerificati
       reason: text(entry.dict, 'Reason'),
       location: text(entry.dict, 'Location'),
       coversWholeDocument: entry.end === bytes.byteLength,
+      changesAfter: changesAfter.get(entry) ?? null,
       integrityValid: false,
       certificateTrusted: false,
       revocation: { status: 'unknown', source: null, checkedAt: null },
@@ -925,7 +1269,13 @@ export async function verifyPdfSignatures(bytes: Uint8Array, deps: PdfVerificati
       certificate: null,
       notes: [],
     };
-    const finish = (conclusion: SignatureConclusion, more: readonly VerificationNoteCode[] = []) => ({ ...report, conclusion, notes: unique([...notes, ...more]) });
+    // Changes after the signed revision leave it intact (not INVALID) but what the reader sees
+    // may not be what was signed: never VALID then, as Adobe warns.
+    const finish = (conclusion: SignatureConclusion, more: readonly VerificationNoteCode[] = []): SignatureReport => ({
+      ...report,
+      conclusion: conclusion === 'VALID' && report.changesAfter === 'OTHER' ? 'INDETERMINATE' : conclusion,
+      notes: unique([...notes, ...more, ...modifiedAfter(entry)]),
+    });
 
     if (entry.subFilter !== 'ETSI.CAdES.detached' && entry.subFilter !== 'adbe.pkcs7.detached') return finish('INDETERMINATE', ['FORMAT_UNSUPPORTED']);
     if (!entry.byteRange || !entry.contents) return finish('INVALID', ['BYTE_RANGE_INVALID']);
@@ -1024,9 +1374,10 @@ export async function verifyPdfSignatures(bytes: Uint8Array, deps: PdfVerificati
     time: check.genTime?.toISOString() ?? null,
     tsaName: check.tsaName,
     coversWholeDocument: entry.end === bytes.byteLength,
+    changesAfter: changesAfter.get(entry) ?? null,
     integrityValid,
     certificateTrusted: check.trusted,
-    notes: unique(check.notes),
+    notes: unique([...check.notes, ...modifiedAfter(entry)]),
   }));
 
   const conclusion: DocumentConclusion = signatures.length === 0 ? 'NO_SIGNATURE'

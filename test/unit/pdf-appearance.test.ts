@@ -1,4 +1,4 @@
-import { PDF } from '@libpdf/core';
+import { measureText, PDF } from '@libpdf/core';
 import { execFile } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,11 +47,11 @@ async function missingTool(tool: string): Promise<string | undefined> {
 
 const count = (bytes: Uint8Array, marker: string) => Buffer.from(bytes).toString('latin1').split(marker).length - 1;
 
-/** Page 1 at 72 dpi: one pixel per point, row 0 at the top of the page. */
-async function render(pdf: Uint8Array, name: string): Promise<PNG> {
+/** A page (1-based) at 72 dpi: one pixel per point, row 0 at the top of the page. */
+async function render(pdf: Uint8Array, name: string, page = 1): Promise<PNG> {
   const file = join(work, `${name}.pdf`);
   writeFileSync(file, pdf);
-  await run('pdftoppm', ['-png', '-r', '72', '-f', '1', '-l', '1', '-singlefile', file, join(work, name)]);
+  await run('pdftoppm', ['-png', '-r', '72', '-f', String(page), '-l', String(page), '-singlefile', file, join(work, name)]);
   return PNG.sync.read(readFileSync(join(work, `${name}.png`)));
 }
 
@@ -152,5 +152,92 @@ describe('a visible PAdES signature', () => {
     expect(toWinAnsi('Dinas Pekerjaan Umum – Bidang Cipta Karya ✓ 東京')).toBe('Dinas Pekerjaan Umum ? Bidang Cipta Karya ? ??');
     expect(toWinAnsi('Ngọc\tĐức')).toBe('Ngoc ?uc');
     expect(toWinAnsi('José Müller')).toBe('José Müller');
+  });
+});
+
+describe('a visible PAdES signature placed at an anchor text (BSrE tag_koordinat)', () => {
+  const ANCHOR = '${ttd}';
+  const SIZE = 10;
+  /** Pages of a letter (612 x 792); `anchors` are [page, x, y] of the anchor text, drawn at 10 pt. */
+  async function template(pages: number, anchors: [number, number, number][]): Promise<Uint8Array> {
+    const document = PDF.create();
+    for (let index = 1; index <= pages; index++) {
+      document.addPage({ width: 612, height: 792 }).drawText(`Surat Keputusan, halaman ${index}`, { x: 72, y: 720, size: 16 });
+    }
+    for (const [page, x, y] of anchors) document.getPage(page - 1)!.drawText(ANCHOR, { x, y, size: SIZE });
+    return document.save();
+  }
+  const rectOf = async (signed: Uint8Array) => {
+    const reopened = await PDF.load(signed);
+    const widget = reopened.getForm()!.getFields().find((field) => field.type === 'signature')!.getDict();
+    const [x1, y1, x2, y2] = [0, 1, 2, 3].map((index) => (widget.getArray('Rect')!.at(index) as { value: number }).value) as [number, number, number, number];
+    const pageIndex = reopened.getPages().findIndex((page) => (page.dict.getArray('Annots')?.length ?? 0) > 0);
+    return { x1, y1, x2, y2, page: pageIndex + 1 };
+  };
+  const anchorWidth = measureText(ANCHOR, 'Helvetica', SIZE);
+  // Only a border: whatever else is dark in the box after signing was there before.
+  const stamp = { x: 0, y: 0, width: 160, height: 70 };
+
+  it('finds the anchor on page 2 of 3 when no page is given, centres the stamp on it and covers it', async (context) => {
+    const party = await signer();
+    const original = await template(3, [[2, 350, 300]]);
+    const signed = await signPdf({ pdf: original, party, level: 'B-B', signingTime: new Date(), appearance: { ...stamp, anchorText: ANCHOR } });
+
+    const rect = await rectOf(signed);
+    expect(rect.page).toBe(2);
+    expect(rect.x2 - rect.x1).toBe(160);
+    expect(rect.y2 - rect.y1).toBe(70);
+    // Centred on the anchor: horizontally on its width, vertically on its glyphs (about 0.35 em above the baseline).
+    expect(Math.abs((rect.x1 + rect.x2) / 2 - (350 + anchorWidth / 2))).toBeLessThan(1);
+    expect(Math.abs((rect.y1 + rect.y2) / 2 - (300 + SIZE * 0.35))).toBeLessThan(SIZE / 2);
+
+    const absent = await missingTool('pdftoppm');
+    if (absent) context.skip(absent);
+    const anchorBox = { x: 350, y: 298, width: Math.ceil(anchorWidth), height: 12 };
+    const before = await render(original, 'anchor-before', 2);
+    const after = await render(signed, 'anchor-after', 2);
+    expect(allWhite(before, anchorBox)).toBe(false);
+    expect(allWhite(after, anchorBox)).toBe(true);
+    // The stamp's border is drawn where the rectangle is, on page 2 and nowhere else.
+    const box = { x: Math.round(rect.x1), y: Math.round(rect.y1), width: Math.round(rect.x2 - rect.x1), height: Math.round(rect.y2 - rect.y1) };
+    expect(allWhite(after, box)).toBe(false);
+    expect(allWhite(await render(signed, 'anchor-after-3', 3), box)).toBe(true);
+  });
+
+  it('takes the last occurrence: from the last page back, and the lowest on its page', async () => {
+    const pdf = await template(3, [[1, 100, 600], [2, 100, 500], [2, 300, 200]]);
+    const loaded = await PDF.load(pdf);
+    applyAppearance(loaded, { ...stamp, anchorText: ANCHOR });
+    const signed = await loaded.save({ incremental: true });
+    const rect = await rectOf(signed);
+    expect(rect.page).toBe(2);
+    expect(Math.abs((rect.x1 + rect.x2) / 2 - (300 + anchorWidth / 2))).toBeLessThan(1);
+  });
+
+  it('searches only the page given, and moves the stamp by x/y from the centred place', async () => {
+    const pdf = await template(2, [[1, 100, 600], [2, 300, 200]]);
+    const loaded = await PDF.load(pdf);
+    applyAppearance(loaded, { ...stamp, x: 10, y: -50, page: 'first', anchorText: ANCHOR });
+    const rect = await rectOf(await loaded.save({ incremental: true }));
+    expect(rect.page).toBe(1);
+    expect(Math.abs((rect.x1 + rect.x2) / 2 - (100 + anchorWidth / 2 + 10))).toBeLessThan(1);
+    expect(Math.abs((rect.y1 + rect.y2) / 2 - (600 + SIZE * 0.35 - 50))).toBeLessThan(SIZE / 2);
+  });
+
+  it('pulls a stamp that would stick out of the page back inside it', async () => {
+    const pdf = await template(1, [[1, 590, 10]]);
+    const loaded = await PDF.load(pdf);
+    applyAppearance(loaded, { ...stamp, anchorText: ANCHOR });
+    const rect = await rectOf(await loaded.save({ incremental: true }));
+    expect([rect.x1, rect.y1, rect.x2, rect.y2]).toEqual([612 - 160, 0, 612, 70]);
+  });
+
+  it('refuses an anchor that is not in the document, or not on the page given (SIGNATURE_ANCHOR_NOT_FOUND, 422), and signs nothing', async () => {
+    const party = await signer();
+    const pdf = await template(2, [[2, 300, 200]]);
+    for (const appearance of [{ ...stamp, anchorText: '#ttd#' }, { ...stamp, anchorText: ANCHOR, page: 1 }, { ...stamp, anchorText: '${TTD}' }]) {
+      await expect(signPdf({ pdf, party, level: 'B-B', signingTime: new Date(), appearance }))
+        .rejects.toMatchObject({ code: 'SIGNATURE_ANCHOR_NOT_FOUND', status: 422 });
+    }
   });
 });
