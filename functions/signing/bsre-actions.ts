@@ -57,12 +57,17 @@ function v1Details(request: RouteRequest<BsreRoutes['bsreSignPdf']>): SignatureD
   if (fields.tampilan !== 'visible') return details;
   const image = fields.image === 'true' ? files.imageTTD?.[0] : undefined;
   if (fields.image === 'true' && !image) throw fieldMissing('imageTTD');
-  for (const field of ['xAxis', 'yAxis', 'width', 'height'] as const) if (fields[field] === undefined) throw fieldMissing(field);
+  // With tag_koordinat the stamp is centred on that text (xAxis/yAxis unused), on the page named or any page.
+  const anchor = fields.tag_koordinat?.trim() || undefined;
+  const required = anchor ? (['width', 'height'] as const) : (['xAxis', 'yAxis', 'width', 'height'] as const);
+  for (const field of required) if (fields[field] === undefined) throw fieldMissing(field);
+  const page = fields.page ?? (fields.halaman === 'pertama' ? 'first' : fields.halaman === 'terakhir' || !anchor ? 'last' : undefined);
   return {
     ...details,
     appearance: {
-      page: fields.page ?? (fields.halaman === 'pertama' ? 'first' : 'last'),
-      x: fields.xAxis!, y: fields.yAxis!, width: fields.width!, height: fields.height!,
+      ...(page !== undefined ? { page } : {}),
+      ...(anchor ? { anchorText: anchor, x: 0, y: 0 } : { x: fields.xAxis!, y: fields.yAxis! }),
+      width: fields.width!, height: fields.height!,
       ...(image ? { imageBytes: image.bytes } : {}),
       ...(!image && fields.linkQR ? { qr: fields.linkQR } : {}),
       ...(fields.text ? { lines: fields.text.split('\n') } : {}),
@@ -80,12 +85,15 @@ function v2Details(properties: V2Properties | undefined): SignatureDetails {
     ...(properties.contactInfo ? { contactInfo: properties.contactInfo } : {}),
   };
   if (properties.tampilan !== 'VISIBLE') return details;
-  for (const field of ['originX', 'originY', 'width', 'height'] as const) if (properties[field] === undefined) throw fieldMissing(`signatureProperties.${field}`);
+  const anchor = properties.tag_koordinat?.trim() || undefined;
+  const required = anchor ? (['width', 'height'] as const) : (['originX', 'originY', 'width', 'height'] as const);
+  for (const field of required) if (properties[field] === undefined) throw fieldMissing(`signatureProperties.${field}`);
   return {
     ...details,
     appearance: {
-      page: properties.page ?? 'last',
-      x: properties.originX!, y: properties.originY!, width: properties.width!, height: properties.height!,
+      ...(properties.page !== undefined || !anchor ? { page: properties.page ?? 'last' } : {}),
+      ...(anchor ? { anchorText: anchor, x: 0, y: 0 } : { x: properties.originX!, y: properties.originY! }),
+      width: properties.width!, height: properties.height!,
       ...(properties.imageBase64 ? { imageBytes: new Uint8Array(Buffer.from(properties.imageBase64, 'base64')) } : {}),
     },
   };

@@ -56,8 +56,10 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
         level: body.level ?? DEFAULT_SIGNATURE_LEVEL,
         ...(body.appearance?.visible ? {
           appearance: {
-            page: body.appearance.page ?? 'last',
-            x: body.appearance.x!, y: body.appearance.y!, width: body.appearance.width!, height: body.appearance.height!,
+            // With an anchor and no page, every page is searched (the last occurrence wins).
+            ...(body.appearance.page !== undefined || !body.appearance.anchorText ? { page: body.appearance.page ?? 'last' } : {}),
+            ...(body.appearance.anchorText ? { anchorText: body.appearance.anchorText } : {}),
+            x: body.appearance.x ?? 0, y: body.appearance.y ?? 0, width: body.appearance.width!, height: body.appearance.height!,
             ...(body.appearance.imageBase64 ? { imageBytes: new Uint8Array(Buffer.from(body.appearance.imageBase64, 'base64')) } : {}),
             ...(body.appearance.qr ? { qr: body.appearance.qr } : {}),
             ...(body.appearance.text ? { lines: body.appearance.text.split('\n') } : {}),

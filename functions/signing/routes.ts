@@ -40,8 +40,12 @@ const signBody = z.strictObject({
     imageBase64: base64.optional(),
     qr: z.string().min(1).max(1000).optional(),
     text: z.string().min(1).max(500).optional(),
-  }).refine((appearance) => !appearance.visible || [appearance.x, appearance.y, appearance.width, appearance.height].every((value) => value !== undefined), {
+    /** Centre the stamp on this text in the page (BSrE's tag_koordinat); x/y then move it from there. */
+    anchorText: text(200).optional(),
+  }).refine((appearance) => !appearance.visible || (appearance.width !== undefined && appearance.height !== undefined), {
     path: ['width'], params: fieldCode('REQUIRED'),
+  }).refine((appearance) => !appearance.visible || appearance.anchorText !== undefined || (appearance.x !== undefined && appearance.y !== undefined), {
+    path: ['x'], params: fieldCode('REQUIRED'),
   }).optional(),
   reason: text(200).optional(),
   location: text(200).optional(),

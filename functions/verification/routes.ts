@@ -7,6 +7,9 @@ const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
 
 const note = z.object({ code: z.string(), description: z.string() });
 const conclusion = z.enum(['VALID', 'INVALID', 'INDETERMINATE']);
+/** What the revisions after the signed range add (null: the byte range is unreadable). */
+const changesAfter = z.enum(['NONE', 'VALIDATION_DATA', 'SIGNATURES', 'OTHER']).nullable()
+  .describe('What the revisions after the signed byte range add: NONE (the range reaches the end of the file), VALIDATION_DATA (the DSS, document timestamps), SIGNATURES (other signatures, their fields and appearances, and validation data), OTHER (anything else: the document changed after signing; note MODIFIED_AFTER_SIGNING, the conclusion at least INDETERMINATE); null when the byte range is unreadable');
 
 /** The report (shared/signing/pdf-verification.ts), for the OpenAPI document. */
 const report = z.object({
@@ -19,6 +22,7 @@ const report = z.object({
     reason: z.string().nullable(),
     location: z.string().nullable(),
     coversWholeDocument: z.boolean(),
+    changesAfter,
     integrityValid: z.boolean(),
     certificateTrusted: z.boolean(),
     revocation: z.object({
@@ -41,6 +45,7 @@ const report = z.object({
     time: z.string().nullable(),
     tsaName: z.string().nullable(),
     coversWholeDocument: z.boolean(),
+    changesAfter,
     integrityValid: z.boolean(),
     certificateTrusted: z.boolean(),
     notes: z.array(note),

@@ -3,16 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PDF } from '@libpdf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
-import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
-import { SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
-import { keys } from '../../shared/data/table.js';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
+import { usageThisMonth } from './signing-tools.js';
 
 /**
  * An agency's system signing for its people: the tenant's keys made and revoked by its verifier,
@@ -58,16 +54,7 @@ async function bsreV1(path: string, fields: Record<string, string>, files: Recor
   return { status: response.status, headers: response.headers, bytes, json };
 }
 
-async function usageCount(): Promise<number> {
-  const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-  try {
-    const month = new Date().toISOString().slice(0, 7);
-    const item = await db.send(new GetCommand({ TableName: runtime.tableName, Key: keys.usage(runtime.seed.tenant.tenantId, month, SIGNED_DOCUMENT_EVENT), ConsistentRead: true }));
-    return Number(item.Item?.count ?? 0);
-  } finally {
-    db.destroy();
-  }
-}
+const usageCount = () => usageThisMonth(runtime);
 
 beforeAll(async () => {
   for (const tool of ['pdfsig', 'certutil']) {
@@ -225,6 +212,35 @@ describe('the BSrE-compatible endpoints', () => {
     expect(await usageCount()).toBe(before);
   });
 
+  it('tag_koordinat places the stamp on that text (the last page it is on); a missing tag is 2001 and nothing is signed', async () => {
+    const document = PDF.create();
+    document.addPage().drawText('Halaman satu', { x: 72, y: 720, size: 14 });
+    const last = document.addPage();
+    last.drawText('Kepala Dinas,', { x: 380, y: 220, size: 12 });
+    last.drawText('#ttd#', { x: 400, y: 150, size: 12 });
+    const pdf = await document.save();
+    const answer = await bsreV1('/api/sign/pdf', { nik: sitiAminah.nik, passphrase, tampilan: 'visible', tag_koordinat: '#ttd#', width: '160', height: '70' },
+      { file: { bytes: pdf, name: 'anchor.pdf', type: 'application/pdf' } });
+    expect(answer.status, answer.json?.error).toBe(200);
+    const rect = /\/Rect \[([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)\]/.exec(Buffer.from(answer.bytes).toString('latin1').slice(pdf.length))!.slice(1).map(Number);
+    // Centred on the tag: it lies inside the rectangle, which has the size asked.
+    expect(rect[0]! < 410 && rect[2]! > 410 && rect[1]! < 154 && rect[3]! > 154).toBe(true);
+    expect([Math.round(rect[2]! - rect[0]!), Math.round(rect[3]! - rect[1]!)]).toEqual([160, 70]);
+    expect(await pdfsigOf(answer.bytes, 'anchor.pdf')).toContain('Signature Validation: Signature is Valid.');
+
+    const before = await usageCount();
+    const missing = await bsreV1('/api/sign/pdf', { nik: sitiAminah.nik, passphrase, tampilan: 'visible', tag_koordinat: '#tidak-ada#', width: '160', height: '70' },
+      { file: { bytes: pdf, name: 'anchor.pdf', type: 'application/pdf' } });
+    expect([missing.status, missing.json.status_code]).toEqual([422, 2001]);
+    expect(await usageCount()).toBe(before);
+
+    const v1 = await people.send('POST', '/v1/signatures/pdf', {
+      auth: { key: signingKey.apiKey },
+      body: { signer: { email }, passphrase, appearance: { visible: true, anchorText: '#tidak-ada#', width: 160, height: 70 }, documents: [{ name: 'a.pdf', pdfBase64: Buffer.from(pdf).toString('base64') }] },
+    });
+    expect([v1.status, v1.body.code]).toEqual([422, 'SIGNATURE_ANCHOR_NOT_FOUND']);
+  });
+
   it('v1 and v2 user status: ISSUE for a signer, NOT_REGISTERED for an unknown NIK', async () => {
     const status = async (nik: string) => (await fetch(`${runtime.api}/api/user/status/${nik}`, { headers: { authorization: basic(signingKey) } })).json();
     expect(await status(sitiAminah.nik)).toMatchObject({ status_code: 1111, status: 'ISSUE' });
@@ -267,16 +283,7 @@ describe('the BSrE-compatible endpoints', () => {
 });
 
 describe('the BSrE-compatible verification', () => {
-  const verificationCount = async () => {
-    const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-    try {
-      const month = new Date().toISOString().slice(0, 7);
-      const item = await db.send(new GetCommand({ TableName: runtime.tableName, Key: keys.usage(runtime.seed.tenant.tenantId, month, 'VERIFICATION'), ConsistentRead: true }));
-      return Number(item.Item?.count ?? 0);
-    } finally {
-      db.destroy();
-    }
-  };
+  const verificationCount = () => usageThisMonth(runtime, 'VERIFICATION');
 
   it('v1 and v2 read a file signed here as valid, in their shapes, and each counts once for the tenant', async () => {
     const signed = await people.send('POST', '/v1/signatures/pdf', {

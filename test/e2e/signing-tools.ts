@@ -7,6 +7,7 @@ import { PDF } from '@libpdf/core';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
 import { keys } from '../../shared/data/table.js';
+import type { UsageEvent } from '../../shared/ports/usage.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 
 /** What the signing e2e tests share: independent checkers of signed PDFs, sample PDFs, the usage counter. */
@@ -46,10 +47,13 @@ export async function pdfsig(file: string, nss: string): Promise<string> {
   return stdout;
 }
 
-/** The tenant's DOCUMENT_SIGNED counter this month, read straight from the table. */
-export async function documentsSignedThisMonth(runtime: { endpoints: { dynamodb: string }; tableName: string; seed: { tenant: { tenantId: string } } }): Promise<number> {
+/** One of the tenant's usage counters this month (DOCUMENT_SIGNED unless another is named), read straight from the table. */
+export async function usageThisMonth(
+  runtime: { endpoints: { dynamodb: string }; tableName: string; seed: { tenant: { tenantId: string } } },
+  event: UsageEvent = SIGNED_DOCUMENT_EVENT,
+): Promise<number> {
   const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-  const key = keys.usage(runtime.seed.tenant.tenantId, new Date().toISOString().slice(0, 7), SIGNED_DOCUMENT_EVENT);
+  const key = keys.usage(runtime.seed.tenant.tenantId, new Date().toISOString().slice(0, 7), event);
   const item = (await db.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }))).Item;
   db.destroy();
   return Number(item?.count ?? 0);

@@ -8,7 +8,7 @@ import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './acco
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
 import { openssl } from '../openssl.js';
-import { documentsSignedThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
+import { usageThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
 import { pkijs } from '../unit/pki-support.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -244,7 +244,7 @@ describe('signing PDFs (PAdES)', () => {
 });
 
 describe('requests that sign nothing and count nothing', () => {
-  const signedCount = () => documentsSignedThisMonth(runtime);
+  const signedCount = () => usageThisMonth(runtime);
 
   it('0 documents, 101 documents, an unknown level, a 60 MB body: each its code, nothing counted', async () => {
     const before = await signedCount();
@@ -272,8 +272,11 @@ describe('signing hashes (for clients that build their own CMS)', () => {
   it('returns DER ECDSA signatures that verify with the certificate over the data the client hashed', async () => {
     const data = ['dokumen satu', 'dokumen dua'].map((text) => Buffer.from(text));
     const hashes = data.map((bytes) => createHash('sha256').update(bytes).digest('base64'));
+    const before = await usageThisMonth(runtime, 'HASH_SIGNED');
     const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes } });
     expect(answer.status, answer.text).toBe(200);
+    // Each hash counts once in the tenant's usage, recorded with the signing.
+    expect(await usageThisMonth(runtime, 'HASH_SIGNED')).toBe(before + 2);
     const certificate = new X509Certificate(answer.body.certificate);
     expect(certificate.subject).toContain('CN=Siti Aminah');
     expect(new X509Certificate(answer.body.chain[0]).verify(new X509Certificate(answer.body.chain[0]).publicKey)).toBe(true);
@@ -282,9 +285,13 @@ describe('signing hashes (for clients that build their own CMS)', () => {
     });
   });
 
-  it('a hash that is not 32 bytes is a field error, and nothing is signed', async () => {
+  it('a hash that is not 32 bytes is a field error, and nothing is signed or counted', async () => {
+    const before = await usageThisMonth(runtime, 'HASH_SIGNED');
     const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes: [Buffer.from('pendek').toString('base64')] } });
     expect(answer.status).toBe(422);
     expect(answer.body.errors[0]).toMatchObject({ field: 'hashes.0', code: 'VALUE_INVALID' });
+    const wrong = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase: 'Salah#Passphrase9', hashAlgorithm: 'SHA-256', hashes: [Buffer.alloc(32, 1).toString('base64')] } });
+    expect(wrong.status).toBe(401);
+    expect(await usageThisMonth(runtime, 'HASH_SIGNED')).toBe(before);
   });
 });

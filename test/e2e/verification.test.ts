@@ -82,6 +82,19 @@ describe('POST /v1/verifications/pdf', () => {
       signerName: 'Siti Aminah', reason: 'Disetujui', location: 'Palu', integrityValid: true, certificateTrusted: true,
       level: 'PAdES-B-LT', ltv: true, conclusion: 'VALID', revocation: { status: 'good', source: 'DSS_CRL' },
       timestamp: { valid: true, trusted: true, tsaName: 'TTE Lokal Timestamp Authority' },
+      // The DSS follows in its own revision: not the whole file, but only validation data after it.
+      coversWholeDocument: false, changesAfter: 'VALIDATION_DATA', notes: [],
+    });
+
+    // Text drawn on the page afterwards (an incremental update, as an editor saves): the signed
+    // revision is intact, but the document is no longer what was signed.
+    const edited = await PDF.load(pdf);
+    edited.getPage(0)!.drawText('Dibatalkan', { x: 72, y: 600, size: 24 });
+    const changed = await verify(await edited.save({ incremental: true }), 'application/pdf');
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      conclusion: 'INDETERMINATE',
+      signatures: [{ integrityValid: true, changesAfter: 'OTHER', conclusion: 'INDETERMINATE', notes: [{ code: 'MODIFIED_AFTER_SIGNING', description: expect.stringContaining('diubah setelah ditandatangani') }] }],
     });
   });
 
@@ -89,8 +102,8 @@ describe('POST /v1/verifications/pdf', () => {
     const report = await verify(await signed(siti.auth, 'Arsip', 'B-LTA'), 'application/pdf');
     expect(report.status).toBe(200);
     expect(report.body.signatures).toHaveLength(1);
-    expect(report.body.signatures[0]).toMatchObject({ level: 'PAdES-B-LTA', ltv: true, conclusion: 'VALID' });
-    expect(report.body.documentTimestamps).toEqual([expect.objectContaining({ integrityValid: true, certificateTrusted: true })]);
+    expect(report.body.signatures[0]).toMatchObject({ level: 'PAdES-B-LTA', ltv: true, conclusion: 'VALID', coversWholeDocument: false, changesAfter: 'VALIDATION_DATA' });
+    expect(report.body.documentTimestamps).toEqual([expect.objectContaining({ integrityValid: true, certificateTrusted: true, changesAfter: 'VALIDATION_DATA' })]);
   });
 
   it('a PDF with cross-reference and object streams, signed twice: both signatures read and valid', async () => {
@@ -101,8 +114,10 @@ describe('POST /v1/verifications/pdf', () => {
     const twice = await signWith(siti.auth, once, 'B-LT');
     const report = await verify(twice, 'application/pdf');
     expect(report.body.conclusion).toBe('VALID');
-    expect(report.body.signatures.map((signature: { level: string; coversWholeDocument: boolean }) => [signature.level, signature.coversWholeDocument])).toEqual([
-      ['PAdES-B-LT', false], ['PAdES-B-LT', false],
+    // The later revisions are cross-reference streams like the original's: the first signature
+    // sees a signature and DSS data added, the second its DSS.
+    expect(report.body.signatures.map((signature: { level: string; coversWholeDocument: boolean; changesAfter: string }) => [signature.level, signature.coversWholeDocument, signature.changesAfter])).toEqual([
+      ['PAdES-B-LT', false, 'SIGNATURES'], ['PAdES-B-LT', false, 'VALIDATION_DATA'],
     ]);
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
+import { PDF } from '@libpdf/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { launchBrowser } from '../browser.js';
 import { accountsClient, ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
-import { documentsSignedThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
+import { usageThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
 import { lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -244,7 +245,7 @@ describe('signing in the browser', () => {
     const context = await signedInContext();
     const tab = await newTab(context);
     const { page } = tab;
-    const before = await documentsSignedThisMonth(runtime);
+    const before = await usageThisMonth(runtime);
     await page.goto(web('/sign'));
     await page.getByLabel('Dokumen PDF').setInputFiles(files.undangan);
     await page.getByLabel('Alasan', { exact: true }).fill('Mengetahui');
@@ -261,7 +262,7 @@ describe('signing in the browser', () => {
     expect(await page.getByLabel('Passphrase', { exact: true }).inputValue()).toBe('');
     expect(await mainText(page)).toContain('Pilih ulang berkasnya');
     await lookAt(tab, 'sign-wrong-passphrase');
-    expect(await documentsSignedThisMonth(runtime)).toBe(before);
+    expect(await usageThisMonth(runtime)).toBe(before);
     await context.close();
   });
 
@@ -278,7 +279,7 @@ describe('signing in the browser', () => {
     expect(await tab.page.evaluate<string | undefined>('document.activeElement?.name')).toBe('documents');
     await context.close();
 
-    const before = await documentsSignedThisMonth(runtime);
+    const before = await usageThisMonth(runtime);
     const plain = await signedInContext({ script: false });
     const plainTab = await newTab(plain);
     const { page } = plainTab;
@@ -299,7 +300,7 @@ describe('signing in the browser', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await page.getByRole('button', { name: 'Tanda tangani' }).click();
     expect(await page.locator('.field--error .field-error').first().textContent()).toContain('Ukuran dokumen seluruhnya 3,2 MB, lebih dari batas 3 MB sekali kirim.');
-    expect(await documentsSignedThisMonth(runtime)).toBe(before);
+    expect(await usageThisMonth(runtime)).toBe(before);
     await plain.close();
   });
 
@@ -380,7 +381,10 @@ describe('checking a signed PDF', () => {
       'Ditandatangani oleh Siti Aminah', 'Alasan Menyetujui', 'Lokasi Palu', 'WIB', 'Dokumen tidak berubah sejak ditandatangani',
       'Diterbitkan oleh CA layanan ini (tepercaya)', 'Sertifikat belum dicabut pada waktu penandatanganan', 'TTE Lokal Timestamp Authority',
       'PAdES B-LT: dapat divalidasi jangka panjang (LTV)',
+      // B-LT: the DSS revision after the signature is told apart from a change of the document.
+      'Mencakup dokumen seperti saat ditandatangani; sesudahnya hanya ditambahkan data validasi jangka panjang atau cap waktu',
     ]) expect(text).toContain(expected);
+    expect(text).not.toContain('diubah setelah ditandatangani');
     await lookAt(tab, 'verify-valid');
     // The README's picture of the verify page: the phone's first screen of a valid verdict.
     await tab.page.screenshot({ path: 'test/readme-screenshots/verify.png' });
@@ -392,6 +396,27 @@ describe('checking a signed PDF', () => {
     expect(await desktopTab.page.locator('.panel__title').textContent()).toBe('Tanda tangan sah');
     await lookAt(desktopTab, 'verify-valid-desktop');
     await desktop.close();
+  });
+
+  it('warns when the document was changed after signing: the signed version intact, the verdict not "sah"', async () => {
+    const document = await PDF.load(readFileSync(signedHere));
+    document.getPage(0)!.drawText('Dibatalkan', { x: 72, y: 600, size: 24 });
+    const edited = join(work, 'surat-undangan-ttd-diubah.pdf');
+    writeFileSync(edited, await document.save({ incremental: true }));
+    const context = await phone(browser);
+    const tab = await newTab(context);
+    await verify(tab, edited);
+    expect(await tab.page.locator('.panel__title').textContent()).toBe('Keabsahan belum dapat dipastikan');
+    const text = await mainText(tab.page);
+    for (const expected of [
+      'Belum dapat dipastikan', 'Versi dokumen yang ditandatangani masih utuh di dalam berkas',
+      'Perhatian: sesudahnya dokumen diubah, bukan hanya dengan tanda tangan lain atau data validasi. Yang tampil sekarang bisa berbeda dari yang ditandatangani.',
+      // The note, in the panel and on the card.
+      'Versi yang ditandatangani tetap utuh, tetapi tampilan dokumen sekarang dapat berbeda dari yang ditandatangani.',
+    ]) expect(text).toContain(expected);
+    expect(text).not.toContain('Dokumen tidak berubah sejak ditandatangani');
+    await lookAt(tab, 'verify-modified');
+    await context.close();
   });
 
   it('says "tidak ada tanda tangan" for an unsigned PDF, and refuses a file that is not a PDF', async () => {

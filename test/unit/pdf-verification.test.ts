@@ -1,12 +1,18 @@
-import { CryptoKeySigner, PDF, type RevocationProvider, type TimestampAuthority as PdfTimestampAuthority } from '@libpdf/core';
+import { CryptoKeySigner, PDF, PdfArray, PdfDict, PdfName, PdfRef, PdfStream, rgb, type RevocationProvider, type TimestampAuthority as PdfTimestampAuthority } from '@libpdf/core';
 import * as asn1js from 'asn1js';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FileCaSigner } from '../../shared/adapters/local/key-vault.js';
 import type { CertificateStatusAnswer } from '../../shared/domain/certificates.js';
 import { createCertificateRequest, type IssuedCertificate, type SubjectProfile } from '../../shared/pki/certificate-authority.js';
 import { readElement } from '../../shared/pki/der.js';
 import { TimestampAuthority } from '../../shared/pki/timestamp-authority.js';
+import type { SignatureAppearance } from '../../shared/signing/pdf-appearance.js';
 import { signingKeyFromPkcs8, signPdf, type SigningParty } from '../../shared/signing/pdf-signature.js';
 import { parsePdfDate, verifyPdfSignatures, type PdfVerificationDeps } from '../../shared/signing/pdf-verification.js';
 import type { SignatureLevel } from '../../shared/domain/signing.js';
@@ -50,7 +56,7 @@ async function letter(title = 'Surat Keputusan'): Promise<Uint8Array> {
   return document.save();
 }
 
-const sign = (pdf: Uint8Array, level: SignatureLevel, options: { who?: typeof budi; revocation?: RevocationProvider; signingTime?: Date } = {}) => signPdf({
+const sign = (pdf: Uint8Array, level: SignatureLevel, options: { who?: typeof budi; revocation?: RevocationProvider; signingTime?: Date; appearance?: SignatureAppearance } = {}) => signPdf({
   pdf,
   party: (options.who ?? budi).party,
   level,
@@ -59,7 +65,25 @@ const sign = (pdf: Uint8Array, level: SignatureLevel, options: { who?: typeof bu
   location: 'Palu',
   ...(level === 'B-B' ? {} : { timestampAuthority: timestamps }),
   ...(level === 'B-LT' || level === 'B-LTA' ? { revocation: options.revocation ?? crlProvider() } : {}),
+  ...(options.appearance ? { appearance: options.appearance } : {}),
 });
+
+/** A visible stamp as the service draws it: an image, a QR code and the signer's lines. */
+function stamp(name: string): SignatureAppearance {
+  const image = new PNG({ width: 4, height: 4 });
+  image.data.fill(0x80);
+  return { page: 'first', x: 72, y: 100, width: 240, height: 80, imageBytes: new Uint8Array(PNG.sync.write(image)), qr: 'https://tte.contoh.go.id/web/verify', lines: [name, 'Disetujui'] };
+}
+
+/** The signed file with one more incremental revision, made with @libpdf/core as an editor would. */
+async function editedAfterSigning(signed: Uint8Array, edit: (document: PDF) => void): Promise<Uint8Array> {
+  const document = await PDF.load(signed);
+  edit(document);
+  const edited = await document.save({ incremental: true });
+  // Appended: the signed bytes are still the file's prefix.
+  expect(Buffer.from(edited.subarray(0, signed.length)).equals(Buffer.from(signed))).toBe(true);
+  return edited;
+}
 
 /** The service's records: every certificate good unless told otherwise. */
 function records(statuses: Record<string, CertificateStatusAnswer> = {}) {
@@ -94,7 +118,7 @@ describe('verifying PAdES signatures made by the signing core', () => {
     const [signature] = report.signatures;
     expect(signature).toMatchObject({
       fieldName: 'Signature_1', signerName: 'Budi Santoso', reason: 'Disetujui', location: 'Palu', signingTime: new Date(Math.floor(NOW.getTime() / 1000) * 1000).toISOString(),
-      coversWholeDocument: true, integrityValid: true, certificateTrusted: true, timestamp: null, level: 'PAdES-B-B', ltv: false, conclusion: 'VALID',
+      coversWholeDocument: true, changesAfter: 'NONE', integrityValid: true, certificateTrusted: true, timestamp: null, level: 'PAdES-B-B', ltv: false, conclusion: 'VALID',
       subFilter: 'ETSI.CAdES.detached', revocation: { status: 'good', source: 'SERVICE' },
     });
     expect(signature!.certificate?.serialNumber).toBe(budi.issued.serialNumber);
@@ -110,10 +134,13 @@ describe('verifying PAdES signatures made by the signing core', () => {
     expect(Math.abs(new Date(signature!.timestamp!.time).getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it('B-LT: revocation at the signing time comes from the CRL in the DSS; the DSS revision is not covered by the signature', async () => {
+  it('B-LT: revocation at the signing time comes from the CRL in the DSS; the DSS revision after the signature is only validation data', async () => {
     const report = await verifyPdfSignatures(await sign(await letter(), 'B-LT'), records().deps);
     expect(report.conclusion).toBe('VALID');
-    expect(report.signatures[0]).toMatchObject({ level: 'PAdES-B-LT', ltv: true, coversWholeDocument: false, revocation: { status: 'good', source: 'DSS_CRL', checkedAt: new Date(Math.floor(NOW.getTime() / 1000) * 1000).toISOString() } });
+    expect(report.signatures[0]).toMatchObject({
+      level: 'PAdES-B-LT', ltv: true, coversWholeDocument: false, changesAfter: 'VALIDATION_DATA', conclusion: 'VALID', notes: [],
+      revocation: { status: 'good', source: 'DSS_CRL', checkedAt: new Date(Math.floor(NOW.getTime() / 1000) * 1000).toISOString() },
+    });
   });
 
   it('B-LT with OCSP responses in the DSS reads them (signed by the CA) instead of the records', async () => {
@@ -127,8 +154,9 @@ describe('verifying PAdES signatures made by the signing core', () => {
     const report = await verifyPdfSignatures(await sign(await letter(), 'B-LTA'), records().deps);
     expect(report.conclusion).toBe('VALID');
     expect(report.signatures).toHaveLength(1);
-    expect(report.signatures[0]).toMatchObject({ level: 'PAdES-B-LTA', ltv: true, conclusion: 'VALID' });
-    expect(report.documentTimestamps).toEqual([expect.objectContaining({ tsaName: 'TTE Test TSA', integrityValid: true, certificateTrusted: true, coversWholeDocument: false })]);
+    // After the signature: its DSS, the document timestamp, and the DSS for the timestamp's own token.
+    expect(report.signatures[0]).toMatchObject({ level: 'PAdES-B-LTA', ltv: true, conclusion: 'VALID', coversWholeDocument: false, changesAfter: 'VALIDATION_DATA', notes: [] });
+    expect(report.documentTimestamps).toEqual([expect.objectContaining({ tsaName: 'TTE Test TSA', integrityValid: true, certificateTrusted: true, coversWholeDocument: false, changesAfter: 'VALIDATION_DATA', notes: [] })]);
   });
 
   it('two signers in sequence: both valid, the first does not cover the whole document, the second does', async () => {
@@ -136,10 +164,22 @@ describe('verifying PAdES signatures made by the signing core', () => {
     const both = await sign(first, 'B-B', { who: siti });
     const report = await verifyPdfSignatures(both, records().deps);
     expect(report.conclusion).toBe('VALID');
-    expect(report.signatures.map((signature) => [signature.signerName, signature.coversWholeDocument, signature.conclusion])).toEqual([
-      ['Budi Santoso', false, 'VALID'],
-      ['Siti Aminah', true, 'VALID'],
+    expect(report.signatures.map((signature) => [signature.signerName, signature.coversWholeDocument, signature.changesAfter, signature.conclusion])).toEqual([
+      ['Budi Santoso', false, 'SIGNATURES', 'VALID'],
+      ['Siti Aminah', true, 'NONE', 'VALID'],
     ]);
+  });
+
+  it('a second signer\'s visible stamp (widget, image, QR, font) and both DSS revisions: the first signature sees only a signature added', async () => {
+    const first = await sign(await letter(), 'B-LT');
+    const both = await sign(first, 'B-LTA', { who: siti, appearance: stamp('Siti Aminah') });
+    const report = await verifyPdfSignatures(both, records().deps);
+    expect(report.conclusion).toBe('VALID');
+    expect(report.signatures.map((signature) => [signature.signerName, signature.coversWholeDocument, signature.changesAfter, signature.conclusion, signature.notes])).toEqual([
+      ['Budi Santoso', false, 'SIGNATURES', 'VALID', []],
+      ['Siti Aminah', false, 'VALIDATION_DATA', 'VALID', []],
+    ]);
+    expect(report.documentTimestamps.map((stamp) => stamp.changesAfter)).toEqual(['VALIDATION_DATA']);
   });
 
   it('a changed byte in the signed part: INVALID, the digest no longer matches', async () => {
@@ -314,6 +354,79 @@ describe('signatures from other signers', () => {
     const report = await verifyPdfSignatures(signed, records().deps);
     expect(report.conclusion).toBe('VALID');
     expect(report.signatures[0]).toMatchObject({ integrityValid: true, fieldName: null, reason: null, notes: [expect.objectContaining({ code: 'DOCUMENT_ENCRYPTED' })] });
+  });
+});
+
+describe('what the revisions after a signature add', () => {
+  const modified = expect.objectContaining({ code: 'MODIFIED_AFTER_SIGNING', description: expect.stringContaining('diubah setelah ditandatangani') });
+
+  it('object and cross-reference streams (qpdf): a later object under the number of an earlier cross-reference stream is new, not a change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tte-verify-'));
+    writeFileSync(join(dir, 'plain.pdf'), await letter('Surat dengan object stream'));
+    execFileSync('qpdf', ['--object-streams=generate', join(dir, 'plain.pdf'), join(dir, 'streams.pdf')]);
+    const signed = await sign(new Uint8Array(readFileSync(join(dir, 'streams.pdf'))), 'B-T');
+    rmSync(dir, { recursive: true, force: true });
+    // The number of the signature revision's cross-reference stream, taken by a DSS (as
+    // @libpdf/core's numbering can do when it writes the DSS right after the signature).
+    const xrefStreams = [...Buffer.from(signed).toString('latin1').matchAll(/(\d+) 0 obj\s*<<[^>]*\/Type \/XRef/g)].map((match) => Number(match[1]));
+    const reused = PdfRef.of(xrefStreams.at(-1)!, 0);
+    const edited = await editedAfterSigning(signed, (document) => {
+      document.context.registry.registerAt(reused, PdfDict.of({ Type: PdfName.of('DSS'), Certs: new PdfArray([document.createStream({}, ca.ca.der)]) }));
+      document.getCatalog().set('DSS', reused);
+    });
+    expect(Buffer.from(edited).toString('latin1').lastIndexOf(`${reused.objectNumber} 0 obj`)).toBeGreaterThan(signed.length);
+    const report = await verifyPdfSignatures(edited, records().deps);
+    expect(report.signatures[0]).toMatchObject({ changesAfter: 'VALIDATION_DATA', conclusion: 'VALID' });
+  });
+
+  it('text drawn on the page after signing: OTHER, the signed revision intact, INDETERMINATE with the note', async () => {
+    const signed = await sign(await letter(), 'B-LT');
+    const edited = await editedAfterSigning(signed, (document) => document.getPage(0)!.drawText('Dibatalkan', { x: 72, y: 600, size: 24 }));
+    const report = await verifyPdfSignatures(edited, records().deps);
+    expect(report.conclusion).toBe('INDETERMINATE');
+    expect(report.signatures[0]).toMatchObject({ integrityValid: true, certificateTrusted: true, coversWholeDocument: false, changesAfter: 'OTHER', conclusion: 'INDETERMINATE', notes: [modified] });
+    // The same file before the edit.
+    expect((await verifyPdfSignatures(signed, records().deps)).signatures[0]).toMatchObject({ changesAfter: 'VALIDATION_DATA', conclusion: 'VALID' });
+  });
+
+  it('a non-signature annotation added after signing: OTHER', async () => {
+    const signed = await sign(await letter(), 'B-B');
+    const edited = await editedAfterSigning(signed, (document) => document.getPage(0)!.addSquareAnnotation({ rect: { x: 72, y: 500, width: 200, height: 50 }, color: rgb(1, 0, 0), contents: 'Catatan' }));
+    const report = await verifyPdfSignatures(edited, records().deps);
+    expect(report.conclusion).toBe('INDETERMINATE');
+    expect(report.signatures[0]).toMatchObject({ integrityValid: true, changesAfter: 'OTHER', conclusion: 'INDETERMINATE', notes: [modified] });
+  });
+
+  it('a content stream rewritten under its own number (the page dictionary untouched): OTHER, for every signature and timestamp before it', async () => {
+    const first = await sign(await letter(), 'B-T');
+    const both = await sign(first, 'B-LTA', { who: siti });
+    const edited = await editedAfterSigning(both, (document) => {
+      const page = document.getPage(0)!.dict;
+      const content = document.getObject(page.getRef('Contents')!);
+      expect(content).toBeInstanceOf(PdfStream);
+      (content as PdfStream).setData(new Uint8Array(Buffer.from('BT /F0 16 Tf 72 720 Td (Surat Palsu) Tj ET\n')));
+    });
+    const report = await verifyPdfSignatures(edited, records().deps);
+    expect(report.signatures.map((signature) => [signature.integrityValid, signature.changesAfter, signature.conclusion])).toEqual([[true, 'OTHER', 'INDETERMINATE'], [true, 'OTHER', 'INDETERMINATE']]);
+    expect(report.documentTimestamps).toEqual([expect.objectContaining({ integrityValid: true, changesAfter: 'OTHER', notes: [modified] })]);
+  });
+
+  it('a changed signature still reports INVALID (the change after it is noted, not the cause)', async () => {
+    const signed = Buffer.from(await sign(await letter(), 'B-B'));
+    signed[11] = signed[11]! ^ 0x01;
+    const edited = await editedAfterSigning(new Uint8Array(signed), (document) => document.getPage(0)!.drawText('Lagi', { x: 72, y: 600, size: 24 }));
+    const report = await verifyPdfSignatures(edited, records().deps);
+    expect(report.conclusion).toBe('INVALID');
+    expect(report.signatures[0]).toMatchObject({ integrityValid: false, changesAfter: 'OTHER', conclusion: 'INVALID' });
+    expect(report.signatures[0]!.notes.map((note) => note.code)).toEqual(['DIGEST_MISMATCH', 'MODIFIED_AFTER_SIGNING']);
+  });
+
+  it('a page added after signing, or the document information changed: OTHER', async () => {
+    const signed = await sign(await letter(), 'B-B');
+    const added = await editedAfterSigning(signed, (document) => document.addPage().drawText('Lampiran', { x: 72, y: 720 }));
+    expect((await verifyPdfSignatures(added, records().deps)).signatures[0]).toMatchObject({ changesAfter: 'OTHER', conclusion: 'INDETERMINATE' });
+    const retitled = await editedAfterSigning(signed, (document) => document.setTitle('Judul lain'));
+    expect((await verifyPdfSignatures(retitled, records().deps)).signatures[0]).toMatchObject({ changesAfter: 'OTHER' });
   });
 });
 

@@ -83,6 +83,26 @@ function timestampText(timestamp: Signature['timestamp']): Html {
   return check(true, `${formatDateTime(timestamp.time)}${by}`);
 }
 
+/**
+ * What the file gained after the signature (the report's changesAfter): validation data, a
+ * timestamp or another signature are expected and harmless; anything else means what the reader
+ * sees may not be what was signed.
+ */
+const coverageText: Record<NonNullable<Signature['changesAfter']>, Html> = {
+  NONE: check(true, 'Mencakup seluruh dokumen'),
+  VALIDATION_DATA: check(true, 'Mencakup dokumen seperti saat ditandatangani; sesudahnya hanya ditambahkan data validasi jangka panjang atau cap waktu'),
+  SIGNATURES: check(true, 'Mencakup dokumen seperti saat ditandatangani; sesudahnya hanya ditambahkan tanda tangan lain'),
+  OTHER: check(false, 'Perhatian: sesudahnya dokumen diubah, bukan hanya dengan tanda tangan lain atau data validasi. Yang tampil sekarang bisa berbeda dari yang ditandatangani.'),
+};
+
+/** Whether the signed bytes are intact; when the file changed later, only the signed version is. */
+function integrityText(signature: Signature): Html {
+  if (!signature.integrityValid) return check(false, 'Dokumen telah diubah setelah ditandatangani, atau tanda tangannya rusak');
+  return signature.changesAfter === 'OTHER'
+    ? check(true, 'Versi dokumen yang ditandatangani masih utuh di dalam berkas')
+    : check(true, 'Dokumen tidak berubah sejak ditandatangani');
+}
+
 /** "PAdES-B-LT" → "PAdES B-LT: dapat divalidasi jangka panjang (LTV)". */
 function levelText(level: string): string {
   const short = level.replace(/^PAdES-/, '');
@@ -100,10 +120,8 @@ ${count > 1 ? html`<h3>Tanda tangan ${index + 1} dari ${count}</h3>` : ''}
 <dt>Waktu</dt><dd>${signature.signingTime ? formatDateTime(signature.signingTime) : 'Tidak tercantum'}</dd>
 ${signature.reason ? html`<dt>Alasan</dt><dd>${signature.reason}</dd>` : ''}
 ${signature.location ? html`<dt>Lokasi</dt><dd>${signature.location}</dd>` : ''}
-<dt>Keutuhan</dt><dd>${signature.integrityValid ? check(true, 'Dokumen tidak berubah sejak ditandatangani') : check(false, 'Dokumen telah diubah setelah ditandatangani, atau tanda tangannya rusak')}</dd>
-<dt>Cakupan</dt><dd>${signature.coversWholeDocument
-  ? check(true, 'Mencakup seluruh dokumen')
-  : 'Mencakup dokumen seperti saat ditandatangani. Sesudahnya berkas mendapat tambahan, misalnya data validasi jangka panjang, cap waktu arsip, atau tanda tangan lain.'}</dd>
+<dt>Keutuhan</dt><dd>${integrityText(signature)}</dd>
+${signature.changesAfter ? html`<dt>Cakupan</dt><dd>${coverageText[signature.changesAfter]}</dd>` : ''}
 <dt>Sertifikat</dt><dd>${signature.certificateTrusted
   ? check(true, 'Diterbitkan oleh CA layanan ini (tepercaya)')
   : check(false, `Tidak diterbitkan oleh CA layanan ini${signature.certificate ? ` (penerbit: ${signature.certificate.issuer})` : ''}`)}</dd>
