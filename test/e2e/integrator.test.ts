@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { PDF } from '@libpdf/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
-import { usageThisMonth } from './signing-tools.js';
+import { nssTrustingCa, pdfsig, requireTools, samplePdf, usageThisMonth } from './signing-tools.js';
 
 /**
  * An agency's system signing for its people: the tenant's keys made and revoked by its verifier,
@@ -16,7 +14,6 @@ import { usageThisMonth } from './signing-tools.js';
  * with the request bodies BSrE's clients send (HTTP Basic, multipart v1, JSON v2).
  */
 
-const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'tte-integrator-'));
 const passphrase = 'Integrasi#Surat2026';
 const email = 'siti.integrasi@contoh.go.id';
@@ -28,17 +25,11 @@ let signingKey: { keyId: string; secret: string; apiKey: string };
 let usersKey: { apiKey: string };
 let nss: string;
 
-async function samplePdf(text: string, pages = 1): Promise<Uint8Array> {
-  const document = PDF.create();
-  for (let page = 0; page < pages; page += 1) document.addPage().drawText(`${text} (${page + 1})`, { x: 72, y: 720, size: 16 });
-  return document.save();
-}
-
 /** pdfsig's verdict on a signed file, with the service's CA trusted. */
 async function pdfsigOf(pdf: Uint8Array, name: string): Promise<string> {
   const file = join(work, name);
   writeFileSync(file, pdf);
-  return (await run('pdfsig', ['-nssdir', `sql:${nss}`, file])).stdout;
+  return pdfsig(file, nss);
 }
 
 const basic = (key: { keyId: string; secret: string }) => `Basic ${Buffer.from(`${key.keyId}:${key.secret}`).toString('base64')}`;
@@ -57,20 +48,14 @@ async function bsreV1(path: string, fields: Record<string, string>, files: Recor
 const usageCount = () => usageThisMonth(runtime);
 
 beforeAll(async () => {
-  for (const tool of ['pdfsig', 'certutil']) {
-    await run('which', [tool]).catch(() => { throw new Error(`${tool} is missing: install poppler-utils and libnss3-tools (apt-get), as .ci/run does`); });
-  }
+  await requireTools();
   runtime = await bootLocalRuntime({ privacyMinReadSeconds: 1, publicRequestFloorMs: 0 });
   people = accountsClient(runtime);
   const seed = runtime.seed.verifier;
   verifier = { bearer: (await people.logIn(seed.email, seed.password, [seed.totpSecret])).sessionToken };
   await certificatesClient(people).holder(people.approvedCivilServant({ ...sitiAminah, email }), email, 'Kantor#Palu2026', passphrase);
 
-  nss = join(work, 'nss');
-  await run('mkdir', ['-p', nss]);
-  await run('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
-  writeFileSync(join(work, 'ca.pem'), await (await fetch(`${runtime.api}/pki/ca.pem`)).text());
-  await run('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'TTE CA', '-t', 'CT,C,C', '-i', join(work, 'ca.pem')]);
+  nss = await nssTrustingCa(runtime.api, work);
 }, 120_000);
 
 afterAll(async () => {

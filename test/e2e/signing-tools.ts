@@ -34,10 +34,10 @@ export async function nssTrustingCa(api: string, work: string): Promise<string> 
   return dir;
 }
 
-/** A one-page PDF with a line of text near the top. */
-export async function samplePdf(text: string): Promise<Uint8Array> {
+/** A PDF with a line of text near the top of each page (the page number after the first). */
+export async function samplePdf(text: string, pages = 1): Promise<Uint8Array> {
   const document = PDF.create();
-  document.addPage().drawText(text, { x: 72, y: 720, size: 16 });
+  for (let page = 1; page <= pages; page += 1) document.addPage().drawText(page === 1 ? text : `${text} (${page})`, { x: 72, y: 720, size: 16 });
   return document.save();
 }
 

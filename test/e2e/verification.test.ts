@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
+import { samplePdf } from './signing-tools.js';
 
 // Public verification over HTTP on the local runtime: PDFs signed through the API, checked with
 // both body types; revocation after signing; bad input; the per-client limit. The limit is set
@@ -30,12 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.shutdown();
 });
-
-async function samplePdf(text: string): Promise<Uint8Array> {
-  const document = PDF.create();
-  document.addPage().drawText(text, { x: 72, y: 720, size: 16 });
-  return document.save();
-}
 
 async function signWith(auth: Credentials, pdf: Uint8Array, level?: string): Promise<Buffer> {
   const answer = await people.send('POST', '/v1/signatures/pdf', {
