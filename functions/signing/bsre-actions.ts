@@ -4,7 +4,7 @@ import type { Reply, RouteActions, RouteRequest } from '../../shared/http/route.
 import type { CertificateRecord } from '../../shared/ports/certificates.js';
 import type { UserRecord } from '../../shared/ports/users.js';
 import type { bsreRoutes } from './bsre-routes.js';
-import { signedDocument, signPdfs, type SignatureDetails, type SigningDeps } from './use-cases/sign-pdfs.js';
+import { signedDocument, signPdfs, stampPlacement, type SignatureDetails, type SigningDeps } from './use-cases/sign-pdfs.js';
 import { signerStanding, type SignerReference } from './use-cases/signer.js';
 
 type BsreRoutes = typeof bsreRoutes;
@@ -61,13 +61,15 @@ function v1Details(request: RouteRequest<BsreRoutes['bsreSignPdf']>): SignatureD
   const anchor = fields.tag_koordinat?.trim() || undefined;
   const required = anchor ? (['width', 'height'] as const) : (['xAxis', 'yAxis', 'width', 'height'] as const);
   for (const field of required) if (fields[field] === undefined) throw fieldMissing(field);
-  const page = fields.page ?? (fields.halaman === 'pertama' ? 'first' : fields.halaman === 'terakhir' || !anchor ? 'last' : undefined);
+  const page = fields.page ?? (fields.halaman === 'pertama' ? 'first' : fields.halaman === 'terakhir' ? 'last' : undefined);
   return {
     ...details,
     appearance: {
-      ...(page !== undefined ? { page } : {}),
-      ...(anchor ? { anchorText: anchor, x: 0, y: 0 } : { x: fields.xAxis!, y: fields.yAxis! }),
-      width: fields.width!, height: fields.height!,
+      ...stampPlacement({
+        ...(page !== undefined ? { page } : {}),
+        ...(anchor ? { anchorText: anchor } : { x: fields.xAxis!, y: fields.yAxis! }),
+        width: fields.width!, height: fields.height!,
+      }),
       ...(image ? { imageBytes: image.bytes } : {}),
       ...(!image && fields.linkQR ? { qr: fields.linkQR } : {}),
       ...(fields.text ? { lines: fields.text.split('\n') } : {}),
@@ -91,9 +93,11 @@ function v2Details(properties: V2Properties | undefined): SignatureDetails {
   return {
     ...details,
     appearance: {
-      ...(properties.page !== undefined || !anchor ? { page: properties.page ?? 'last' } : {}),
-      ...(anchor ? { anchorText: anchor, x: 0, y: 0 } : { x: properties.originX!, y: properties.originY! }),
-      width: properties.width!, height: properties.height!,
+      ...stampPlacement({
+        ...(properties.page !== undefined ? { page: properties.page } : {}),
+        ...(anchor ? { anchorText: anchor } : { x: properties.originX!, y: properties.originY! }),
+        width: properties.width!, height: properties.height!,
+      }),
       ...(properties.imageBase64 ? { imageBytes: new Uint8Array(Buffer.from(properties.imageBase64, 'base64')) } : {}),
     },
   };

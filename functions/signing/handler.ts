@@ -26,7 +26,7 @@ import { cachedTenants } from '../../shared/tenants.js';
 import { signingRoutes } from './routes.js';
 import { bsreActions } from './bsre-actions.js';
 import { signHashes } from './use-cases/sign-hashes.js';
-import { signedDocument, signPdfs, type SigningDeps } from './use-cases/sign-pdfs.js';
+import { signedDocument, signPdfs, stampPlacement, type SigningDeps } from './use-cases/sign-pdfs.js';
 import { DEFAULT_SIGNATURE_LEVEL } from '../../shared/domain/signing.js';
 
 export type SigningPorts = Omit<SigningDeps, 'composer' | 'timestamps'> & {
@@ -56,10 +56,7 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
         level: body.level ?? DEFAULT_SIGNATURE_LEVEL,
         ...(body.appearance?.visible ? {
           appearance: {
-            // With an anchor and no page, every page is searched (the last occurrence wins).
-            ...(body.appearance.page !== undefined || !body.appearance.anchorText ? { page: body.appearance.page ?? 'last' } : {}),
-            ...(body.appearance.anchorText ? { anchorText: body.appearance.anchorText } : {}),
-            x: body.appearance.x ?? 0, y: body.appearance.y ?? 0, width: body.appearance.width!, height: body.appearance.height!,
+            ...stampPlacement({ ...body.appearance, width: body.appearance.width!, height: body.appearance.height! }),
             ...(body.appearance.imageBase64 ? { imageBytes: new Uint8Array(Buffer.from(body.appearance.imageBase64, 'base64')) } : {}),
             ...(body.appearance.qr ? { qr: body.appearance.qr } : {}),
             ...(body.appearance.text ? { lines: body.appearance.text.split('\n') } : {}),

@@ -40,6 +40,21 @@ export interface SignatureDetails {
   appearance?: Omit<SignatureAppearance, 'lines'> & { lines?: readonly string[] };
 }
 
+/**
+ * Where a visible stamp goes: by its lower-left corner, or centred on a text in the page (then x/y
+ * move it from there, and without a page named every page is searched). The one rule for the /v1
+ * route and BSrE's v1 and v2 fields.
+ */
+export function stampPlacement(given: {
+  page?: number | 'first' | 'last'; x?: number; y?: number; width: number; height: number; anchorText?: string;
+}): Pick<SignatureAppearance, 'page' | 'x' | 'y' | 'width' | 'height' | 'anchorText'> {
+  return {
+    ...(given.page !== undefined || !given.anchorText ? { page: given.page ?? 'last' } : {}),
+    ...(given.anchorText ? { anchorText: given.anchorText } : {}),
+    x: given.x ?? 0, y: given.y ?? 0, width: given.width, height: given.height,
+  };
+}
+
 export interface DocumentToSign {
   name: string;
   pdf: Uint8Array;
