@@ -51,6 +51,8 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
       caCommonName: contextValue(app, 'tte:caCommonName'),
       caOrganizationName: contextValue(app, 'tte:caOrganizationName'),
       tsaCommonName: String(app.node.tryGetContext('tte:tsaCommonName') ?? ''),
+      closedApplicationPhotoDays: Number(contextValue(app, 'tte:closedApplicationPhotoDays')),
+      erasedNikClaimDays: Number(contextValue(app, 'tte:erasedNikClaimDays')),
     },
   });
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

@@ -56,6 +56,13 @@ const configSchema = z.object({
    */
   VERIFICATION_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   VERIFICATION_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
+  /**
+   * After an erasure, how long the NIK's keyed-index claim is kept (it holds no NIK, only its
+   * HMAC): meanwhile the same NIK cannot open a new account unnoticed; then it expires.
+   */
+  ERASED_NIK_CLAIM_DAYS: z.coerce.number().int().nonnegative().max(3650).default(365),
+  /** Photos of rejected or expired applications are deleted this many days after the decision. */
+  CLOSED_APPLICATION_PHOTO_DAYS: z.coerce.number().int().positive().max(3650).default(90),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,6 +1,7 @@
 import { openSigningKey, signingKeyContext } from './crypto/key-custody.js';
 import { MAX_PASSPHRASE_FAILURES } from './domain/certificates.js';
 import { AppError } from './domain/errors.js';
+import { auditEntry } from './audit.js';
 import type { MessageComposer } from './outbox.js';
 import type { CertificateStore, SigningKeyRecord } from './ports/certificates.js';
 import type { KeyWrapper } from './ports/key-wrapper.js';
@@ -24,7 +25,7 @@ export interface UnlockDeps {
  * - A right passphrase clears the count.
  * The caller owns the returned PKCS#8 and should zero it when done.
  */
-export async function unlockSigningKey(deps: UnlockDeps, holder: { userId: string; email: string; fullName: string; role: Role }, key: SigningKeyRecord, passphrase: string): Promise<Uint8Array> {
+export async function unlockSigningKey(deps: UnlockDeps, holder: { userId: string; tenantId: string; email: string; fullName: string; role: Role }, key: SigningKeyRecord, passphrase: string): Promise<Uint8Array> {
   if (key.lockedAt) throw new AppError('KEY_LOCKED');
   const opened = await openSigningKey(deps.keyWrapper, key.sealed, passphrase, signingKeyContext(key.userId, key.keyId));
   if (opened !== 'WRONG_PASSPHRASE') {
@@ -37,7 +38,7 @@ export async function unlockSigningKey(deps: UnlockDeps, holder: { userId: strin
   }
   const at = deps.clock.now().toISOString();
   await deps.certificates.lockKey(key, at, {
-    audit: { auditId: deps.ids.newId(), at, actorId: holder.userId, actorRole: holder.role, action: 'SIGNING_KEY_LOCKED' },
+    audit: auditEntry(deps, new Date(at), { actorId: holder.userId, role: holder.role }, 'SIGNING_KEY_LOCKED', holder),
     message: await deps.composer.compose('signingKeyLocked', holder.email, { fullName: holder.fullName, lockedAt: at }, {}),
   });
   throw new AppError('KEY_LOCKED');

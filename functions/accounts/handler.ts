@@ -18,6 +18,9 @@ import { accountsRoutes } from './routes.js';
 import { completeAccountSetup, getAccountSetup } from './use-cases/account-setup.js';
 import { markCompromised } from './use-cases/compromise.js';
 import type { AccountsDeps } from './use-cases/deps.js';
+import { exportPersonalData } from './use-cases/personal-data.js';
+import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import {
   confirmSelfie, decideDeviceRequest, getOtpDeviceLink, listDeviceRequests, registerRequestedDevice, requestOtpDevice, requestSelfieUpload,
 } from './use-cases/device-requests.js';
@@ -59,6 +62,11 @@ export function createAccountsHandler(ports: AccountsPorts): HttpHandler {
       await resetPassword(deps, { token: params.token, ...body });
       return noContent;
     },
+    getPersonalData: async ({ actor }) => ({
+      status: 200,
+      body: await exportPersonalData(deps, { actor }),
+      headers: { 'content-disposition': 'attachment; filename="data-pribadi.json"', 'cache-control': 'no-store' },
+    }),
     getMe: async ({ actor, session }) => ({ status: 200, body: await getMe(deps, { actor, ...(session ? { csrfToken: session.csrfToken } : {}) }) }),
     listDevices: async ({ actor }) => ({ status: 200, body: await listDevices(deps, { actor }) }),
     removeDevice: async ({ actor, params }) => {
@@ -79,7 +87,7 @@ export function createAccountsHandler(ports: AccountsPorts): HttpHandler {
     decideDeviceRequest: async ({ actor, params, body }) => ({ status: 200, body: await decideDeviceRequest(deps, { actor, requestId: params.requestId, ...body }) }),
     markCompromised: async ({ actor, params, body }) => ({ status: 200, body: await markCompromised(deps, { actor, userId: params.userId, reason: body.reason }) }),
   }, {
-    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: deps.sessions, idleMinutes: deps.settings.sessionIdleMinutes }, clock: deps.clock }),
+    authenticator: new Authenticator({ apiKeys: tenants, tenants, sessions: { store: deps.sessions, idleMinutes: deps.settings.sessionIdleMinutes }, clock: deps.clock }),
     logger: ports.logger,
   });
 }
@@ -94,6 +102,8 @@ export const handler = lambdaEntry(() => {
     lockouts: accounts,
     sessions: new DynamoSessionStore(base.dynamo, table),
     requests: new DynamoDeviceRequestStore(base.dynamo, table),
+    personalData: new DynamoPersonalData(base.dynamo, table),
+    audit: new DynamoAuditTrail(base.dynamo, table),
     photos: new S3PhotoStore(createS3Client(), required(base.config, 'PHOTO_BUCKET')),
     passwords: argon2Hasher,
     sealer: new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID')),

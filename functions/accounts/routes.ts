@@ -101,6 +101,14 @@ export const accountsRoutes = defineRoutes('accounts', {
     body: z.strictObject({ otp, newPassword, deviceId: deviceId.optional() }),
     responses: { 204: { description: 'Password changed' }, 401: { description: 'INVALID_OTP or OTP_ALREADY_USED' }, 423: { description: 'ACCOUNT_LOCKED' }, ...linkProblems },
   },
+  getPersonalData: {
+    method: 'GET',
+    path: '/v1/me/personal-data',
+    summary: 'Everything the service holds about the signed-in person (UU PDP right of access), secrets aside; each export is audited',
+    access: signedIn,
+    credentials: sessionOnly,
+    responses: { 200: { description: 'The personal data, as JSON', schema: z.record(z.string(), z.unknown()) } },
+  },
   getMe: {
     method: 'GET',
     path: '/v1/me',

@@ -2,6 +2,7 @@ import { required } from '../../shared/config.js';
 import { createKmsClient, createS3Client } from '../../shared/adapters/aws/clients.js';
 import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
+import { DynamoDataChanges } from '../../shared/adapters/aws/dynamo-data-changes.js';
 import { DynamoPkiStore } from '../../shared/adapters/aws/dynamo-pki.js';
 import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
 import { KmsCaSigner } from '../../shared/adapters/aws/kms-ca-signer.js';
@@ -17,6 +18,7 @@ import { messageComposer } from '../../shared/outbox.js';
 import { caSettingsFromConfig, certificateAuthority } from '../../shared/pki/ca-runtime.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import type { SessionStore } from '../../shared/ports/accounts.js';
+import type { DataChangeStore } from '../../shared/ports/data-changes.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import { cachedTenants } from '../../shared/tenants.js';
@@ -27,17 +29,21 @@ import {
   listMyCertificates, listUserCertificates, requestNewCertificate, requestPassphraseChange, requestPassphraseReset, requestRenewal, revokeCertificate,
 } from './use-cases/lifecycle.js';
 import { changePassphrase, getPassphraseChange } from './use-cases/passphrase-change.js';
+import { dataChangeActions } from './data-change-actions.js';
+import type { DataChangeDeps } from './use-cases/data-change.js';
 
 export type CertificatesPorts = Omit<CertificatesDeps, 'composer' | 'tenants'> & {
   tenants: TenantDirectory;
   sessions: SessionStore;
   sealer: Sealer;
   sessionIdleMinutes: number;
+  users: DataChangeDeps['users'];
+  dataChanges: DataChangeStore;
 };
 
 export function createCertificatesHandler(ports: CertificatesPorts): HttpHandler {
   const tenants = cachedTenants(ports.tenants);
-  const deps: CertificatesDeps = { ...ports, tenants, composer: messageComposer(ports) };
+  const deps: DataChangeDeps = { ...ports, tenants, composer: messageComposer(ports) };
   const accepted = { status: 202 };
   const enroll = 'enroll' as const;
   const reset = 'reset-passphrase' as const;
@@ -78,8 +84,9 @@ export function createCertificatesHandler(ports: CertificatesPorts): HttpHandler
     revokeUserCertificate: async ({ actor, params, body }) => ({
       status: 200, body: await revokeCertificate(deps, { actor, userId: params.userId, serialNumber: params.serial, reason: body.reason }),
     }),
+    ...dataChangeActions(deps),
   }, {
-    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: ports.sessions, idleMinutes: ports.sessionIdleMinutes }, clock: deps.clock }),
+    authenticator: new Authenticator({ apiKeys: tenants, tenants, sessions: { store: ports.sessions, idleMinutes: ports.sessionIdleMinutes }, clock: deps.clock }),
     logger: ports.logger,
   });
 }
@@ -105,6 +112,7 @@ export const handler = lambdaEntry(() => {
     photos: new S3PhotoStore(s3, required(config, 'PHOTO_BUCKET')),
     keyWrapper: new KmsKeyWrapper(kms, required(config, 'KEY_WRAPPING_KEY_ID')),
     sealer: new KmsSealer(kms, required(config, 'SEALING_KEY_ID')),
+    dataChanges: new DynamoDataChanges(base.dynamo, table),
     authority,
     publishCrl: () => publishCrl({ ...crlDeps, authority }),
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,

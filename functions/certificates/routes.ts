@@ -6,6 +6,7 @@ import type { Role } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { photoUploadBody, photoUploadResponse, tokenParams } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
+import { dataChangeRoutes } from './data-change-routes.js';
 
 // People hold certificates; verifiers and operators are people too.
 const signedIn = ['USER', 'VERIFIER', 'OPERATOR'] as const satisfies readonly Role[];
@@ -207,4 +208,5 @@ export const certificatesRoutes = defineRoutes('certificates', {
     body: revocationBody,
     responses: { 200: { description: 'Revoked', schema: z.object({ serialNumber: z.string(), status: z.literal('REVOKED') }) }, 404: problem, 409: { description: 'CERTIFICATE_NOT_ACTIVE' } },
   },
+  ...dataChangeRoutes,
 });

@@ -19,6 +19,10 @@ import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import type { UserDirectory } from '../../shared/ports/users.js';
 import type { PhotoStore } from '../../shared/ports/photos.js';
+import type { PersonalDataStore } from '../../shared/ports/personal-data.js';
+import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
+import type { AuditTrail } from '../../shared/ports/audit.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import type { Pseudonymizer } from '../../shared/ports/pseudonymizer.js';
 import type { Clock, IdGenerator } from '../../shared/ports/runtime.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
@@ -26,6 +30,7 @@ import type { ApprovalWorkflow } from '../../shared/ports/workflow.js';
 import { cachedTenants } from '../../shared/tenants.js';
 import { enrollmentRoutes } from './routes.js';
 import { decideApplication } from './use-cases/decide-application.js';
+import { eraseUser } from './use-cases/erase-user.js';
 import { getActivation } from './use-cases/get-activation.js';
 import { getUser } from './use-cases/get-user.js';
 import { importUsers } from './use-cases/import-users.js';
@@ -43,13 +48,15 @@ export interface EnrollmentPorts {
   sessions: SessionStore;
   activation: ActivationStore;
   photos: PhotoStore;
+  personalData: PersonalDataStore;
+  audit: Pick<AuditTrail, 'record'>;
   workflow: ApprovalWorkflow;
   sealer: Sealer;
   pseudonymizer: Pseudonymizer;
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  settings: { webBaseUrl: string; activationLinkHours: number; privacyMinReadSeconds: number; sessionIdleMinutes: number };
+  settings: { webBaseUrl: string; activationLinkHours: number; privacyMinReadSeconds: number; sessionIdleMinutes: number; erasedNikClaimDays: number };
 }
 
 export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
@@ -75,7 +82,11 @@ export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
       };
     },
     listUsers: async ({ actor, query }) => ({ status: 200, body: await listUsers(users, { actor, ...query }) }),
-    getUser: async ({ actor, params }) => ({ status: 200, body: await getUser({ users, photos }, { actor, userId: params.userId }) }),
+    getUser: async ({ actor, params }) => ({ status: 200, body: await getUser({ users, photos, audit: ports.audit, clock, ids }, { actor, userId: params.userId }) }),
+    eraseUser: async ({ actor, params }) => ({
+      status: 200,
+      body: await eraseUser({ personalData: ports.personalData, photos, clock, ids, settings }, { actor, userId: params.userId }),
+    }),
     resendActivationLink: async ({ actor, params }) => ({ status: 202, body: await resendActivationLink(linkDeps, { actor, userId: params.userId }) }),
     decideApplication: async ({ actor, params, body }) => ({
       status: 200,
@@ -93,7 +104,7 @@ export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
       body: await submitActivation({ ...stepDeps, ids, workflow: ports.workflow }, { token: params.token, sourceIp }),
     }),
   }, {
-    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: ports.sessions, idleMinutes: settings.sessionIdleMinutes }, clock }),
+    authenticator: new Authenticator({ apiKeys: tenants, tenants, sessions: { store: ports.sessions, idleMinutes: settings.sessionIdleMinutes }, clock }),
     logger: ports.logger,
   });
 }
@@ -106,6 +117,8 @@ export const handler = lambdaEntry(() => {
     activation: new DynamoActivationStore(base.dynamo, base.config.TABLE_NAME),
     sessions: new DynamoSessionStore(base.dynamo, base.config.TABLE_NAME),
     photos: new S3PhotoStore(createS3Client(), required(base.config, 'PHOTO_BUCKET')),
+    personalData: new DynamoPersonalData(base.dynamo, base.config.TABLE_NAME),
+    audit: new DynamoAuditTrail(base.dynamo, base.config.TABLE_NAME),
     workflow: new StepFunctionsWorkflow(createSfnClient(), required(base.config, 'APPROVAL_STATE_MACHINE_ARN')),
     sealer: new KmsSealer(kms, required(base.config, 'SEALING_KEY_ID')),
     pseudonymizer: new KmsPseudonymizer(kms, required(base.config, 'PSEUDONYM_KEY_ID')),
@@ -114,6 +127,7 @@ export const handler = lambdaEntry(() => {
       activationLinkHours: base.config.ACTIVATION_LINK_HOURS,
       privacyMinReadSeconds: base.config.PRIVACY_MIN_READ_SECONDS,
       sessionIdleMinutes: base.config.SESSION_IDLE_MINUTES,
+      erasedNikClaimDays: base.config.ERASED_NIK_CLAIM_DAYS,
     },
   });
 });

@@ -94,6 +94,19 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
       404: problem,
     },
   },
+  eraseUser: {
+    method: 'POST',
+    path: '/v1/users/{userId}/erasure',
+    summary: "Operator: erase a person's data (UU PDP) once no certificate of theirs is valid: photos (every version), NIK and personal fields go; certificates and the audit trail stay; the user becomes ERASED. Repeating it changes nothing",
+    access: ['OPERATOR'],
+    credentials: ['session'],
+    params: userIdParams,
+    responses: {
+      200: { description: 'Erased', schema: z.object({ userId: z.string(), status: z.literal('ERASED'), erasedAt: z.string() }) },
+      404: problem,
+      409: { description: 'ERASURE_NOT_ALLOWED: a certificate is still valid, or the application awaits a decision' },
+    },
+  },
   resendActivationLink: {
     method: 'POST',
     path: '/v1/users/{userId}/activation-link',

@@ -1,7 +1,9 @@
 import type { MessageTemplates, TemplateName } from '../../shared/domain/messages.js';
 import type { MailMessage } from '../../shared/ports/mailer.js';
 import { formatJakartaTime } from '../../shared/domain/jakarta-time.js';
+import { describeChangeLine, type DataChangeLine } from '../../shared/domain/data-changes.js';
 import { escapeHtml } from '../../shared/web/html.js';
+import { dayRangeLabel, eventLabels, formatNumber, formatRupiah, periodLabel, type StatementLine } from '../../shared/domain/billing.js';
 
 export { formatJakartaTime };
 
@@ -30,7 +32,9 @@ const renderers: Renderers = {
     subject: 'Informasi Akun',
     paragraphs: [
       `Yth. ${data.fullName},`,
-      'Pendaftaran Anda pada layanan Tanda Tangan Elektronik (TTE) telah disetujui.',
+      data.verifierOf
+        ? `Operator layanan Tanda Tangan Elektronik (TTE) telah membuat akun verifikator untuk Anda di ${data.verifierOf}. Sebagai verifikator, Anda mendaftarkan pegawai instansi dan memeriksa pendaftaran mereka.`
+        : 'Pendaftaran Anda pada layanan Tanda Tangan Elektronik (TTE) telah disetujui.',
       `Nama pengguna (username) Anda: ${data.username}`,
       'Langkah berikutnya: buka tautan di bawah ini untuk membuat kata sandi dan mendaftarkan aplikasi autentikator (OTP) di ponsel Anda, misalnya Google Authenticator atau Microsoft Authenticator.',
       `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
@@ -45,6 +49,7 @@ const renderers: Renderers = {
         FIRST: 'Untuk menerbitkan sertifikat elektronik Anda, buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
         RENEWAL: 'Anda mengajukan pembaruan sertifikat elektronik. Buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase untuk kunci baru. Sertifikat lama berstatus diperbarui setelah sertifikat baru terbit.',
         NEW_REQUEST: 'Anda mengajukan sertifikat elektronik baru. Buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
+        DATA_CHANGE: 'Perubahan data Anda telah disetujui dan sertifikat lama telah dicabut. Untuk menerbitkan sertifikat baru dengan data terbaru, buka tautan di bawah ini, periksa data profil, ambil swafoto terbaru, lalu buat passphrase.',
       }[data.kind],
       'Passphrase dipakai setiap kali Anda menandatangani dokumen dan tidak dapat dipulihkan oleh siapa pun, termasuk petugas. Passphrase minimal 8 karakter dengan huruf besar, huruf kecil, angka dan karakter khusus; karakter [ ] ^ \\ tidak diperbolehkan.',
       `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}.`,
@@ -286,7 +291,140 @@ const renderers: Renderers = {
       'Jika bukan Anda yang mencoba, akun Anda mungkin diketahui orang lain: ubah kata sandi dan hubungi verifikator instansi Anda.',
     ],
   }),
+  monthlyStatement: (data) => {
+    const lines = JSON.parse(data.lines) as StatementLine[];
+    return {
+      subject: `Tagihan Layanan ${periodLabel(data.period)}`,
+      paragraphs: [
+        `Yth. Pengelola keuangan ${data.tenantName},`,
+        `Berikut tagihan pemakaian layanan Tanda Tangan Elektronik (TTE) untuk periode ${periodLabel(data.period)}:`,
+        ...(lines.length > 0
+          ? lines.map((line) => `${eventLabels[line.event]} (${dayRangeLabel(line.from, line.to)}): ${formatNumber(line.quantity)} × ${formatRupiah(line.unitPrice)} = ${formatRupiah(line.amount)}`)
+          : ['Tidak ada pemakaian layanan yang ditagihkan pada periode ini.']),
+        `Total tagihan: ${formatRupiah(Number(data.total))}`,
+        'Pemakaian per hari dan berkas CSV tagihan ini tersedia di konsol layanan TTE melalui tautan di bawah ini. Tagihan bulan yang sudah lewat tidak berubah lagi, juga bila harga layanan kemudian diubah.',
+        'Jika ada pertanyaan mengenai tagihan ini, hubungi Dinas Komunikasi dan Informatika penyelenggara layanan.',
+      ],
+      action: { label: 'Lihat Tagihan', url: data.statementUrl },
+    };
+  },
+  dataChangeRequested: (data) => ({
+    subject: 'Perubahan Data Diajukan',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      'Permintaan perubahan data Anda pada layanan Tanda Tangan Elektronik (TTE) telah kami terima dan menunggu keputusan verifikator instansi Anda. Data yang Anda minta diubah:',
+      ...changeLines(data.changes),
+      `Alasan: "${data.reason}"`,
+      ...heldNotice(data.held, 'VERIFIER'),
+      'Anda akan menerima e-mail setelah verifikator memutuskan. Jika Anda tidak merasa mengajukan perubahan ini, segera hubungi verifikator instansi Anda.',
+    ],
+  }),
+  dataChangeReviewRequested: (data) => ({
+    subject: 'Permintaan Perubahan Data',
+    paragraphs: [
+      `Yth. Verifikator ${data.tenantName},`,
+      `${data.applicantName} mengajukan perubahan data berikut dan menunggu keputusan Anda:`,
+      ...changeLines(data.changes),
+      `Alasan pemohon: "${data.reason}"`,
+      'Selama permintaan ini belum diputuskan, penandatanganan oleh pemohon ditangguhkan. Periksa kebenaran data baru (misalnya dengan surat keputusan atau dokumen pendukung), lalu setujui, atau tolak dengan menuliskan alasannya.',
+    ],
+    action: { label: 'Periksa Permintaan', url: data.reviewUrl },
+  }),
+  dataChangeProposed: (data, secret) => ({
+    subject: 'Perubahan Data',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Verifikator ${data.tenantName} mengusulkan perubahan data Anda pada layanan Tanda Tangan Elektronik (TTE) sebagai berikut:`,
+      ...changeLines(data.changes),
+      `Alasan: "${data.reason}"`,
+      ...heldNotice(data.held, 'HOLDER'),
+      'Buka tautan di bawah ini untuk memeriksa data lama dan baru, lalu setujui atau tolak usulan ini. Anda juga dapat menanggapinya dari halaman Akun saya setelah masuk.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+    ],
+    action: { label: 'Periksa Perubahan Data', url: secret.link },
+  }),
+  dataChangeDecided: (data) => ({
+    subject: data.decision === 'APPROVE' ? 'Perubahan Data Disetujui' : 'Perubahan Data Ditolak',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      ...(data.decision === 'APPROVE'
+        ? [
+          data.by === 'VERIFIER'
+            ? 'Permintaan perubahan data Anda telah disetujui oleh verifikator instansi Anda. Data berikut telah diperbarui:'
+            : 'Anda telah menyetujui usulan perubahan data dari verifikator instansi Anda. Data berikut telah diperbarui:',
+          ...changeLines(data.changes),
+          ...(data.newEmail
+            ? [`Alamat e-mail baru (${data.newEmail}) berlaku setelah Anda membuka tautan konfirmasi yang kami kirim ke alamat tersebut. Sampai saat itu, Anda tetap masuk dan menerima e-mail layanan TTE di alamat ini.`]
+            : []),
+        ]
+        : [
+          data.by === 'VERIFIER'
+            ? 'Mohon maaf, permintaan perubahan data Anda belum dapat disetujui oleh verifikator instansi Anda, dengan alasan berikut:'
+            : 'Anda telah menolak usulan perubahan data dari verifikator instansi Anda, dengan alasan berikut:',
+          `"${data.reason}"`,
+          'Data Anda tidak berubah. Perubahan yang tidak jadi dilakukan:',
+          ...changeLines(data.changes),
+        ]),
+      ...{
+        REVOKED: [data.newEmail
+          ? 'Sertifikat elektronik lama Anda telah dicabut karena datanya tidak lagi sesuai. Setelah alamat e-mail baru dikonfirmasi, kami mengirim tautan "Set Passphrase" ke alamat itu untuk menerbitkan sertifikat baru dengan data terbaru.'
+          : 'Sertifikat elektronik lama Anda telah dicabut karena datanya tidak lagi sesuai. Kami mengirim e-mail "Set Passphrase" berisi tautan untuk menerbitkan sertifikat baru dengan data terbaru.'],
+        RESTORED: ['Sertifikat elektronik Anda berlaku kembali dan dapat dipakai lagi untuk menandatangani dokumen.'],
+        NONE: [],
+      }[data.certificate],
+      data.decision === 'REJECT' && data.by === 'VERIFIER'
+        ? 'Yang dapat Anda lakukan: siapkan perbaikan sesuai alasan di atas, lalu ajukan permintaan perubahan data yang baru melalui halaman Akun saya.'
+        : 'Jika bukan Anda yang melakukannya, segera hubungi verifikator instansi Anda.',
+    ],
+  }),
+  dataChangeAnswered: (data) => ({
+    subject: 'Tanggapan Perubahan Data',
+    paragraphs: [
+      'Yth. Verifikator,',
+      ...(data.decision === 'APPROVE'
+        ? [`${data.applicantName} telah menyetujui usulan perubahan data Anda. Data berikut telah diperbarui:`, ...changeLines(data.changes)]
+        : [`${data.applicantName} menolak usulan perubahan data Anda, dengan alasan berikut:`, `"${data.reason}"`, 'Usulan yang ditolak:', ...changeLines(data.changes)]),
+    ],
+    action: { label: 'Lihat Data Pengguna', url: data.reviewUrl },
+  }),
+  emailChangeConfirmation: (data, secret) => ({
+    subject: 'Konfirmasi Alamat E-mail',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Alamat e-mail akun Tanda Tangan Elektronik (TTE) Anda akan diubah menjadi ${data.newEmail}. Untuk memastikan alamat ini benar milik Anda, buka tautan di bawah ini lalu konfirmasi.`,
+      'Alamat baru berlaku setelah dikonfirmasi. Setelah itu Anda masuk ke layanan TTE dengan alamat ini, dan semua e-mail layanan dikirim ke alamat ini.',
+      `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,
+      'Jika Anda tidak merasa mengajukan perubahan ini, abaikan e-mail ini; alamat e-mail akun tidak berubah.',
+    ],
+    action: { label: 'Konfirmasi Alamat E-mail', url: secret.link },
+  }),
+  emailChanged: (data) => ({
+    subject: 'Alamat E-mail Diperbarui',
+    paragraphs: [
+      `Yth. ${data.fullName},`,
+      `Alamat e-mail akun TTE Anda telah diubah dari ${data.oldEmail} menjadi ${data.newEmail} pada ${formatJakartaTime(data.changedAt)}.`,
+      `Mulai sekarang Anda masuk ke layanan TTE dengan alamat ${data.newEmail}, dan semua e-mail layanan dikirim ke alamat tersebut.`,
+      'Jika bukan Anda yang melakukannya, segera hubungi verifikator instansi Anda.',
+    ],
+  }),
 };
+
+/** The changed fields of a data change e-mail, one line each («Jabatan: "lama" menjadi "baru"»). */
+function changeLines(changes: string): string[] {
+  return (JSON.parse(changes) as DataChangeLine[]).map(describeChangeLine);
+}
+
+/** What a pending data change means for the certificate: held, then reissued or valid again. */
+function heldNotice(held: 'REISSUE' | 'RESTORE' | 'NONE', decider: 'VERIFIER' | 'HOLDER'): string[] {
+  const waiting = decider === 'VERIFIER' ? 'Selama permintaan ini belum diputuskan' : 'Selama usulan ini belum Anda tanggapi';
+  const approved = decider === 'VERIFIER' ? 'Jika disetujui' : 'Jika Anda menyetujuinya';
+  const rejected = decider === 'VERIFIER' ? 'jika ditolak' : 'jika Anda menolaknya';
+  return {
+    REISSUE: [`${waiting}, sertifikat elektronik Anda ditangguhkan dan Anda tidak dapat menandatangani dokumen. ${approved}, sertifikat lama dicabut dan Anda akan menerima tautan untuk menerbitkan sertifikat baru dengan data terbaru; ${rejected}, sertifikat Anda berlaku kembali.`],
+    RESTORE: [`${waiting}, sertifikat elektronik Anda ditangguhkan dan Anda tidak dapat menandatangani dokumen. Setelah ada keputusan, sertifikat Anda berlaku kembali: data yang berubah tidak tercantum pada sertifikat.`],
+    NONE: [],
+  }[held];
+}
 
 /** Renders one outbox message as plain text and HTML, with the configured subject prefix. */
 export function renderMessage<T extends TemplateName>(

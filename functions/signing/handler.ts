@@ -89,7 +89,7 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
       headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${params.documentId}.pdf"` },
     }),
   }, {
-    authenticator: new Authenticator({ apiKeys: tenants, sessions: { store: ports.sessions, idleMinutes: ports.sessionIdleMinutes }, clock: deps.clock }),
+    authenticator: new Authenticator({ apiKeys: tenants, tenants, sessions: { store: ports.sessions, idleMinutes: ports.sessionIdleMinutes }, clock: deps.clock }),
     logger: ports.logger,
   });
 }

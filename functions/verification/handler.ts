@@ -36,7 +36,7 @@ export function createVerificationHandler(ports: VerificationPorts): HttpHandler
     }),
   }, {
     // Public, except BSrE's paths: a tenant's signing key (read from the table, like every key).
-    authenticator: new Authenticator({ apiKeys: cachedTenants(ports.tenants), clock: ports.clock }),
+    authenticator: new Authenticator({ apiKeys: cachedTenants(ports.tenants), tenants: cachedTenants(ports.tenants), clock: ports.clock }),
     logger: ports.logger,
   });
 }

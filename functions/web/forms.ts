@@ -62,7 +62,7 @@ function fieldParts(options: FieldOptions, key = options.name) {
 }
 
 export interface TextFieldOptions extends FieldOptions {
-  type?: 'text' | 'email' | 'password' | 'tel';
+  type?: 'text' | 'email' | 'password' | 'tel' | 'date';
   autocomplete?: string;
   inputmode?: 'numeric' | 'email' | 'text' | 'tel';
   /** Passwords and passphrases are never sent back to the browser. */

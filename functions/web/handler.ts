@@ -13,6 +13,9 @@ import { assetCatalog, bundledAssets, type WebAsset } from './assets.js';
 import { accountSetupActions } from './flows/account-setup.js';
 import { activationActions } from './flows/activation.js';
 import { apiKeyActions } from './flows/api-keys.js';
+import { tenantPageActions } from './flows/tenants.js';
+import { billingPageActions } from './flows/billing.js';
+import { auditPageActions } from './flows/audit.js';
 import { consoleActions } from './flows/console.js';
 import { enrollActions } from './flows/enroll.js';
 import { loginActions } from './flows/login.js';
@@ -20,6 +23,7 @@ import { meActions } from './flows/me.js';
 import { selfServiceActions } from './flows/self-service.js';
 import { signActions } from './flows/sign.js';
 import { verifyActions } from './flows/verify.js';
+import { dataChangeActions } from './flows/data-change.js';
 import { Web, type WebDeps } from './kit.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
@@ -72,9 +76,13 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     ...meActions(webDeps),
     ...consoleActions(webDeps),
     ...apiKeyActions(webDeps),
+    ...tenantPageActions(webDeps),
+    ...billingPageActions(webDeps),
+    ...auditPageActions(webDeps),
     ...selfServiceActions(webDeps),
     ...signActions(webDeps),
     ...verifyActions(webDeps),
+    ...dataChangeActions(webDeps),
   }, { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 

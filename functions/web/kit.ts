@@ -102,7 +102,7 @@ export class Web {
   /** The header links of a signed-in person's pages, with sign-out as a form (it changes state). */
   nav(me: { role: string; csrfToken?: string }) {
     return html`<nav class="site-nav" aria-label="Menu akun">
-<a href="${this.path('/me')}">Akun saya</a><a href="${this.path('/sign')}">Tanda tangani</a>${me.role === 'VERIFIER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}
+<a href="${this.path('/me')}">Akun saya</a><a href="${this.path('/sign')}">Tanda tangani</a>${me.role === 'VERIFIER' ? html`<a href="${this.path('/console')}">Konsol verifikator</a>` : ''}${me.role === 'OPERATOR' ? html`<a href="${this.path('/console/tenants')}">Konsol operator</a>` : ''}${me.role === 'VERIFIER' ? html`<a href="${this.path('/console/usage')}">Tagihan</a>` : ''}
 <form method="post" action="${this.path('/logout')}"><input type="hidden" name="csrfToken" value="${me.csrfToken ?? ''}"><button type="submit" class="link-button">Keluar</button></form>
 </nav>`;
   }

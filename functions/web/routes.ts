@@ -3,6 +3,9 @@ import { defineRoutes } from '../../shared/http/route.js';
 import { activationRoutes } from './flows/activation.js';
 import { accountSetupRoutes } from './flows/account-setup.js';
 import { apiKeyRoutes } from './flows/api-keys.js';
+import { tenantPageRoutes } from './flows/tenants.js';
+import { billingPageRoutes } from './flows/billing.js';
+import { auditPageRoutes } from './flows/audit.js';
 import { consoleRoutes } from './flows/console.js';
 import { enrollRoutes } from './flows/enroll.js';
 import { loginRoutes } from './flows/login.js';
@@ -10,6 +13,7 @@ import { meRoutes } from './flows/me.js';
 import { selfServiceRoutes } from './flows/self-service.js';
 import { signRoutes } from './flows/sign.js';
 import { verifyRoutes } from './flows/verify.js';
+import { dataChangeRoutes } from './flows/data-change.js';
 import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
@@ -45,7 +49,11 @@ export const webRoutes = defineRoutes('web', {
   ...meRoutes,
   ...consoleRoutes,
   ...apiKeyRoutes,
+  ...tenantPageRoutes,
+  ...billingPageRoutes,
+  ...auditPageRoutes,
   ...selfServiceRoutes,
   ...signRoutes,
   ...verifyRoutes,
+  ...dataChangeRoutes,
 });

@@ -222,6 +222,30 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * Erasing a person's photos for good (UU PDP erasure, retention): every version of the objects
+   * under kyc/ is listed and deleted, so nothing can be restored. Needs the photo bucket's name,
+   * which this grant sets, but no KMS grant: deleting reads no content.
+   */
+  usePhotoErasure(bucket: IBucket): this {
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: [bucket.arnForObjects('kyc/*')],
+    }));
+    this.role.addToPolicy(new PolicyStatement({
+      actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': ['kyc/*'] } },
+    }));
+    this.fn.addEnvironment('PHOTO_BUCKET', bucket.bucketName);
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'Erasure deletes every version of the objects under the kyc/ prefix of the photo bucket, one folder per user.',
+      appliesTo: [{ regex: '/^Resource::(<.*PhotoBucket.*\\.Arn>|.*ExportsOutputFnGetAttPhotoBucket.*Arn.*)\\/kyc\\/\\*$/g' }],
+    }], true);
+    return this;
+  }
+
+  /**
    * The key that wraps users' signing keys, named by KEY_WRAPPING_KEY_ID: data keys to wrap a new
    * key ('wrap'), decryption to use one ('unwrap'), only under the signing-key context.
    */

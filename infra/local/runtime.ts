@@ -10,6 +10,9 @@ import { messageComposer } from '../../shared/outbox.js';
 import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
 import { createDynamoClient, createS3Client, createSesClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoTenantDirectory } from '../../shared/adapters/aws/dynamo-tenants.js';
+import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
+import { DynamoClosedApplications } from '../../shared/adapters/aws/dynamo-closed-applications.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
@@ -25,6 +28,11 @@ import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js
 import { argon2Hasher } from '../../shared/crypto/passwords.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { createNoticesHandler } from '../../functions/notices/handler.js';
+import { createBillingHandler } from '../../functions/billing/handler.js';
+import { billingStores } from '../../functions/operator/billing-actions.js';
+import { DynamoBilling } from '../../shared/adapters/aws/dynamo-billing.js';
+import { DynamoUsageReader } from '../../shared/adapters/aws/dynamo-usage.js';
+import { startMonthEndSchedule } from './month-end-schedule.js';
 import { createCertificatesHandler } from '../../functions/certificates/handler.js';
 import { createPkiHandler } from '../../functions/pki/handler.js';
 import { createWebHandler } from '../../functions/web/handler.js';
@@ -32,8 +40,9 @@ import { createSigningHandler } from '../../functions/signing/handler.js';
 import { createVerificationHandler, storedCaCertificate } from '../../functions/verification/handler.js';
 import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
 import type { RateLimit } from '../../shared/ports/rate-limiter.js';
-import { createTenantsHandler } from '../../functions/tenants/handler.js';
+import { createOperatorHandler } from '../../functions/operator/handler.js';
 import { DynamoApiKeyRegistry } from '../../shared/adapters/aws/dynamo-api-keys.js';
+import { DynamoTenantRegistry } from '../../shared/adapters/aws/dynamo-tenant-registry.js';
 import { DynamoUsageCounter } from '../../shared/adapters/aws/dynamo-usage.js';
 import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatures.js';
 import { PublishedCrlRevocation } from '../../shared/signing/published-crl.js';
@@ -48,6 +57,7 @@ import { certificateAuthority, type CaSettings } from '../../shared/pki/ca-runti
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import { timestampAuthority, TSA_VALIDITY_YEARS, type TsaSettings } from '../../shared/pki/tsa-runtime.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
+import { DynamoDataChanges } from '../../shared/adapters/aws/dynamo-data-changes.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
 import { LocalFlowRunner } from './flow-runner.js';
 import { routeTables } from '../../functions/route-tables.js';
@@ -231,7 +241,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tsa, tenants, logger: createLogger('pki') });
 
     // The daily schedules: once at start, then every 24 hours.
-    const notices = createNoticesHandler({ certificates: new DynamoCertificates(clients.dynamo, localTableName), clock: systemClock, logger: createLogger('notices') });
+    const notices = createNoticesHandler({
+      certificates: new DynamoCertificates(clients.dynamo, localTableName),
+      applications: new DynamoClosedApplications(clients.dynamo, localTableName),
+      photos,
+      clock: systemClock,
+      logger: createLogger('notices'),
+      settings: { closedApplicationPhotoDays: 90 },
+    });
     const runNotices = () => notices().catch((error: unknown) => logger.error('Daily notices failed', { error: error as Error }));
     const runCrl = () => publishCrl({ ...crlDeps, authority }).catch((error: unknown) => logger.error('Daily CRL failed', { error: error as Error }));
     // The CA certificate, a first CRL, the TSA certificate and the day's expiry run are done before
@@ -245,7 +262,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       void runCrl();
     }, 86_400_000);
     stops.push(async () => clearInterval(dailyTimer));
+    // Month-end statements: months still to close are closed before the API opens (as the
+    // notices), then checked daily at 00:15 WIB.
+    const monthEnd = createBillingHandler({
+      tenants: new DynamoTenantDirectory(clients.dynamo, localTableName),
+      usage: new DynamoUsageReader(clients.dynamo, localTableName),
+      ...billingStores(new DynamoBilling(clients.dynamo, localTableName)),
+      clock: systemClock,
+      logger: createLogger('billing'),
+      settings: { webBaseUrl },
+    });
+    const runMonthEnd = () => monthEnd().catch((error: unknown) => logger.error('Month-end statements failed', { error: error as Error }));
+    await runMonthEnd();
+    const monthEndSchedule = startMonthEndSchedule(runMonthEnd);
+    stops.push(async () => monthEndSchedule.stop());
 
+    const personalData = new DynamoPersonalData(clients.apiDynamo, localTableName);
     // The web pages call the other contexts' handlers in this process, as Lambda Invoke would.
     const api = new InProcessApiClient(() => handlers);
     const handlers: Record<string, HttpHandler> = {
@@ -261,7 +293,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: systemClock,
         ids: randomIds,
         logger: createLogger('enrollment'),
-        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds, ...sessionSettings },
+        personalData,
+        audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
+        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds, ...sessionSettings, erasedNikClaimDays: 365 },
       }),
       accounts: createAccountsHandler({
         tenants,
@@ -271,6 +305,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sessions,
         requests: new DynamoDeviceRequestStore(clients.apiDynamo, localTableName),
         photos,
+        personalData,
+        audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
         passwords: argon2Hasher,
         sealer,
         clock: systemClock,
@@ -287,6 +323,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         photos,
         keyWrapper,
         sealer,
+        dataChanges: new DynamoDataChanges(clients.apiDynamo, localTableName),
         authority,
         publishCrl: () => publishCrl({ ...crlDeps, authority }),
         clock: systemClock,
@@ -313,14 +350,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         logger: createLogger('signing'),
         sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
       }),
-      tenants: createTenantsHandler({
+      operator: createOperatorHandler({
         tenants,
         apiKeys: new DynamoApiKeyRegistry(clients.apiDynamo, localTableName),
         sessions,
         clock: systemClock,
         ids: randomIds,
-        logger: createLogger('tenants'),
+        logger: createLogger('operator'),
         sessionIdleMinutes: sessionSettings.sessionIdleMinutes,
+        users,
+        audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
+        tenantRegistry: new DynamoTenantRegistry(clients.apiDynamo, localTableName),
+        usage: new DynamoUsageReader(clients.apiDynamo, localTableName),
+        ...billingStores(new DynamoBilling(clients.apiDynamo, localTableName)),
+        sealer,
+        settings: { webBaseUrl },
       }),
       verification: createVerificationHandler({
         tenants,

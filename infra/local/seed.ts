@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateSecret } from 'otplib';
 import { hashPassword } from '../../shared/crypto/passwords.js';
 import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 import { indexKeys, keys } from '../../shared/data/table.js';
 import { hashApiKey, newApiKey, newIntegratorKey } from '../../shared/http/auth.js';
-import type { ApiKeyRecord, TenantApiKey } from '../../shared/ports/tenants.js';
+import type { ApiKeyRecord, Tenant, TenantApiKey } from '../../shared/ports/tenants.js';
 import type { Role } from '../../shared/domain/user.js';
 import type { Sealer } from '../../shared/ports/sealer.js';
 
@@ -32,7 +32,9 @@ export interface StaffCredentials {
 
 // Stable ids, so a restart finds the same demo records instead of making new ones.
 const demo = {
-  tenant: { tenantId: 'tenant-contoh', name: 'Pemerintah Kabupaten Contoh', organizationName: 'Pemerintah Kabupaten Contoh', emailDomains: ['contoh.go.id'] },
+  tenant: {
+    tenantId: 'tenant-contoh', name: 'Pemerintah Kabupaten Contoh', organizationName: 'Pemerintah Kabupaten Contoh', emailDomains: ['contoh.go.id'], billingEmail: 'keuangan@contoh.go.id',
+  },
   verifier: { userId: 'staff-verifier-contoh', fullName: 'Verifikator Contoh', email: 'verifikator@contoh.go.id' },
   operator: { userId: 'staff-operator', fullName: 'Operator Diskominfo', email: 'operator@contoh.go.id' },
   // The operator works for the provider, not for an agency.
@@ -81,7 +83,33 @@ export async function seedDemo(deps: {
     }
   };
 
-  await put({ ...keys.tenant(demo.tenant.tenantId), ...demo.tenant, createdAt: now });
+  await put({ ...keys.tenant(demo.tenant.tenantId), ...indexKeys.tenants(demo.tenant.tenantId), ...demo.tenant, status: 'ACTIVE', createdAt: now, updatedAt: now, version: 1 });
+  // A data dir seeded before operators managed tenants: its tenant gains what it lacks (the index
+  // keys, billing address, status, version), and keeps whatever an operator changed since.
+  await deps.db.send(new UpdateCommand({
+    TableName: deps.tableName,
+    Key: keys.tenant(demo.tenant.tenantId),
+    UpdateExpression: 'SET gsi1pk = :indexPk, gsi1sk = :indexSk, billingEmail = if_not_exists(billingEmail, :billing), #status = if_not_exists(#status, :active), updatedAt = if_not_exists(updatedAt, :now), #version = if_not_exists(#version, :one)',
+    ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+    ExpressionAttributeValues: {
+      ':indexPk': indexKeys.tenants(demo.tenant.tenantId).gsi1pk, ':indexSk': indexKeys.tenants(demo.tenant.tenantId).gsi1sk,
+      ':billing': demo.tenant.billingEmail, ':active': 'ACTIVE', ':now': now, ':one': 1,
+    },
+  }));
+  // The claims on the domains the tenant lists now (an operator may have changed them), unless another tenant holds one.
+  const stored = await deps.db.send(new GetCommand({ TableName: deps.tableName, Key: keys.tenant(demo.tenant.tenantId), ConsistentRead: true }));
+  for (const domain of (stored.Item as Tenant | undefined)?.emailDomains ?? []) {
+    try {
+      await deps.db.send(new PutCommand({
+        TableName: deps.tableName,
+        Item: { ...keys.domainUnique(domain), domain, tenantId: demo.tenant.tenantId },
+        ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :me',
+        ExpressionAttributeValues: { ':me': demo.tenant.tenantId },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
   const staff: [typeof demo.verifier | typeof demo.operator, Role, string, StaffCredentials][] = [
     [demo.verifier, 'VERIFIER', demo.tenant.tenantId, verifier],
     [demo.operator, 'OPERATOR', demo.platformTenantId, operator],

@@ -3,6 +3,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import type { Key } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -41,6 +42,10 @@ export interface ServiceSettings {
   caOrganizationName: string;
   /** The TSA certificate's CN; the config default (`TTE Timestamp Authority`) when empty. */
   tsaCommonName?: string;
+  /** Days after a rejection or expiry before the application's photos are deleted (UU PDP retention). */
+  closedApplicationPhotoDays: number;
+  /** Days an erased person's NIK index claim is kept (it holds an HMAC, never the NIK). */
+  erasedNikClaimDays: number;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -75,7 +80,9 @@ export class ServiceStack extends Stack {
       .useSealingKey(dataKey, ['encrypt'], ['outbox', 'nik'])
       .usePseudonymKey(props.pseudonymKey)
       .usePhotoBucket(props.photoBucket, dataKey)
-      .withSettings({ ...common, ...sessions });
+      // An operator's erasure of a person deletes every version of their photos.
+      .usePhotoErasure(props.photoBucket)
+      .withSettings({ ...common, ...sessions, ERASED_NIK_CLAIM_DAYS: String(settings.erasedNikClaimDays) });
     // Accounts seals and opens TOTP secrets (never NIKs), takes fresh selfies, and hashes
     // passwords with argon2id at 64 MiB: 1 GB gives it a full vCPU share for that.
     const accounts = new ServiceFunction(this, 'Accounts', {
@@ -138,9 +145,11 @@ export class ServiceStack extends Stack {
       // Its only writes: its per-client request counters, and the tenants' usage when an integrator verifies.
       .useCounters(table, [keys.rateLimitPrefix, keys.usagePrefix])
       .withSettings(common);
-    // Tenants: a tenant's integrator keys (their hashes and descriptions, and the audit of changes).
-    const tenants = new ServiceFunction(this, 'Tenants', { context: 'tenants', description: 'Tenants and their integrator API keys', memorySize: 256 })
+    // Operator: tenants, their verifiers and integrator keys, prices, usage, statements and audit.
+    const operator = new ServiceFunction(this, 'Operator', { context: 'operator', description: 'Tenants, verifiers, API keys, prices, usage, statements and audit', memorySize: 256 })
       .useTable(table, 'readWrite')
+      // A verifier's invitation seals its account-setup link into the outbox (encrypt only).
+      .useSealingKey(dataKey, ['encrypt'], ['outbox'])
       .withSettings({ ...common, ...sessions });
     new Rule(this, 'DailyCrl', {
       description: 'A fresh CRL at least daily, even without revocations',
@@ -154,7 +163,7 @@ export class ServiceStack extends Stack {
       context: 'web', description: 'Web pages (HTML, Indonesian)', memorySize: 512, timeout: Duration.seconds(29),
       define: webAssetsDefine(),
     })
-      .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, tenants: tenants.fn })
+      .useApiFunctions({ enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, operator: operator.fn })
       .usePhotoUploadOrigin(props.photoBucket)
       .withSettings(common);
     const docs = new ServiceFunction(this, 'Docs', { context: 'docs', description: 'OpenAPI document', memorySize: 256 })
@@ -201,18 +210,36 @@ export class ServiceStack extends Stack {
       appliesTo: [{ regex: '/^Resource::.*Table.*StreamArn.*$/g' }, 'Resource::*'],
     }], true);
 
-    const notices = new ServiceFunction(this, 'Notices', { context: 'notices', description: 'Daily certificate expiry notices', timeout: Duration.minutes(5) })
+    // Daily: certificate expiry notices, and the photos of closed applications past retention.
+    const notices = new ServiceFunction(this, 'Notices', { context: 'notices', description: 'Daily certificate expiry notices and photo retention', timeout: Duration.minutes(5) })
       .useTable(table, 'readWrite')
-      .withSettings(common);
+      .usePhotoErasure(props.photoBucket)
+      .withSettings({ ...common, CLOSED_APPLICATION_PHOTO_DAYS: String(settings.closedApplicationPhotoDays) });
     new Rule(this, 'DailyNotices', {
       description: 'Certificate expiry notices (30/7/1 days) and EXPIRED marking, daily at 07:00 WIB',
       schedule: Schedule.cron({ minute: '0', hour: '0' }),
       targets: [new LambdaTarget(notices.fn, { retryAttempts: 3 })],
     });
 
+    // Month-end statements: reads tenants, usage and prices; writes only statements (in the tenants'
+    // partitions), their outbox e-mails and its own progress. No key: nothing it queues is sealed.
+    const billing = new ServiceFunction(this, 'Billing', { context: 'billing', description: 'Month-end statements and their e-mails', timeout: Duration.minutes(5) })
+      .useTable(table, 'read')
+      .withSettings(common);
+    billing.role.addToPolicy(new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.tenantPartition('*'), keys.outbox('*').pk, keys.jobState('*').pk] } },
+    }));
+    new Rule(this, 'MonthEndStatements', {
+      description: "The month's statements frozen and e-mailed at 00:15 WIB on the 1st (17:15 UTC on the last day)",
+      schedule: Schedule.cron({ minute: '15', hour: '17', day: 'L' }),
+      targets: [new LambdaTarget(billing.fn, { retryAttempts: 3 })],
+    });
+
     this.api = new Api(this, 'Api', {
       tables: routeTables,
-      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, tenants: tenants.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
+      functions: { enrollment: enrollment.fn, accounts: accounts.fn, certificates: certificates.fn, signing: signing.fn, verification: verification.fn, operator: operator.fn, pki: pki.fn, web: web.fn, docs: docs.fn },
       stageName: settings.stage,
       // Verification's own limit is 30 a minute per client (config); WAF stops floods well above it.
       pathRateLimits: [{ path: verificationRoutes.routes.verifyPdf.path, limitPerFiveMinutes: 300 }],

@@ -13,6 +13,7 @@ export const errorCatalog = {
   ROUTE_NOT_FOUND: { status: 404, id: 'Alamat tidak dikenal.', en: 'Unknown path.' },
   METHOD_NOT_ALLOWED: { status: 405, id: 'Metode ini tidak didukung untuk alamat ini.', en: 'This method is not supported for this path.' },
   USER_NOT_FOUND: { status: 404, id: 'Pengguna tidak ditemukan.', en: 'User not found.' },
+  ERASURE_NOT_ALLOWED: { status: 409, id: 'Data pengguna ini belum dapat dihapus: cabut dahulu sertifikatnya yang masih berlaku, atau tunggu keputusan atas pendaftarannya.', en: 'This user\'s data cannot be erased yet: revoke their valid certificate first, or wait for the decision on their application.' },
   TOKEN_NOT_FOUND: { status: 404, id: 'Tautan tidak dikenal. Periksa kembali tautan pada e-mail Anda.', en: 'Unknown link. Check the link in your e-mail.' },
   TOKEN_EXPIRED: { status: 410, id: 'Tautan sudah tidak berlaku. Mintalah verifikator instansi Anda mengirim tautan baru.', en: 'This link is no longer valid. Ask your agency verifier for a new one.' },
   TOKEN_USED: { status: 410, id: 'Tautan ini sudah digunakan.', en: 'This link has already been used.' },
@@ -53,6 +54,8 @@ export const errorCatalog = {
   PDF_INVALID: { status: 422, id: 'Berkas bukan PDF yang utuh dan terbaca. Simpan ulang dokumen sebagai PDF lalu coba lagi.', en: 'The file is not a complete, readable PDF. Save the document as PDF again and retry.' },
   PDF_PASSWORD_REQUIRED: { status: 422, id: 'PDF ini dilindungi kata sandi. Sertakan kata sandi dokumen (pdfPassword) yang benar.', en: 'This PDF is password-protected. Send its correct password (pdfPassword).' },
   TENANT_NOT_FOUND: { status: 404, id: 'Instansi tidak ditemukan.', en: 'Tenant not found.' },
+  TENANT_SUSPENDED: { status: 403, id: 'Layanan TTE untuk instansi Anda sedang dihentikan sementara oleh operator. Hubungi operator layanan (Diskominfo) untuk mengaktifkannya kembali.', en: 'The TTE service for your agency is suspended by the operator. Contact the service operator (Diskominfo) to have it reactivated.' },
+  TENANT_DOMAIN_TAKEN: { status: 409, id: 'Domain e-mail ini sudah dimiliki instansi lain. Setiap domain hanya boleh dimiliki satu instansi.', en: 'This e-mail domain already belongs to another tenant. Each domain belongs to one tenant only.' },
   API_KEY_NOT_FOUND: { status: 404, id: 'Kunci API tidak ditemukan.', en: 'API key not found.' },
   API_KEY_LIMIT: { status: 409, id: 'Instansi ini sudah memiliki 20 kunci API aktif. Cabut kunci yang tidak dipakai sebelum membuat yang baru.', en: 'This tenant already has 20 live API keys. Revoke unused ones before making a new one.' },
   DOCUMENT_NOT_FOUND: { status: 404, id: 'Dokumen bertanda tangan tidak ditemukan atau sudah melewati masa simpan 24 jam.', en: 'The signed document was not found or is past its 24-hour keeping time.' },
@@ -65,6 +68,14 @@ export const errorCatalog = {
   SIGNATURE_RECTANGLE_INVALID: { status: 422, id: 'Kotak tanda tangan harus berukuran positif dan seluruhnya berada di dalam halaman (koordinat dalam poin PDF, titik asal di kiri bawah).', en: 'The signature box must have a positive size and lie wholly inside the page (PDF points, origin at the bottom left).' },
   SIGNATURE_IMAGE_INVALID: { status: 422, id: 'Gambar tanda tangan harus berkas PNG atau JPEG yang utuh.', en: 'The signature image must be a complete PNG or JPEG file.' },
   SIGNATURE_ANCHOR_NOT_FOUND: { status: 422, id: 'Teks penanda posisi tanda tangan (anchorText/tag_koordinat) tidak ditemukan pada dokumen. Pastikan teks itu tertulis persis sama, termasuk huruf besar dan kecil, sebagai teks (bukan gambar) pada halaman yang dimaksud.', en: 'The signature anchor text (anchorText/tag_koordinat) was not found in the document. Make sure it is written exactly, with the same upper and lower case, as text (not an image) on the page given.' },
+  DATA_CHANGE_PENDING: { status: 409, id: 'Masih ada permintaan perubahan data yang belum diputuskan. Tunggu sampai permintaan itu disetujui atau ditolak sebelum mengajukan perubahan baru atau menerbitkan sertifikat.', en: 'A data change request is still waiting for a decision. Wait until it is approved or rejected before asking for another change or issuing a certificate.' },
+  DATA_CHANGE_NOT_FOUND: { status: 404, id: 'Permintaan perubahan data tidak ditemukan.', en: 'Data change request not found.' },
+  DATA_CHANGE_NO_CHANGE: { status: 422, id: 'Tidak ada data yang berubah. Isi paling sedikit satu data dengan nilai baru yang berbeda dari data saat ini.', en: 'Nothing changes. Give at least one field a new value that differs from the current one.' },
+  DATA_CHANGE_NOT_PENDING: { status: 409, id: 'Permintaan perubahan data ini sudah diputuskan.', en: 'This data change request has already been decided.' },
+  DATA_CHANGE_OTHER_PARTY: { status: 403, id: 'Perubahan data diputuskan oleh pihak lain: permintaan pengguna oleh verifikator instansi, usulan verifikator oleh pengguna itu sendiri.', en: 'A data change is decided by the other party: a user\'s request by the agency verifier, a verifier\'s proposal by the user.' },
+  CERTIFICATE_SUSPENDED: { status: 409, id: 'Sertifikat Anda sedang ditangguhkan karena ada permintaan perubahan data yang belum diputuskan. Sertifikat dapat diperbarui atau diubah passphrase-nya setelah perubahan data diputuskan.', en: 'Your certificate is suspended while a data change request waits for a decision. It can be renewed or have its passphrase changed once the change is decided.' },
+  PRICE_EFFECTIVE_DATE_PAST: { status: 422, id: 'Harga baru hanya dapat berlaku mulai hari ini atau tanggal sesudahnya (WIB). Perubahan harga tidak berlaku surut.', en: 'New prices can take effect today or later (WIB). A price change never applies retroactively.' },
+  STATEMENT_PERIOD_INVALID: { status: 422, id: 'Tagihan hanya tersedia untuk bulan berjalan dan bulan-bulan sebelumnya sejak instansi terdaftar.', en: 'Statements exist only for the current month and the past months since the tenant was registered.' },
 } as const satisfies Record<string, { status: number; id: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -92,6 +103,12 @@ export const fieldErrorCatalog = {
   AGREEMENT_NOT_ACCEPTED: { id: 'Baca dan setujui Perjanjian Pemilik Sertifikat untuk melanjutkan.', en: 'Read and accept the Subscriber Agreement to continue.' },
   OTP_INVALID: { id: 'Kode OTP harus 6 digit angka.', en: 'An OTP code is 6 digits.' },
   CURSOR_INVALID: { id: 'Kursor halaman tidak valid.', en: 'Invalid page cursor.' },
+  DOMAIN_INVALID: { id: 'Domain tidak valid: tulis nama domain saja, misalnya sultengprov.go.id (tanpa @, http:// atau garis miring).', en: 'Invalid domain: write the domain name only, e.g. sultengprov.go.id (no @, http:// or slashes).' },
+  DUPLICATE_VALUE: { id: 'Nilai ini sudah ada di daftar.', en: 'This value is already in the list.' },
+  DATE_INVALID: { id: 'Tanggal tidak valid: tulis tanggal yang ada dengan format tttt-bb-hh, misalnya 2026-11-01.', en: 'Invalid date: write a real date as yyyy-mm-dd, e.g. 2026-11-01.' },
+  DATE_RANGE_INVALID: { id: 'Tanggal akhir harus sama dengan atau sesudah tanggal awal, dengan rentang paling lama 366 hari.', en: 'The end date must be on or after the start date, 366 days at most.' },
+  DATE_BEFORE_START: { id: 'Tanggal akhir tidak boleh sebelum tanggal awal.', en: 'The end date cannot be before the start date.' },
+  PRICE_INVALID: { id: 'Harga harus bilangan bulat rupiah dari 0 sampai 100.000.000, tanpa sen.', en: 'A price is a whole number of rupiah from 0 to 100,000,000, without cents.' },
 } as const satisfies Record<string, { id: string; en: string }>;
 
 export type FieldErrorCode = keyof typeof fieldErrorCatalog;

@@ -4,12 +4,14 @@
  */
 export interface MessageTemplates {
   activation: { data: { fullName: string; tenantName: string; expiresAt: string }; secret: { link: string } };
-  accountInfo: { data: { fullName: string; username: string; expiresAt: string }; secret: { link: string } };
+  /** `verifierOf`: the tenant's name, when an operator made the account for one of its verifiers. */
+  accountInfo: { data: { fullName: string; username: string; expiresAt: string; verifierOf?: string }; secret: { link: string } };
   /**
    * "Set Passphrase": the enroll link. `kind` FIRST (after approval), RENEWAL (the current
-   * certificate ends within 30 days) or NEW_REQUEST (no valid certificate left).
+   * certificate ends within 30 days), NEW_REQUEST (no valid certificate left) or DATA_CHANGE (an
+   * approved data change revoked the old one).
    */
-  setPassphrase: { data: { fullName: string; expiresAt: string; kind: 'FIRST' | 'RENEWAL' | 'NEW_REQUEST' }; secret: { link: string } };
+  setPassphrase: { data: { fullName: string; expiresAt: string; kind: 'FIRST' | 'RENEWAL' | 'NEW_REQUEST' | 'DATA_CHANGE' }; secret: { link: string } };
   applicationRejected: { data: { fullName: string; tenantName: string; reason: string }; secret: Record<string, never> };
   applicationExpired: { data: { fullName: string; tenantName: string }; secret: Record<string, never> };
   reviewRequested: { data: { applicantName: string; tenantName: string; employmentType: string; screening: string; reviewUrl: string }; secret: Record<string, never> };
@@ -55,6 +57,36 @@ export interface MessageTemplates {
   passphraseChanged: { data: { fullName: string; change: 'CHANGED' | 'RESET'; serialNumber: string; changedAt: string }; secret: Record<string, never> };
   /** "Kunci Tanda Tangan Terkunci": five wrong passphrases in a row. */
   signingKeyLocked: { data: { fullName: string; lockedAt: string }; secret: Record<string, never> };
+  /**
+   * "Tagihan Layanan <bulan tahun>" to the tenant's billing address at month end: `period` yyyy-mm,
+   * `lines` the statement lines as JSON, `total` whole rupiah, `statementUrl` the console page.
+   */
+  monthlyStatement: { data: { tenantName: string; period: string; lines: string; total: string; statementUrl: string }; secret: Record<string, never> };
+  // Data changes (Perubahan Data). `changes` is JSON: [{ label, from, to }] in the order of the form.
+  /**
+   * "Perubahan Data Diajukan", to the user: their request is in. `held`: the certificate is suspended
+   * meanwhile and approval reissues it (REISSUE) or makes it valid again (RESTORE), or there is none (NONE).
+   */
+  dataChangeRequested: { data: { fullName: string; changes: string; reason: string; held: 'REISSUE' | 'RESTORE' | 'NONE' }; secret: Record<string, never> };
+  /** "Permintaan Perubahan Data", to the tenant's verifiers: a user's request waits for their decision. */
+  dataChangeReviewRequested: { data: { applicantName: string; tenantName: string; changes: string; reason: string; reviewUrl: string }; secret: Record<string, never> };
+  /** "Perubahan Data", to the user: a verifier's proposal, with the data-change link to approve or reject it. */
+  dataChangeProposed: { data: { fullName: string; tenantName: string; changes: string; reason: string; held: 'REISSUE' | 'RESTORE' | 'NONE'; expiresAt: string }; secret: { link: string } };
+  /**
+   * "Perubahan Data Disetujui" / "Perubahan Data Ditolak", to the user. `by` VERIFIER (their request
+   * decided) or HOLDER (they answered a proposal); `certificate` REVOKED, RESTORED or NONE;
+   * `newEmail` the address that still has to confirm ('' when none).
+   */
+  dataChangeDecided: {
+    data: { fullName: string; decision: 'APPROVE' | 'REJECT'; by: 'VERIFIER' | 'HOLDER'; changes: string; reason: string; certificate: 'REVOKED' | 'RESTORED' | 'NONE'; newEmail: string };
+    secret: Record<string, never>;
+  };
+  /** "Tanggapan Perubahan Data", to the verifier who proposed a change: the user approved or rejected it. */
+  dataChangeAnswered: { data: { applicantName: string; decision: 'APPROVE' | 'REJECT'; changes: string; reason: string; reviewUrl: string }; secret: Record<string, never> };
+  /** "Konfirmasi Alamat E-mail", to a new address: the confirm-email link (72 hours). */
+  emailChangeConfirmation: { data: { fullName: string; newEmail: string; expiresAt: string }; secret: { link: string } };
+  /** "Alamat E-mail Diperbarui", to the old and the new address once the new one is confirmed. */
+  emailChanged: { data: { fullName: string; oldEmail: string; newEmail: string; changedAt: string }; secret: Record<string, never> };
 }
 
 export type TemplateName = keyof MessageTemplates;

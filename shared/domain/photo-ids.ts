@@ -16,6 +16,9 @@ export const kindOfPhotoId = (photoId: string): PhotoKind => (photoId.startsWith
 
 type Owner = { tenantId: string; userId: string };
 
+/** Every photo of one user (activation, certificate and OTP-device selfies) is under this folder. */
+export const userPhotoFolder = (owner: Owner) => `kyc/${owner.tenantId}/${owner.userId}/`;
+
 /** Where a user's activation photos of one kind are kept (the bucket grants kyc/ only). */
 export const activationPhotoFolder = (owner: Owner, kind: PhotoKind) => `kyc/${owner.tenantId}/${owner.userId}/${kind.toLowerCase()}/`;
 

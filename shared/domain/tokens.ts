@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 /** What a link token may be used for; a token works for its own purpose only. */
 export const tokenPurposes = [
   'activate', 'account-setup', 'enroll', 'reset-password', 'change-passphrase', 'reset-passphrase', 'otp-device',
+  'data-change', 'confirm-email',
 ] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 

@@ -1,7 +1,7 @@
 /** Rules about the people the service registers, independent of storage and transport. */
 
 export const userStatuses = [
-  'INVITED', 'ACTIVATING', 'SUBMITTED', 'AWAITING_REVIEW', 'APPROVED', 'ACTIVE', 'REJECTED', 'EXPIRED', 'DISABLED',
+  'INVITED', 'ACTIVATING', 'SUBMITTED', 'AWAITING_REVIEW', 'APPROVED', 'ACTIVE', 'REJECTED', 'EXPIRED', 'DISABLED', 'ERASED',
 ] as const;
 export type UserStatus = (typeof userStatuses)[number];
 

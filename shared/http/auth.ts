@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { integratorApiKey, type ApiKeyScope } from '../domain/api-keys.js';
 import { AppError } from '../domain/errors.js';
+import { isSuspended } from '../domain/tenants.js';
 import { hashToken } from '../domain/tokens.js';
 import { idleExpiry, isLive } from '../domain/sessions.js';
 import type { SessionStore } from '../ports/accounts.js';
@@ -63,6 +64,11 @@ export interface Authentication {
 
 export interface AuthenticatorDeps {
   apiKeys: Pick<TenantDirectory, 'findApiKey'>;
+  /**
+   * The tenants (cached), to stop a suspended tenant's callers. Every function whose routes a
+   * tenant's verifier, key or employee can call passes it; the pages and the docs need not.
+   */
+  tenants?: Pick<TenantDirectory, 'findTenant'>;
   /** Absent in functions that serve no signed-in routes. */
   sessions?: { store: Pick<SessionStore, 'findSession' | 'touchSession'>; idleMinutes: number };
   clock: Clock;
@@ -101,7 +107,20 @@ export class Authenticator {
     if (!authentication) throw new AppError('UNAUTHENTICATED');
     if (!route.access.includes(authentication.actor.role)) throw new AppError('FORBIDDEN');
     if (!authentication.session && !keyMayCall(authentication.actor, route.apiKeyScope)) throw new AppError('FORBIDDEN');
+    await this.refuseSuspendedTenant(authentication.actor, route.apiKeyScope);
     return authentication;
+  }
+
+  /**
+   * A suspended tenant's verifiers and integrator keys stop on every route; its employees keep
+   * their accounts and data but may not sign (the routes in the signing scope). Operators work
+   * for the service, not for a tenant. Nothing is deleted: reactivation restores everything.
+   */
+  private async refuseSuspendedTenant(actor: Actor, routeScope: ApiKeyScope | undefined): Promise<void> {
+    const tenants = this.deps.tenants;
+    if (!tenants || actor.role === 'OPERATOR') return;
+    if (actor.role === 'USER' && routeScope !== 'signing') return;
+    if (isSuspended(await tenants.findTenant(actor.tenantId))) throw new AppError('TENANT_SUSPENDED');
   }
 
   private async fromSession(token: string, viaCookie: boolean): Promise<Authentication | undefined> {

@@ -11,6 +11,7 @@ import { preferredLanguage, problemResponse, toAppError } from './problem.js';
 import { binaryBodyTypes, type BinaryMediaType, type BodyType, type ErrorRenderer, type MultipartBody, type Reply, type UploadedFile, type RouteActions, type RouteRequest, type RouteSpec, type RouteTable } from './route.js';
 import { parseOrThrow } from '../validation.js';
 import { csrfSatisfied } from './session-cookie.js';
+import { withRequestOrigin } from '../request-origin.js';
 import { pageHeaders } from '../web/headers.js';
 import { errorPage } from '../web/error-page.js';
 
@@ -109,7 +110,7 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
       language: preferredLanguage(headers['accept-language']),
       headers,
     };
-    const reply = await action(request);
+    const reply = await withRequestOrigin({ requestId: request.requestId, sourceIp: request.sourceIp }, () => action(request));
     const isBinary = reply.body instanceof Uint8Array;
     const isJson = reply.body !== undefined && typeof reply.body !== 'string' && !isBinary;
     return {

@@ -1,6 +1,8 @@
 import type { CertificateStatus, RevocationReason } from '../domain/certificates.js';
+import type { UsageCount } from '../domain/usage.js';
 import type { SealedSigningKey } from '../crypto/key-custody.js';
 import type { Role } from '../domain/user.js';
+import type { DataChangeWrite } from './data-changes.js';
 import type { LinkTokenRecord } from './links.js';
 import type { OutboxMessage } from './outbox.js';
 import type { AuditEntry } from './users.js';
@@ -93,7 +95,9 @@ export interface CertificateChange {
   audit: AuditEntry;
   messages?: readonly OutboxMessage[];
   /** Billing event counted in the same transaction. */
-  usage?: { tenantId: string; event: 'CERTIFICATE_ISSUED'; at: string };
+  usage?: UsageCount;
+  /** A data change (Perubahan Data) and the profile it changes, written with what it does to the certificate. */
+  dataChange?: DataChangeWrite;
 }
 
 export interface CertificateStore {

@@ -24,6 +24,11 @@ export interface PhotoStore {
   /** The object, unless it is missing or larger than maxBytes (then `tooLarge`). */
   read(objectKey: string, maxBytes: number): Promise<{ body: Uint8Array; contentType?: string } | 'missing' | 'tooLarge'>;
   remove(objectKey: string): Promise<void>;
+  /**
+   * Erases every object under the prefix for good: every version and delete marker where the
+   * bucket keeps versions (S3), so nothing can be restored. Returns how many were removed.
+   */
+  removeAll(prefix: string): Promise<number>;
   /** Removes the objects under the prefix whose keys sort before `newest` (older photos of a kind). */
   removeOlder(prefix: string, newest: string): Promise<void>;
   presignDownload(objectKey: string, expiresInSeconds: number): Promise<string>;

@@ -1,6 +1,9 @@
 import type { Actor } from '../domain/actor.js';
 import type { ApiKeyScope } from '../domain/api-keys.js';
-import type { AuditEntry } from './users.js';
+import type { TenantStatus } from '../domain/tenants.js';
+import type { LinkTokenRecord } from './links.js';
+import type { OutboxMessage } from './outbox.js';
+import type { AuditEntry, Page, UserRecord } from './users.js';
 
 export interface Tenant {
   tenantId: string;
@@ -8,6 +11,15 @@ export interface Tenant {
   organizationName: string;
   emailDomains: string[];
   createdAt: string;
+  // Tenants written before operators managed them lack the fields below: such a tenant is ACTIVE,
+  // at version 0, last changed when it was created, with no billing address yet.
+  /** Where the monthly statement goes. */
+  billingEmail?: string;
+  /** SUSPENDED stops the tenant's verifiers, its integrator keys and its people's signing. */
+  status?: TenantStatus;
+  updatedAt?: string;
+  /** Optimistic lock: every change is conditional on the version read. */
+  version?: number;
 }
 
 export interface ApiKeyRecord extends Actor {
@@ -38,7 +50,44 @@ export interface ApiKeyRegistry {
 
 export interface TenantDirectory {
   findTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** A page of all tenants, by id (one Query on the tenants index). */
+  listTenants(limit: number, cursor?: string): Promise<Page<Tenant>>;
   findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined>;
   /** The e-mail addresses of the tenant's active verifiers (to tell them of work waiting). */
   listVerifierEmails(tenantId: string): Promise<string[]>;
+}
+
+/** A verifier as the operator and the tenant's verifiers list them. */
+export interface VerifierSummary {
+  userId: string;
+  fullName: string;
+  email: string;
+  status: UserRecord['status'];
+  createdAt: string;
+}
+
+/** A verifier invited by an operator: the account, its e-mail claim, the setup link and its e-mail. */
+export interface VerifierInvitation {
+  user: UserRecord;
+  token: LinkTokenRecord;
+  message: OutboxMessage;
+  /** About the new user: in their history and, through the tenant index, in the tenant's trail. */
+  audit: AuditEntry;
+}
+
+/** Tenants as operators change them, each change in one transaction with its claims and audit. */
+export interface TenantRegistry {
+  /** A consistent read of the tenant, for a change to build on. */
+  readTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** The tenant with a claim on each of its domains; TENANT_DOMAIN_TAKEN (naming it) when another tenant holds one. */
+  createTenant(tenant: Tenant, audit: readonly AuditEntry[]): Promise<void>;
+  /**
+   * Writes `next` over `previous` (CONFLICT when it changed meanwhile), claiming every domain of
+   * `next` and releasing the claims it held on those only `previous` had; TENANT_DOMAIN_TAKEN when
+   * another tenant holds one.
+   */
+  updateTenant(previous: Tenant, next: Tenant, audit: readonly AuditEntry[]): Promise<void>;
+  /** EMAIL_ALREADY_REGISTERED when the address is taken; nothing is written then. */
+  inviteVerifier(invitation: VerifierInvitation): Promise<void>;
+  listVerifiers(tenantId: string): Promise<VerifierSummary[]>;
 }

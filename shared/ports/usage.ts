@@ -1,5 +1,6 @@
-/** The metered events (API.md "Operator, tenants and pay-per-use"). */
-export type UsageEvent = 'USER_APPROVED' | 'CERTIFICATE_ISSUED' | 'DOCUMENT_SIGNED' | 'HASH_SIGNED' | 'VERIFICATION' | 'EMAIL_SENT';
+import type { DailyUsage, UsageEvent } from '../domain/usage.js';
+
+export type { DailyUsage, UsageEvent } from '../domain/usage.js';
 
 /**
  * Counts work that has no record of its own to write beside its count (a verification for an
@@ -7,4 +8,10 @@ export type UsageEvent = 'USER_APPROVED' | 'CERTIFICATE_ISSUED' | 'DOCUMENT_SIGN
  */
 export interface UsageCounter {
   count(tenantId: string, event: UsageEvent, at: Date, quantity?: number): Promise<void>;
+}
+
+/** The per-day counters of one tenant: one Query over a day range, never a scan. */
+export interface UsageReader {
+  /** Every non-zero counter with `fromDay <= day <= toDay` (WIB yyyy-mm-dd), by day then event. */
+  dailyUsage(tenantId: string, fromDay: string, toDay: string): Promise<DailyUsage[]>;
 }

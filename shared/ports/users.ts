@@ -1,6 +1,8 @@
 import type { Role, UserStatus } from '../domain/user.js';
+import type { UsageCount } from '../domain/usage.js';
 import type { LinkTokenRecord } from './links.js';
 import type { OutboxMessage } from './outbox.js';
+import type { AuditEntry } from './audit.js';
 
 export type EmploymentType = 'ASN' | 'POLRI' | 'OTHER';
 
@@ -71,18 +73,8 @@ export interface UserRecord {
   workflowFailure?: { error: string; at: string };
 }
 
-export interface AuditEntry {
-  auditId: string;
-  at: string;
-  actorId: string;
-  actorRole: Role | 'SYSTEM';
-  action: string;
-  /** The user's status after the action, when it changed or was set. */
-  status?: UserStatus;
-  reason?: string;
-  /** What the action was about when it is not the partition's own record (an API key's id). */
-  target?: string;
-}
+// The audit entry lives with its own port; it is named here too because every user change carries one.
+export type { AuditEntry } from './audit.js';
 
 export interface Page<T> {
   items: T[];
@@ -94,8 +86,6 @@ export interface Registration {
   token: LinkTokenRecord;
   audit: AuditEntry;
   message: OutboxMessage;
-  /** Billing event counted in the same transaction, so a failed registration is never charged. */
-  usageEvent: string;
 }
 
 /**
@@ -111,6 +101,13 @@ export interface UserChange {
   fromStatuses?: readonly UserStatus[];
   /** Uniqueness claims this change gives up (a rejected applicant may be registered again). */
   releaseClaims?: { email?: string; nikIndex?: string };
+  /** The billable event this change is (an approval), counted in its transaction. */
+  usage?: UsageCount;
+  /**
+   * The application ended without an account (rejected, expired): its photos are deleted once
+   * the retention period after this change has passed.
+   */
+  closesApplication?: true;
 }
 
 export interface UserDirectory {
@@ -119,7 +116,10 @@ export interface UserDirectory {
   /** Commits a change made on a version read earlier; CONFLICT when the user changed meanwhile. */
   commitUserChange(change: UserChange): Promise<void>;
   findUser(userId: string): Promise<UserRecord | undefined>;
-  /** The profile with its audit trail, in one read. */
+  /**
+   * The profile with its latest changes (at most 100), oldest first. Reads of the person's data by
+   * others are left out: they are in the audit trail (AuditTrail), with everything else.
+   */
   findUserWithHistory(userId: string): Promise<{ user: UserRecord; history: AuditEntry[] } | undefined>;
   findToken(tokenHash: string): Promise<LinkTokenRecord | undefined>;
   /** The user holding this (normalised) e-mail address, if any. */

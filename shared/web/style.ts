@@ -40,7 +40,7 @@ p,ul,ol{margin:0 0 1rem}
 .field{margin:0 0 1.5rem}
 .field label,.field legend{display:block;font-weight:700;margin:0 0 .25rem}
 .field fieldset{border:0;margin:0;padding:0;min-width:0}
-.field input[type=text],.field input[type=email],.field input[type=password],.field input[type=tel],.field select,.field textarea{display:block;width:100%;max-width:100%;min-height:2.75rem;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;font:inherit;background:#fff}
+.field input[type=text],.field input[type=email],.field input[type=password],.field input[type=tel],.field input[type=date],.field select,.field textarea{display:block;width:100%;max-width:100%;min-height:2.75rem;padding:.4rem .5rem;border:2px solid #0b0c0c;border-radius:0;font:inherit;background:#fff}
 .field input[type=file]{display:block;max-width:100%;font:inherit}
 .field--error{border-left:5px solid #d4351c;padding-left:.75rem}
 .field--error input,.field--error select{border-color:#d4351c}
@@ -116,6 +116,7 @@ th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;verti
 .history{list-style:none;padding:0}
 .history li{margin:0 0 .75rem;padding-left:.75rem;border-left:3px solid #b1b4b6;overflow-wrap:anywhere}
 .history .hint{margin:0}
+.audit-heading{overflow-wrap:anywhere}
 .console-decision form+form{border-top:1px solid #b1b4b6;padding-top:1rem}
 .csv-example{overflow-wrap:anywhere}
 .secret{display:block;overflow-wrap:anywhere;background:#f3f2f1;padding:.5rem;line-height:1.6;font-size:.95rem}
@@ -148,6 +149,24 @@ th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;verti
 .check--ok{color:#005a30;font-weight:700}
 .check--bad{color:#d4351c;font-weight:700}
 .check--unsure{color:#0b0c0c;font-weight:700}
+/* usage, statements and prices */
+.chart{display:block;width:100%;height:auto;margin:0 0 .5rem}
+.legend{list-style:none;padding:0;margin:0 0 1rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.95rem}
+.legend li{display:flex;align-items:center;gap:.35rem}
+.legend svg{flex:none}
+.num{text-align:right;white-space:nowrap}
+.statement-table th,.statement-table td{padding:.5rem .25rem}
+.statement-table tfoot th,.statement-table tfoot td{font-weight:700;border-top:2px solid #0b0c0c;border-bottom:0}
+.statement-table .hint{display:block;margin:0;font-size:.9rem;font-weight:400}
+.statement-table thead .num{white-space:normal}
+.usage-table{font-size:.9rem}
+.usage-table th,.usage-table td{padding:.3rem .4rem}
+.usage-table td:first-child{white-space:nowrap}
+.filters{display:flex;flex-wrap:wrap;align-items:flex-end;gap:0 .75rem;margin:0 0 1rem}
+.filters .field{flex:1 1 12rem;margin:0 0 1rem}
+.filters .button{margin:0 0 1rem}
+.price-fields{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1rem}
+@media (min-width:40rem){.price-fields{grid-template-columns:repeat(2,minmax(0,1fr))}}
 `.trim();
 
 const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);

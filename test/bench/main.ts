@@ -2,7 +2,7 @@
  * `npm run bench`: the performance figures of the issues (Foundation, Enrollment, Accounts,
  * Certificates), measured on this machine and printed against their targets. Nothing here is
  * asserted in the test suite. `npm run bench -- <section>` runs one section (bundles,
- * registration, enrollment, login, certificates, pages, signing, verification); no argument runs them all.
+ * registration, enrollment, login, certificates, pages, signing, verification, billing); no argument runs them all.
  *   1. Each Lambda bundle (certificates and pki included), minified (target ≤ 1 MB), and its cold
  *      init: a fresh Node process importing the bundle (target ≤ 250 ms), median of 5.
  *   2. POST /v1/users on the local runtime: p50/p95 over 500 requests at concurrency 10
@@ -24,6 +24,8 @@
  *      documents in one request, hashes per second.
  *   8. Verification (test/bench/verification.ts): a 4 MB PDF with 8 signatures over HTTP, p50/p95
  *      (target ≤ 1 s), and where the time goes.
+ *   9. Billing (test/bench/billing.ts): the statement of a tenant's month of 100,000 events,
+ *      in-process and over HTTP (target ≤ 300 ms), and a frozen month's reads.
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -45,6 +47,7 @@ import { webAssetsDefine } from '../../infra/web-assets.js';
 import { pages } from './pages.js';
 import { signing } from './signing.js';
 import { verification } from './verification.js';
+import { billing } from './billing.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { openssl } from '../e2e/certificates-flow.js';
@@ -71,7 +74,7 @@ import type { LinkTokenRecord } from '../../shared/ports/links.js';
 import { systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
 
-const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
+const contexts = ['enrollment', 'accounts', 'certificates', 'signing', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices', 'billing'];
 const nativeModules = ['@node-rs/argon2'];
 const outDir = resolve('.bench');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -559,7 +562,7 @@ async function certificates() {
         issue: { certificate, key: { userId: person.user.userId, keyId, serialNumber: issued.serialNumber, sealed, createdAt: at, updatedAt: at, failedPassphrases: 0, version: 1 } },
         updates: [],
         revocations: [],
-        audit: { auditId: randomUUID(), at, actorId: person.user.userId, actorRole: 'USER', action: 'CERTIFICATE_ISSUED' },
+        audit: { auditId: randomUUID(), at, actorId: person.user.userId, actorRole: 'USER', tenantId, subject: { userId: person.user.userId }, action: 'CERTIFICATE_ISSUED' },
         messages: [{ messageId: randomUUID(), template: 'certificateIssued', to: person.user.email, data: { serialNumber: issued.serialNumber }, createdAt: at }],
         usage: { tenantId, event: 'CERTIFICATE_ISSUED', at },
       }));
@@ -701,3 +704,4 @@ if (wanted('certificates')) await certificates();
 if (wanted('pages')) await pages();
 if (wanted('signing')) await signing();
 if (wanted('verification')) await verification();
+if (wanted('billing')) await billing();

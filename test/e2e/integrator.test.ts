@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
-import { nssTrustingCa, pdfsig, requireTools, samplePdf, usageThisMonth } from './signing-tools.js';
+import { nssTrustingCa, pdfsig, requireTools, samplePdf, usageCount } from './signing-tools.js';
 
 /**
  * An agency's system signing for its people: the tenant's keys made and revoked by its verifier,
@@ -45,7 +45,7 @@ async function bsreV1(path: string, fields: Record<string, string>, files: Recor
   return { status: response.status, headers: response.headers, bytes, json };
 }
 
-const usageCount = () => usageThisMonth(runtime);
+const signedCount = () => usageCount(runtime);
 
 beforeAll(async () => {
   await requireTools();
@@ -116,7 +116,7 @@ describe("a tenant's integrator keys", () => {
 
 describe('signing through /v1 with a signing key', () => {
   it('signs for a person named by e-mail and by NIK; the tenant downloads the file; pdfsig trusts it', async () => {
-    const before = await usageCount();
+    const before = await signedCount();
     const pdf = await samplePdf('Nota Dinas');
     for (const signer of [{ email }, { nik: sitiAminah.nik }]) {
       const signed = await people.send('POST', '/v1/signatures/pdf', {
@@ -131,11 +131,11 @@ describe('signing through /v1 with a signing key', () => {
       const download = await people.send('GET', `/v1/signatures/documents/${signed.body.documents[0].documentId}`, { auth: { key: signingKey.apiKey } });
       expect(download.status).toBe(200);
     }
-    expect(await usageCount()).toBe(before + 2);
+    expect(await signedCount()).toBe(before + 2);
   });
 
   it('says why not, and signs and counts nothing, for every refusal', async () => {
-    const before = await usageCount();
+    const before = await signedCount();
     const document = { name: 'a.pdf', pdfBase64: Buffer.from(await samplePdf('Tolak')).toString('base64') };
     const sign = (body: Record<string, unknown>, key = signingKey.apiKey) => people.send('POST', '/v1/signatures/pdf', { auth: { key }, body: { documents: [document], ...body } });
 
@@ -153,7 +153,7 @@ describe('signing through /v1 with a signing key', () => {
     // A person signs as themselves only, and never with their own key.
     const personKey = await sign({ passphrase }, runtime.seed.verifier.apiKey);
     expect(personKey.status).toBe(403);
-    expect(await usageCount()).toBe(before);
+    expect(await signedCount()).toBe(before);
   });
 });
 
@@ -178,7 +178,7 @@ describe('the BSrE-compatible endpoints', () => {
   });
 
   it("v1: errors keep BSrE's body and numeric codes with a real 4xx, and nothing is counted", async () => {
-    const before = await usageCount();
+    const before = await signedCount();
     const file = { file: { bytes: await samplePdf('Salah'), name: 'salah.pdf', type: 'application/pdf' } };
     const wrong = await bsreV1('/api/sign/pdf', { nik: sitiAminah.nik, passphrase: 'Bukan#Passphrase1' }, file);
     expect([wrong.status, wrong.json.status_code]).toEqual([401, 2031]);
@@ -194,7 +194,7 @@ describe('the BSrE-compatible endpoints', () => {
     expect([noFile.status, noFile.json.status_code]).toEqual([422, 2001]);
     const noKey = await bsreV1('/api/sign/pdf', { nik: sitiAminah.nik, passphrase }, file, basic({ keyId: signingKey.keyId, secret: 'salah' }));
     expect([noKey.status, noKey.json.status_code]).toEqual([401, 2001]);
-    expect(await usageCount()).toBe(before);
+    expect(await signedCount()).toBe(before);
   });
 
   it('tag_koordinat places the stamp on that text (the last page it is on); a missing tag is 2001 and nothing is signed', async () => {
@@ -213,11 +213,11 @@ describe('the BSrE-compatible endpoints', () => {
     expect([Math.round(rect[2]! - rect[0]!), Math.round(rect[3]! - rect[1]!)]).toEqual([160, 70]);
     expect(await pdfsigOf(answer.bytes, 'anchor.pdf')).toContain('Signature Validation: Signature is Valid.');
 
-    const before = await usageCount();
+    const before = await signedCount();
     const missing = await bsreV1('/api/sign/pdf', { nik: sitiAminah.nik, passphrase, tampilan: 'visible', tag_koordinat: '#tidak-ada#', width: '160', height: '70' },
       { file: { bytes: pdf, name: 'anchor.pdf', type: 'application/pdf' } });
     expect([missing.status, missing.json.status_code]).toEqual([422, 2001]);
-    expect(await usageCount()).toBe(before);
+    expect(await signedCount()).toBe(before);
 
     const v1 = await people.send('POST', '/v1/signatures/pdf', {
       auth: { key: signingKey.apiKey },
@@ -268,7 +268,7 @@ describe('the BSrE-compatible endpoints', () => {
 });
 
 describe('the BSrE-compatible verification', () => {
-  const verificationCount = () => usageThisMonth(runtime, 'VERIFICATION');
+  const verificationCount = () => usageCount(runtime, 'VERIFICATION');
 
   it('v1 and v2 read a file signed here as valid, in their shapes, and each counts once for the tenant', async () => {
     const signed = await people.send('POST', '/v1/signatures/pdf', {

@@ -2,12 +2,10 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { PDF } from '@libpdf/core';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
-import { SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
-import { keys } from '../../shared/data/table.js';
-import type { UsageEvent } from '../../shared/ports/usage.js';
+import { DynamoUsageReader } from '../../shared/adapters/aws/dynamo-usage.js';
+import { usageDay, type UsageEvent } from '../../shared/domain/usage.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 
 /** What the signing e2e tests share: independent checkers of signed PDFs, sample PDFs, the usage counter. */
@@ -47,14 +45,16 @@ export async function pdfsig(file: string, nss: string): Promise<string> {
   return stdout;
 }
 
-/** One of the tenant's usage counters this month (DOCUMENT_SIGNED unless another is named), read straight from the table. */
-export async function usageThisMonth(
+/** The demo tenant's count of one metered event (DOCUMENT_SIGNED unless another is named) over its last two days, read straight from the table. */
+export async function usageCount(
   runtime: { endpoints: { dynamodb: string }; tableName: string; seed: { tenant: { tenantId: string } } },
-  event: UsageEvent = SIGNED_DOCUMENT_EVENT,
+  event: UsageEvent = 'DOCUMENT_SIGNED',
 ): Promise<number> {
   const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-  const key = keys.usage(runtime.seed.tenant.tenantId, new Date().toISOString().slice(0, 7), event);
-  const item = (await db.send(new GetCommand({ TableName: runtime.tableName, Key: key, ConsistentRead: true }))).Item;
+  // Yesterday and today (WIB): a test comparing counts before and after may straddle midnight.
+  const today = usageDay(new Date());
+  const yesterday = usageDay(new Date(Date.now() - 86_400_000));
+  const usage = await new DynamoUsageReader(db, runtime.tableName).dailyUsage(runtime.seed.tenant.tenantId, yesterday, today);
   db.destroy();
-  return Number(item?.count ?? 0);
+  return usage.filter((entry) => entry.event === event).reduce((sum, entry) => sum + entry.count, 0);
 }

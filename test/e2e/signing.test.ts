@@ -8,7 +8,7 @@ import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './acco
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
 import { openssl } from '../openssl.js';
-import { usageThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
+import { usageCount, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
 import { pkijs } from '../unit/pki-support.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -135,6 +135,15 @@ describe('signing PDFs (PAdES)', () => {
     expect(second.body.documents[0].pdfBase64).toBe(first.body.documents[0].pdfBase64);
   });
 
+  it('20 concurrent identical requests with one Idempotency-Key: one signed batch, counted once', async () => {
+    const before = await usageCount(runtime);
+    const body = { passphrase, level: 'B-B', documents: [{ name: 'serentak.pdf', pdfBase64: Buffer.from(await samplePdf('Serentak')).toString('base64') }] };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => sign(body, { 'idempotency-key': 'serentak-20' })));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    expect(new Set(answers.map((answer) => answer.body.documents[0].documentId)).size).toBe(1);
+    expect(await usageCount(runtime)).toBe(before + 1);
+  });
+
   it('signs a PDF with cross-reference and object streams, and an encrypted PDF given its password; without it, PDF_PASSWORD_REQUIRED', async () => {
     const plain = join(work, 'polos.pdf');
     writeFileSync(plain, await samplePdf('Dokumen rahasia'));
@@ -244,7 +253,7 @@ describe('signing PDFs (PAdES)', () => {
 });
 
 describe('requests that sign nothing and count nothing', () => {
-  const signedCount = () => usageThisMonth(runtime);
+  const signedCount = () => usageCount(runtime);
 
   it('0 documents, 101 documents, an unknown level, a 60 MB body: each its code, nothing counted', async () => {
     const before = await signedCount();
@@ -272,11 +281,11 @@ describe('signing hashes (for clients that build their own CMS)', () => {
   it('returns DER ECDSA signatures that verify with the certificate over the data the client hashed', async () => {
     const data = ['dokumen satu', 'dokumen dua'].map((text) => Buffer.from(text));
     const hashes = data.map((bytes) => createHash('sha256').update(bytes).digest('base64'));
-    const before = await usageThisMonth(runtime, 'HASH_SIGNED');
+    const before = await usageCount(runtime, 'HASH_SIGNED');
     const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes } });
     expect(answer.status, answer.text).toBe(200);
     // Each hash counts once in the tenant's usage, recorded with the signing.
-    expect(await usageThisMonth(runtime, 'HASH_SIGNED')).toBe(before + 2);
+    expect(await usageCount(runtime, 'HASH_SIGNED')).toBe(before + 2);
     const certificate = new X509Certificate(answer.body.certificate);
     expect(certificate.subject).toContain('CN=Siti Aminah');
     expect(new X509Certificate(answer.body.chain[0]).verify(new X509Certificate(answer.body.chain[0]).publicKey)).toBe(true);
@@ -286,12 +295,12 @@ describe('signing hashes (for clients that build their own CMS)', () => {
   });
 
   it('a hash that is not 32 bytes is a field error, and nothing is signed or counted', async () => {
-    const before = await usageThisMonth(runtime, 'HASH_SIGNED');
+    const before = await usageCount(runtime, 'HASH_SIGNED');
     const answer = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase, hashAlgorithm: 'SHA-256', hashes: [Buffer.from('pendek').toString('base64')] } });
     expect(answer.status).toBe(422);
     expect(answer.body.errors[0]).toMatchObject({ field: 'hashes.0', code: 'VALUE_INVALID' });
     const wrong = await people.send('POST', '/v1/signatures/hashes', { auth: siti.auth, body: { passphrase: 'Salah#Passphrase9', hashAlgorithm: 'SHA-256', hashes: [Buffer.alloc(32, 1).toString('base64')] } });
     expect(wrong.status).toBe(401);
-    expect(await usageThisMonth(runtime, 'HASH_SIGNED')).toBe(before);
+    expect(await usageCount(runtime, 'HASH_SIGNED')).toBe(before);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { scrollsSideways, seriousAccessibilityViolations } from '../browser.js';
+import type { Authenticators } from './accounts-flow.js';
 
 /** Where the browser tests leave their screenshots (git-ignored; the README's come from here). */
 export const screenshots = 'test/screenshots';
@@ -50,4 +51,28 @@ const pageStatusReport = /^Failed to load resource: the server responded with a 
 export async function lookAt(tab: PhonePage, name: string): Promise<void> {
   await expectAGoodPage(tab.page, tab.consoleErrors.filter((error) => !pageStatusReport.test(error)));
   await tab.page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+}
+
+/**
+ * A person signs in on a phone of their own through the login page (password, then a code from
+ * their authenticator), which brings them back to `path`.
+ */
+export async function signsInOnPhone(
+  browser: Browser,
+  start: { api: string; path: string },
+  person: { email: string; password: string; totpSecret: string },
+  otp: Authenticators,
+): Promise<{ context: BrowserContext; tab: PhonePage }> {
+  const context = await phone(browser);
+  const tab = await newTab(context);
+  const { page } = tab;
+  await page.goto(`${start.api}${start.path}`);
+  expect(await page.locator('h1').textContent()).toBe('Masuk');
+  await page.getByLabel('Email').fill(person.email);
+  await page.getByLabel('Kata sandi').fill(person.password);
+  await page.getByRole('button', { name: 'Lanjut' }).click();
+  await page.getByLabel('Kode OTP').fill(await otp.code(person.totpSecret));
+  await page.getByRole('button', { name: 'Masuk' }).click();
+  await page.waitForURL((url) => url.pathname !== '/web/login');
+  return { context, tab };
 }

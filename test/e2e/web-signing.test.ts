@@ -11,7 +11,7 @@ import { launchBrowser } from '../browser.js';
 import { accountsClient, ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime } from './runtime.js';
-import { usageThisMonth, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
+import { usageCount, nssTrustingCa, pdfsig, requireTools, run, samplePdf } from './signing-tools.js';
 import { lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -245,7 +245,7 @@ describe('signing in the browser', () => {
     const context = await signedInContext();
     const tab = await newTab(context);
     const { page } = tab;
-    const before = await usageThisMonth(runtime);
+    const before = await usageCount(runtime);
     await page.goto(web('/sign'));
     await page.getByLabel('Dokumen PDF').setInputFiles(files.undangan);
     await page.getByLabel('Alasan', { exact: true }).fill('Mengetahui');
@@ -262,7 +262,7 @@ describe('signing in the browser', () => {
     expect(await page.getByLabel('Passphrase', { exact: true }).inputValue()).toBe('');
     expect(await mainText(page)).toContain('Pilih ulang berkasnya');
     await lookAt(tab, 'sign-wrong-passphrase');
-    expect(await usageThisMonth(runtime)).toBe(before);
+    expect(await usageCount(runtime)).toBe(before);
     await context.close();
   });
 
@@ -279,7 +279,7 @@ describe('signing in the browser', () => {
     expect(await tab.page.evaluate<string | undefined>('document.activeElement?.name')).toBe('documents');
     await context.close();
 
-    const before = await usageThisMonth(runtime);
+    const before = await usageCount(runtime);
     const plain = await signedInContext({ script: false });
     const plainTab = await newTab(plain);
     const { page } = plainTab;
@@ -300,7 +300,7 @@ describe('signing in the browser', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
     await page.getByRole('button', { name: 'Tanda tangani' }).click();
     expect(await page.locator('.field--error .field-error').first().textContent()).toContain('Ukuran dokumen seluruhnya 3,2 MB, lebih dari batas 3 MB sekali kirim.');
-    expect(await usageThisMonth(runtime)).toBe(before);
+    expect(await usageCount(runtime)).toBe(before);
     await plain.close();
   });
 

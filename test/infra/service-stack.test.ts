@@ -78,7 +78,7 @@ describe('service stack: the web pages function', () => {
     const statements = statementsOf('web').filter((statement) => !actionsOf(statement).some((action) => /^(logs|xray):/.test(action)));
     expect(statements.flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
     const invoked = statements.flatMap(resourcesText).sort();
-    const called = ['accounts', 'certificates', 'enrollment', 'signing', 'tenants', 'verification'] as const;
+    const called = ['accounts', 'certificates', 'enrollment', 'operator', 'signing', 'verification'] as const;
     expect(invoked).toEqual(called.map((context) => `<${fn(context).logicalId}.Arn>`).sort());
     const names = flatten(fn('web').environment.CONTEXT_FUNCTIONS);
     for (const context of called) expect(names).toContain(fn(context).logicalId);

@@ -16,6 +16,8 @@ import { requestPasswordReset, resetPassword } from '../../functions/accounts/us
 import { accountsRoutes } from '../../functions/accounts/routes.js';
 import { approveApplicant } from '../../functions/enrollment/use-cases/review.js';
 import { ensureBucket } from '../../infra/local/provision.js';
+import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
 import { DynamoDeviceRequestStore } from '../../shared/adapters/aws/dynamo-device-requests.js';
 import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
@@ -105,6 +107,8 @@ async function setup(options: { faceMatcher?: FaceMatcher } = {}) {
     sessions: new DynamoSessionStore(dynamo, tableName),
     requests: new DynamoDeviceRequestStore(dynamo, tableName),
     photos: new S3PhotoStore(s3, bucket),
+    personalData: new DynamoPersonalData(dynamo, tableName),
+    audit: new DynamoAuditTrail(dynamo, tableName),
     ...(options.faceMatcher ? { faceMatcher: options.faceMatcher } : {}),
     passwords: argon2Hasher,
     sealer,

@@ -12,6 +12,8 @@ import { messageComposer } from '../../shared/outbox.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
+import { approveApplicant } from '../../functions/enrollment/use-cases/review.js';
+import { DynamoUsageReader } from '../../shared/adapters/aws/dynamo-usage.js';
 import { ApprovalFlow } from '../../infra/constructs/approval-flow.js';
 import { LocalFlowRunner } from '../../infra/local/flow-runner.js';
 import { freshTable, putTenant, quietLogger, testSealer } from './harness.js';
@@ -54,7 +56,13 @@ async function setup(reviewTimeout = Duration.days(14), stateFile?: string, regi
   const statusOf = async (userId: string) => (await table.users.findUser(userId))?.status;
   const outboxTo = async (email: string) => ((await table.dynamo.send(new ScanCommand({ TableName: table.tableName }))).Items ?? [])
     .filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === email).map((item) => String(item.template)).sort();
-  return { ...table, definition, flows, runner, failures, submittedUser, statusOf, outboxTo };
+  const approvalsCounted = async () => (await new DynamoUsageReader(table.dynamo, table.tableName).dailyUsage(tenant.tenantId, '2000-01-01', '2999-12-31'))
+    .filter((entry) => entry.event === 'USER_APPROVED').reduce((sum, entry) => sum + entry.count, 0);
+  const reviewDeps = {
+    users: table.users, tenants: table.tenants, composer: messageComposer({ ids: randomIds, clock: systemClock, sealer }), clock: systemClock, ids: randomIds,
+    settings: { webBaseUrl: 'https://tte.uji.go.id' },
+  };
+  return { ...table, definition, flows, runner, failures, submittedUser, statusOf, outboxTo, approvalsCounted, reviewDeps };
 }
 
 describe('the approval workflow on the local flow runner', () => {
@@ -77,6 +85,7 @@ describe('the approval workflow on the local flow runner', () => {
     expect(approved?.history.map((entry) => entry.action)).toEqual(['SCREENED_NOT_APPLICABLE', 'REVIEW_REQUESTED', 'APPLICATION_APPROVED']);
     expect(await ctx.outboxTo(user.email)).toEqual(['accountInfo', 'setPassphrase']);
     expect(ctx.failures).toEqual([]);
+    expect(await ctx.approvalsCounted()).toBe(1);
   });
 
   it('records a rejection with its reason, tells the applicant, and frees the e-mail for a new registration', async () => {
@@ -114,6 +123,9 @@ describe('the approval workflow on the local flow runner', () => {
     expect(approved?.status).toBe('APPROVED');
     expect(approved?.screening).toMatchObject({ outcome: 'MATCH', registry: { unitName: 'Bidang Aplikasi Informatika' } });
     expect(await ctx.outboxTo(user.email)).toEqual(['accountInfo', 'setPassphrase']);
+    // The workflow's approval task, run again as a retry would, approves and bills once.
+    await approveApplicant(ctx.reviewDeps, user.userId);
+    expect(await ctx.approvalsCounted()).toBe(1);
   });
 
   it('sends a civil servant whose NIK differs from the registry to a verifier, saying what differs', async () => {

@@ -1,5 +1,6 @@
 // The certificates and pki use cases wired to real adapters on the stand-ins (DynamoDB Local,
 // s3rver), with a fresh CA key, a fresh key-wrapping key and a clock the test moves by hand.
+import { usageDay } from '../../shared/domain/usage.js';
 import { generateKeyPairSync, randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -129,7 +130,7 @@ export async function certificatesSetup(options: { start?: Date; validityDays?: 
   const signingKeyOf = async (userId: string) => (await item(keys.signingKey(userId))) as (SigningKeyRecord & Record<string, unknown>) | undefined;
   const crlState = () => pki.crlState() as Promise<CrlState>;
   const usageCount = async (event = 'CERTIFICATE_ISSUED') => {
-    const usage = await item(keys.usage(tenant.tenantId, clock.now().toISOString().slice(0, 7), event));
+    const usage = await item(keys.usage(tenant.tenantId, usageDay(clock.now()), event));
     return Number(usage?.count ?? 0);
   };
 
@@ -191,7 +192,7 @@ export async function certificatesSetup(options: { start?: Date; validityDays?: 
   };
 
   return {
-    ...table, clock, sealer, tenant, otherTenant, verifier, otherVerifier, composer, certificates, pki, blobs, keyWrapper, authority, ca, crlDeps, deps, pkiDeps,
+    ...table, clock, sealer, tenant, otherTenant, verifier, otherVerifier, composer, certificates, pki, blobs, keyWrapper, authority, ca, crlDeps, deps, pkiDeps, s3, photoBucket,
     item, snapshot, outbox, linkIn, certificateOf, signingKeyOf, crlState, usageCount, approvedUser, setStatus, freshSelfie, issueThrough, holder, openKey, publishedCrl,
   };
 }

@@ -51,7 +51,7 @@ function itemsContain(items: Record<string, unknown>[], needle: Buffer): boolean
 const issueOn = (ctx: CertificatesContext, token: string, passphrase = PASSPHRASE, purpose: IssuancePurpose = 'enroll') =>
   issueCertificate(ctx.deps, { token, purpose, passphrase, sourceIp: '203.0.113.7' });
 
-const holderOf = (user: TestHolder) => ({ userId: user.userId, email: user.email, fullName: user.fullName, role: 'USER' as const });
+const holderOf = (user: TestHolder) => ({ userId: user.userId, tenantId: user.actor.tenantId, email: user.email, fullName: user.fullName, role: 'USER' as const });
 
 describe('issuance through the set-passphrase link', () => {
   let ctx: CertificatesContext;
@@ -597,7 +597,7 @@ describe('passphrase reset', () => {
     // Locked as five wrong passphrases lock it (that path is tested above).
     const lockedAt = ctx.clock.now().toISOString();
     expect(await ctx.certificates.lockKey(oldKey, lockedAt, {
-      audit: { auditId: 'lock-1', at: lockedAt, actorId: user.userId, actorRole: 'USER', action: 'SIGNING_KEY_LOCKED' },
+      audit: { auditId: 'lock-1', at: lockedAt, actorId: user.userId, actorRole: 'USER', tenantId: user.actor.tenantId, subject: { userId: user.userId }, action: 'SIGNING_KEY_LOCKED' },
       message: await ctx.composer.compose('signingKeyLocked', user.email, { fullName: user.fullName, lockedAt }, {}),
     })).toBe(true);
     expect(await codeOf(unlockSigningKey(ctx.deps, holderOf(user), (await ctx.signingKeyOf(user.userId))!, PASSPHRASE))).toBe('KEY_LOCKED');

@@ -9,6 +9,7 @@ import { listUsers } from '../../functions/enrollment/use-cases/list-users.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
 import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import { codeOf, freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
@@ -30,7 +31,7 @@ async function setup() {
   /** The raw activation token, as the e-mail carries it. */
   const linkTokenOf = (email: string) => latestLinkToken(allItems, sealer, email);
   const photos = new S3PhotoStore(s3Client(), 'unused-in-these-tests');
-  return { ...table, clock, tenant, deps, allItems, linkTokenOf, photos, actor: verifierOf(tenant) };
+  return { ...table, clock, tenant, deps, allItems, linkTokenOf, photos, audit: new DynamoAuditTrail(table.dynamo, table.tableName), actor: verifierOf(tenant) };
 }
 
 
@@ -40,14 +41,14 @@ describe('registering an employee', () => {
     ctx = await setup();
   });
 
-  it('writes the user, e-mail claim, hashed token, audit, outbox e-mail and usage count together', async () => {
+  it('writes the user, e-mail claim, hashed token, audit and outbox e-mail together, and bills nothing yet', async () => {
     const result = await registerUser(ctx.deps, { actor: ctx.actor, fullName: 'Siti Aminah', email: 'siti@uji.go.id', phone: '+6281234567890' });
     expect(result.status).toBe('INVITED');
     expect(result.activationExpiresAt).toBe('2026-11-23T03:00:00.000Z');
 
     const items = await ctx.allItems();
     const kinds = items.map((item) => `${String(item.pk).split('#')[0]}/${String(item.sk).split('#')[0]}`).sort();
-    expect(kinds).toEqual(['AUDIT', 'EMAIL/UNIQUE', 'OUTBOX/OUTBOX', 'TENANT/TENANT', 'TOKEN/TOKEN', `USAGE/USER_REGISTERED`, 'USER/PROFILE']
+    expect(kinds).toEqual(['AUDIT', 'EMAIL/UNIQUE', 'OUTBOX/OUTBOX', 'TENANT/TENANT', 'TOKEN/TOKEN', 'USER/PROFILE']
       .map((kind) => (kind === 'AUDIT' ? 'USER/AUDIT' : kind)).sort());
     const user = items.find((item) => item.sk === 'PROFILE')!;
     expect(user).toMatchObject({ status: 'INVITED', email: 'siti@uji.go.id', tenantId: ctx.tenant.tenantId, version: 1 });
@@ -55,7 +56,8 @@ describe('registering an employee', () => {
     const rawToken = await ctx.linkTokenOf('siti@uji.go.id');
     expect(JSON.stringify(items)).not.toContain(rawToken);
     expect(items.some((item) => item.pk === `TOKEN#${hashToken(rawToken)}`)).toBe(true);
-    expect(items.find((item) => item.sk === 'USER_REGISTERED')).toMatchObject({ count: 1 });
+    // A registration is billed when the verifier's approval (USER_APPROVED) makes it a user.
+    expect(items.some((item) => String(item.pk).startsWith('USAGE#'))).toBe(false);
   });
 
   it('refuses an address outside the tenant domains and writes nothing', async () => {
@@ -64,15 +66,13 @@ describe('registering an employee', () => {
     expect((await ctx.allItems()).length).toBe(before);
   });
 
-  it('lets exactly one of many concurrent registrations of the same e-mail win, and charges once', async () => {
+  it('lets exactly one of many concurrent registrations of the same e-mail win', async () => {
     const attempts = await Promise.all(Array.from({ length: 8 }, () =>
       codeOf(registerUser(ctx.deps, { actor: ctx.actor, fullName: 'Dewi Lestari', email: 'dewi@uji.go.id' }))));
     expect(attempts.filter((code) => code === 'OK')).toHaveLength(1);
     expect(attempts.filter((code) => code !== 'OK').every((code) => code === 'EMAIL_ALREADY_REGISTERED')).toBe(true);
     const dewi = (await ctx.allItems()).filter((item) => item.email === 'dewi@uji.go.id' && item.sk === 'PROFILE');
     expect(dewi).toHaveLength(1);
-    const usage = (await ctx.allItems()).find((item) => item.sk === 'USER_REGISTERED');
-    expect(usage?.count).toBe(2);
   });
 });
 
@@ -101,7 +101,7 @@ describe('the activation link', () => {
     ctx.clock.advance(-23 * 3600_000); // even within the old link's lifetime, it stays dead
     expect(await codeOf(getActivation(ctx.deps, { token: first }))).toBe('TOKEN_EXPIRED');
 
-    const detail = await getUser({ users: ctx.users, photos: ctx.photos }, { actor: ctx.actor, userId });
+    const detail = await getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId });
     expect(detail.history.map((entry) => entry.action)).toEqual(['USER_REGISTERED', 'ACTIVATION_LINK_RESENT']);
   });
 
@@ -128,7 +128,7 @@ describe('tenant isolation and the verifier list', () => {
     const ctx = await setup();
     const other = await putTenant(ctx.dynamo, ctx.tableName, { emailDomains: ['lain.go.id'] });
     const { userId } = await registerUser(ctx.deps, { actor: verifierOf(other), fullName: 'Orang Lain', email: 'orang@lain.go.id' });
-    expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
+    expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     expect(await codeOf(resendActivationLink(ctx.deps, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     const page = await listUsers(ctx.users, { actor: ctx.actor, limit: 100 });
     expect(page.items.map((item) => item.userId)).not.toContain(userId);

@@ -4,6 +4,8 @@ import { DynamoOutboxStore } from '../../shared/adapters/aws/dynamo-outbox.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
 import { createSesClient } from '../../shared/adapters/aws/clients.js';
 import { keys } from '../../shared/data/table.js';
+import { DynamoUsageReader } from '../../shared/adapters/aws/dynamo-usage.js';
+import { usageDay } from '../../shared/domain/usage.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import { dispatchMessage } from '../../functions/outbox/use-cases/dispatch-message.js';
@@ -55,6 +57,23 @@ describe('outbox dispatch against the SES stand-in', () => {
     expect(stored.Item?.sealedData).toBeUndefined();
     expect(stored.Item?.gsi1pk).toBeUndefined();
     expect(await ctx.outbox.listPending(10)).not.toContain(messageId);
+  });
+
+  it('counts EMAIL_SENT once for the recipient\'s tenant, however many workers race for the message', async () => {
+    const ctx = await setup();
+    await ctx.dynamo.send(new PutCommand({ TableName: ctx.tableName, Item: { ...keys.emailUnique('tagih@uji.go.id'), userId: 'user-tagih', tenantId: 'tenant-uji' } }));
+    const messageId = await ctx.enqueue('tagih@uji.go.id');
+    const stranger = await ctx.enqueue('bukan-pengguna@uji.go.id');
+
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => dispatchMessage(ctx.deps, messageId)));
+    await dispatchMessage(ctx.deps, stranger);
+
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1);
+    const usage = await new DynamoUsageReader(ctx.dynamo, ctx.tableName).dailyUsage('tenant-uji', '2000-01-01', '2999-12-31');
+    expect(usage).toEqual([{ day: usageDay(ctx.clock.now()), event: 'EMAIL_SENT', count: 1 }]);
+    // An address nobody registered bills no tenant: no other counter exists.
+    const counters = (await ctx.allItems()).filter((item) => String(item.pk).startsWith('USAGE#'));
+    expect(counters).toHaveLength(1);
   });
 
   it('keeps a message for retry while SES is unreachable, and sends it when it is back', async () => {

@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { DynamoSignatureLedger, SIGNED_DOCUMENT_EVENT } from '../../shared/adapters/aws/dynamo-signatures.js';
+import { DynamoSignatureLedger } from '../../shared/adapters/aws/dynamo-signatures.js';
 import { keys } from '../../shared/data/table.js';
 import type { SigningBatch } from '../../shared/ports/signatures.js';
 import { freshTable } from './harness.js';
@@ -21,16 +21,16 @@ describe('the signature ledger (DynamoDB Local)', () => {
     expect(outcomes.filter(Boolean)).toHaveLength(1);
     const winner = outcomes.indexOf(true);
     expect((await ledger.findBatch('batch-1'))!.documents[0]!.objectKey).toContain(`attempt-${winner}`);
-    const usage = await db.send(new GetCommand({ TableName: tableName, Key: keys.usage('tenant-uji', '2026-12', SIGNED_DOCUMENT_EVENT), ConsistentRead: true }));
+    const usage = await db.send(new GetCommand({ TableName: tableName, Key: keys.usage('tenant-uji', '2026-12-05', 'DOCUMENT_SIGNED'), ConsistentRead: true }));
     expect(usage.Item?.count).toBe(3);
   });
 
-  it('different batches add up in the month\'s counter', async () => {
+  it('different batches add up in the day\'s counter', async () => {
     const { dynamo: db, tableName } = await freshTable();
     const ledger = new DynamoSignatureLedger(db, tableName);
     expect(await ledger.record(batch('batch-a', 2, 'x'))).toBe(true);
     expect(await ledger.record(batch('batch-b', 5, 'y'))).toBe(true);
-    const usage = await db.send(new GetCommand({ TableName: tableName, Key: keys.usage('tenant-uji', '2026-12', SIGNED_DOCUMENT_EVENT), ConsistentRead: true }));
+    const usage = await db.send(new GetCommand({ TableName: tableName, Key: keys.usage('tenant-uji', '2026-12-05', 'DOCUMENT_SIGNED'), ConsistentRead: true }));
     expect(usage.Item?.count).toBe(7);
     expect(await ledger.findBatch('batch-c')).toBeUndefined();
   });

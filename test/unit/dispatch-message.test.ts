@@ -12,16 +12,17 @@ let outbox: InMemoryOutbox;
 let mailer: RecordingMailer;
 let sealer: ContextCheckingSealer;
 let deps: DispatchDeps;
+let composer: ReturnType<typeof messageComposer>;
 
 beforeEach(() => {
   outbox = new InMemoryOutbox();
   mailer = new RecordingMailer();
   sealer = new ContextCheckingSealer();
   deps = { outbox, mailer, sealer, clock, settings: { subjectPrefix: '[TTE]' } };
+  composer = messageComposer({ ids: sequentialIds('msg'), clock, sealer });
 });
 
 async function queueActivation(to = 'siti@sultengprov.go.id'): Promise<OutboxMessage> {
-  const composer = messageComposer({ ids: sequentialIds('msg'), clock, sealer });
   const message = await composer.compose(
     'activation', to, { fullName: 'Siti Aminah', tenantName: 'Dinas Kominfo', expiresAt: '2026-11-23T03:00:00.000Z' }, { link: LINK },
   );
@@ -39,9 +40,44 @@ describe('dispatchMessage', () => {
     expect(mailer.messages[0]).toMatchObject({ to: 'siti@sultengprov.go.id', subject: '[TTE] Aktivasi Akun' });
     expect(mailer.messages[0]?.text).toContain(LINK);
     expect(outbox.sent).toEqual([{ messageId: message.messageId, sentAt: clock.now(), providerMessageId: 'provider-1' }]);
+    // Nobody is registered with that address: nothing is billed.
     expect(outbox.records.get(message.messageId)).toMatchObject({ status: 'SENT' });
     expect(outbox.records.get(message.messageId)?.sealedData).toBeUndefined();
     expect(outbox.released).toEqual([]);
+  });
+
+  it('bills the e-mail to the tenant of the registered recipient', async () => {
+    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    const message = await queueActivation();
+    await dispatchMessage(deps, message.messageId);
+    expect(outbox.sent).toEqual([expect.objectContaining({ messageId: message.messageId, billedTenantId: 'tenant-sulteng' })]);
+  });
+
+  it('bills the tenant a message names, and nobody for a message marked unbilled', async () => {
+    const named = await queueActivation('baru@sultengprov.go.id');
+    outbox.records.set(named.messageId, { ...outbox.records.get(named.messageId)!, billedTenantId: 'tenant-named' });
+    const unbilled = await queueActivation();
+    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    outbox.records.set(unbilled.messageId, { ...outbox.records.get(unbilled.messageId)!, billedTenantId: null });
+
+    await dispatchMessage(deps, named.messageId);
+    await dispatchMessage(deps, unbilled.messageId);
+
+    expect(outbox.sent.map((sent) => sent.billedTenantId)).toEqual(['tenant-named', undefined]);
+  });
+
+  it('does not mark or bill a message whose lease another worker took over meanwhile', async () => {
+    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    const message = await queueActivation();
+    const send = mailer.send.bind(mailer);
+    vi.spyOn(mailer, 'send').mockImplementationOnce(async (mail) => {
+      // The first worker's lease runs out while SES is slow; a second worker claims the message.
+      outbox.records.set(message.messageId, { ...outbox.records.get(message.messageId)!, leaseUntil: '2026-11-22T03:05:00.000Z' });
+      return send(mail);
+    });
+    await dispatchMessage(deps, message.messageId);
+    expect(outbox.sent).toEqual([]);
+    expect(outbox.records.get(message.messageId)).toMatchObject({ status: 'SENDING' });
   });
 
   it('opens the sealed link under the message\'s own sealing context', async () => {

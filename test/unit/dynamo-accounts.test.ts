@@ -55,7 +55,7 @@ const request = (version: number, status: DeviceRequest['status']): DeviceReques
   requestId: 'req-1', userId: USER, tenantId: 'tenant-a', kind: 'ADD_DEVICE', status, createdAt: '2026-11-20T03:00:00.000Z', updatedAt: AT, version,
 });
 
-const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole: 'USER', action: 'LOGGED_IN' };
+const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole: 'USER', tenantId: 'tenant-a', subject: { userId: USER }, action: 'LOGGED_IN' };
 const message: OutboxMessage = { messageId: 'msg-1', template: 'accountLocked', to: 'siti@sultengprov.go.id', data: { fullName: 'Siti Aminah' }, createdAt: AT };
 
 const sentItems = () => sentItemsOf(dynamo);
@@ -181,10 +181,16 @@ describe('DynamoAccountStore.commit: what the transaction carries', () => {
     expect(findItem(sentItems(), 'DEVICEREQ#req-1', 'DEVICEREQ').Put).toMatchObject({ ...expected, Item: { status: next.status, version: next.version } });
   });
 
-  it('an audit-only change still writes its audit entry, and nothing unguarded besides', async () => {
+  it('an audit-only change still writes its audit entry, append-only and in its tenant\'s trail, and nothing besides', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     await store().commit({ userId: USER, audit });
-    expect(sentItems()).toEqual([{ Put: { TableName: TABLE, Item: { pk: `USER#${USER}`, sk: `AUDIT#${AT}#audit-1`, ...audit } } }]);
+    expect(sentItems()).toEqual([{
+      Put: {
+        TableName: TABLE,
+        Item: { pk: `USER#${USER}`, sk: `AUDIT#${AT}#audit-1`, gsi2pk: 'TENANT#tenant-a#AUDIT', gsi2sk: `${AT}#audit-1`, ...audit },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    }]);
   });
 });
 
@@ -243,12 +249,12 @@ describe('DynamoAccountStore.commit: a failed guard says which error it means', 
     const unconditioned = sentItems()
       .filter((item) => !(item.Put ?? item.Update ?? item.Delete)?.ConditionExpression)
       .map((item) => `${pk(item).replace(/#.*/, '#')} ${sk(item).replace(/#.*/, '#')}`);
-    // Only writes that cannot collide go unguarded: fresh tokens, the new session (random hash),
-    // deletions of sessions being ended, and the append-only audit entry.
+    // Only writes that cannot collide go unguarded: fresh tokens, the new session (random hash)
+    // and deletions of sessions being ended. The audit entry is guarded: it is never written over.
     expect(unconditioned.sort()).toEqual([
       'SESSION# SESSION', 'SESSION# SESSION', 'SESSION# SESSION', // the new session, two ended
       'USER# SESSION#', 'USER# SESSION#', 'USER# SESSION#', // their pointers
-      'TOKEN# TOKEN', 'USER# AUDIT#',
+      'TOKEN# TOKEN',
     ].sort());
   });
 

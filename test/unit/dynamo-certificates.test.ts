@@ -1,3 +1,4 @@
+import { usageDay } from '../../shared/domain/usage.js';
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput,
@@ -67,7 +68,7 @@ const signingKey = (serialNumber: string, extra: Partial<SigningKeyRecord> = {})
   ...extra,
 });
 
-const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole: 'USER', action: 'CERTIFICATE_ISSUED' };
+const audit: AuditEntry = { auditId: 'audit-1', at: AT, actorId: USER, actorRole: 'USER', tenantId: 'tenant-a', subject: { userId: USER }, action: 'CERTIFICATE_ISSUED' };
 const message: OutboxMessage = { messageId: 'msg-1', template: 'certificateIssued', to: 'siti@sultengprov.go.id', data: { fullName: 'Siti Aminah' }, createdAt: AT };
 const usage = { tenantId: 'tenant-a', event: 'CERTIFICATE_ISSUED' as const, at: AT };
 
@@ -89,8 +90,10 @@ describe('DynamoCertificates.commit: an issuance is one transaction', () => {
     dynamo.on(TransactWriteCommand).resolves({});
     await store().commit(first);
     const items = sentItems();
-    expect(items).toHaveLength(6);
-    expect(items.every((item) => (item.Put ?? item.Update ?? item.Delete)?.TableName === TABLE)).toBe(true);
+    expect(items).toHaveLength(7);
+    expect(items.every((item) => (item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck)?.TableName === TABLE)).toBe(true);
+    // No certificate with the old data while a data change waits for its decision.
+    expect(findItem(items, `USER#${USER}`, 'DATACHANGE#PENDING').ConditionCheck?.ConditionExpression).toBe('attribute_not_exists(pk)');
 
     expect(findItem(items, `TOKEN#${token.tokenHash}`, 'TOKEN').Update).toMatchObject({
       UpdateExpression: 'SET usedAt = :at, #extra0 = :extra0',
@@ -113,8 +116,10 @@ describe('DynamoCertificates.commit: an issuance is one transaction', () => {
     expect(findItem(items, 'OUTBOX#msg-1', 'OUTBOX').Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)', Item: { status: 'PENDING', attempts: 0, template: 'certificateIssued' },
     });
-    expect(findItem(items, 'USAGE#tenant-a#2026-11', 'CERTIFICATE_ISSUED').Update).toMatchObject({
-      UpdateExpression: 'ADD #count :one', ExpressionAttributeNames: { '#count': 'count' }, ExpressionAttributeValues: { ':one': 1 },
+    // Counted on the WIB day of the issuance.
+    expect(findItem(items, 'USAGE#tenant-a', `DAY#${usageDay(AT)}#CERTIFICATE_ISSUED`).Update).toMatchObject({
+      UpdateExpression: 'ADD #count :quantity SET tenantId = :tenant, #day = :day, #event = :event',
+      ExpressionAttributeValues: { ':quantity': 1, ':tenant': 'tenant-a', ':day': usageDay(AT), ':event': 'CERTIFICATE_ISSUED' },
     });
     // Nothing about the CRL: no revocation here.
     expect(items.some((item) => pk(item) === 'PKI#CA')).toBe(false);
@@ -156,7 +161,7 @@ describe('DynamoCertificates.commit: an issuance is one transaction', () => {
       revocations: [entry],
     });
     const items = sentItems();
-    expect(items).toHaveLength(9);
+    expect(items).toHaveLength(10);
 
     expect(findItem(items, `USER#${USER}`, 'SIGNINGKEY').Put).toMatchObject({ ConditionExpression: 'serialNumber = :replaced', ExpressionAttributeValues: { ':replaced': OLD_SERIAL } });
     expect(findItem(items, `CERT#${OLD_SERIAL}`, 'CERT').Put?.Item).toMatchObject({ status: 'REVOKED', revocation: { reason: 'superseded' } });
@@ -247,6 +252,7 @@ describe('DynamoCertificates.commit: a failed guard says which error it means', 
     ['the new certificate (serial taken)', everything(), 'CONFLICT', 409, (item) => pk(item) === `CERT#${NEW_SERIAL}`],
     ['the old certificate\'s version (changed meanwhile)', everything(OLD_SERIAL), 'CONFLICT', 409, (item) => pk(item) === `CERT#${OLD_SERIAL}`],
     ['an outbox id collision', everything(), 'CONFLICT', 409, (item) => pk(item).startsWith('OUTBOX#')],
+    ['a data change waiting for its decision (the pending slot is taken)', everything(), 'DATA_CHANGE_PENDING', 409, (item) => item.ConditionCheck !== undefined],
   ])('%s → %s', async (_case, change, code, status, locate) => {
     let position = -1;
     dynamo.on(TransactWriteCommand).callsFake((input: TransactWriteCommandInput) => {
@@ -277,13 +283,13 @@ describe('DynamoCertificates.commit: a failed guard says which error it means', 
     expect(failure).toMatchObject({ code: 'CONFLICT' });
   });
 
-  it('every item that could collide carries a condition; only the CRL entry, the revision, audit and usage go unguarded', async () => {
+  it('every item that could collide carries a condition, audit included (never written over); only the CRL entry, the revision and usage go unguarded', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     await store().commit(everything(OLD_SERIAL));
     const unconditioned = sentItems()
-      .filter((item) => !(item.Put ?? item.Update ?? item.Delete)?.ConditionExpression)
+      .filter((item) => !(item.Put ?? item.Update ?? item.Delete ?? item.ConditionCheck)?.ConditionExpression)
       .map((item) => `${pk(item).replace(/#.*/, '#')} ${sk(item).replace(/#.*/, '#')}`);
-    expect(unconditioned.sort()).toEqual(['PKI# REVOKED#', 'PKI# CRL', 'USER# AUDIT#', 'USAGE# CERTIFICATE_ISSUED'].sort());
+    expect(unconditioned.sort()).toEqual(['PKI# REVOKED#', 'PKI# CRL', 'USAGE# DAY#'].sort());
   });
 });
 

@@ -37,7 +37,7 @@ const registration: Registration = {
     createdAt: '2026-11-22T03:00:00.000Z',
     expiresAt: '2026-11-23T03:00:00.000Z',
   },
-  audit: { auditId: 'audit-1', at: '2026-11-22T03:00:00.000Z', actorId: 'verifier-1', actorRole: 'VERIFIER', action: 'USER_REGISTERED', status: 'INVITED' },
+  audit: { auditId: 'audit-1', at: '2026-11-22T03:00:00.000Z', actorId: 'verifier-1', actorRole: 'VERIFIER', tenantId: 'tenant-a', subject: { userId: 'user-1' }, action: 'USER_REGISTERED', status: 'INVITED' },
   message: {
     messageId: 'msg-1',
     template: 'activation',
@@ -46,7 +46,6 @@ const registration: Registration = {
     sealedData: 'c2VhbGVk',
     createdAt: '2026-11-22T03:00:00.000Z',
   },
-  usageEvent: 'USER_REGISTERED',
 };
 
 /** A cancelled transaction as DynamoDB reports it: one reason per item, in order. */
@@ -59,14 +58,14 @@ const cancelled = (...codes: string[]) => new TransactionCanceledException({
 beforeEach(() => dynamo.reset());
 
 describe('DynamoUserDirectory.register', () => {
-  it('writes user, e-mail claim, token, audit, outbox message and usage count in one transaction', async () => {
+  it('writes user, e-mail claim, token, audit and outbox message in one transaction', async () => {
     dynamo.on(TransactWriteCommand).resolves({});
     await directory().register(registration);
 
     expect(dynamo).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     const items = dynamo.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(items).toHaveLength(6);
-    const [user, email, token, audit, outbox, usage] = items;
+    expect(items).toHaveLength(5);
+    const [user, email, token, audit, outbox] = items;
 
     expect(user?.Put).toMatchObject({
       TableName: TABLE,
@@ -88,11 +87,8 @@ describe('DynamoUserDirectory.register', () => {
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: { pk: 'OUTBOX#msg-1', sk: 'OUTBOX', status: 'PENDING', attempts: 0, gsi1pk: 'OUTBOX#PENDING' },
     });
-    expect(usage?.Update).toMatchObject({
-      Key: { pk: 'USAGE#tenant-a#2026-11', sk: 'USER_REGISTERED' },
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeValues: { ':one': 1 },
-    });
+    // Nothing is billed until the approval (USER_APPROVED).
+    expect(items.some((item) => item.Update)).toBe(false);
   });
 
   it('reports a taken e-mail address as EMAIL_ALREADY_REGISTERED', async () => {

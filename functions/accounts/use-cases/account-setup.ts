@@ -68,7 +68,7 @@ export async function completeAccountSetup(deps: AccountsDeps, input: { token: s
     removeDevices: account.devices,
     user: { next: { ...rest, status: 'ACTIVE', updatedAt: at, version: user.version + 1 }, fromStatuses: [user.status] },
     endSessions: sessions,
-    audit: auditEntry(deps, now, self(user), reactivation ? 'ACCOUNT_REACTIVATED' : 'ACCOUNT_SET_UP', { status: 'ACTIVE' }),
+    audit: auditEntry(deps, now, self(user), reactivation ? 'ACCOUNT_REACTIVATED' : 'ACCOUNT_SET_UP', user, { status: 'ACTIVE' }),
     messages: [
       await deps.composer.compose('passwordChanged', user.email, { fullName, change: reactivation ? 'REACTIVATION' : 'SETUP', changedAt: at }, {}),
       await deps.composer.compose('otpDeviceChanged', user.email, {

@@ -30,7 +30,7 @@ export async function markCompromised(deps: AccountsDeps, input: { actor: Actor;
       fromStatuses: [user.status],
     },
     endSessions: sessions,
-    audit: auditEntry(deps, now, input.actor, 'ACCOUNT_MARKED_COMPROMISED', { status: 'DISABLED', reason: input.reason }),
+    audit: auditEntry(deps, now, input.actor, 'ACCOUNT_MARKED_COMPROMISED', user, { status: 'DISABLED', reason: input.reason }),
     messages: [await deps.composer.compose('accountDisabled', user.email, { fullName: displayName(user), reason: input.reason, disabledAt: at }, {})],
   });
   return { status: 'DISABLED' as const };

@@ -4,6 +4,8 @@ import type { AccountStore, DeviceRequestStore, LockoutStore, SessionStore } fro
 import type { FaceMatcher } from '../../../shared/ports/face-match.js';
 import type { PasswordHasher } from '../../../shared/ports/passwords.js';
 import type { PhotoStore } from '../../../shared/ports/photos.js';
+import type { PersonalDataStore } from '../../../shared/ports/personal-data.js';
+import type { AuditTrail } from '../../../shared/ports/audit.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 import type { TenantDirectory } from '../../../shared/ports/tenants.js';
@@ -31,6 +33,8 @@ export interface AccountsDeps {
   sessions: SessionStore;
   requests: DeviceRequestStore;
   photos: PhotoStore;
+  personalData: Pick<PersonalDataStore, 'collect'>;
+  audit: Pick<AuditTrail, 'record'>;
   /** Optional: without it every device request goes to a verifier. */
   faceMatcher?: FaceMatcher;
   passwords: PasswordHasher;

@@ -13,6 +13,7 @@ import type { AccountsDeps } from './deps.js';
 import { offerForLink } from './authenticator-offer.js';
 import { commitNewDevice } from './devices.js';
 import { assertNotLocked, auditEntry, countFailure, displayName, holdUntilFloor, self } from './guards.js';
+import { recordPersonalDataRead } from '../../../shared/audit.js';
 
 const REQUEST_LINK_MS = 24 * 3600_000;
 const ACCOUNT_SETUP_MS = 72 * 3600_000;
@@ -52,7 +53,7 @@ export async function requestOtpDevice(deps: AccountsDeps, input: { email: strin
       userId: user.userId,
       request: { next: request, fromStatuses: [] },
       tokens: [{ ...token, requestId: request.requestId }],
-      audit: auditEntry(deps, now, self(user), kind === 'ADD_DEVICE' ? 'OTP_DEVICE_REQUESTED' : 'REACTIVATION_REQUESTED'),
+      audit: auditEntry(deps, now, self(user), kind === 'ADD_DEVICE' ? 'OTP_DEVICE_REQUESTED' : 'REACTIVATION_REQUESTED', user),
       messages: [await deps.composer.compose('otpDeviceRequestLink', user.email, { fullName: displayName(user), kind, expiresAt: token.expiresAt }, { link })],
     });
   } finally {
@@ -122,7 +123,7 @@ export async function confirmSelfie(deps: AccountsDeps, input: { token: string; 
     consumeToken: token,
     request: { next, fromStatuses: ['AWAITING_SELFIE'] },
     tokens: outcome.tokens,
-    audit: auditEntry(deps, now, self(user), matched ? 'OTP_DEVICE_REQUEST_MATCHED' : 'OTP_DEVICE_REQUEST_SUBMITTED'),
+    audit: auditEntry(deps, now, self(user), matched ? 'OTP_DEVICE_REQUEST_MATCHED' : 'OTP_DEVICE_REQUEST_SUBMITTED', user, { target: request.requestId }),
     messages: outcome.messages,
   });
   return { status: next.status };
@@ -153,12 +154,16 @@ async function approval(deps: AccountsDeps, user: UserRecord, request: DeviceReq
   };
 }
 
-/** The verifier's queue: their tenant's requests in one status, with both selfies (links of 5 minutes). */
+/**
+ * The verifier's queue: their tenant's requests in one status, with both selfies (links of 5
+ * minutes). Each person whose selfies are handed out gets a PHOTO_VIEWED entry first.
+ */
 export async function listDeviceRequests(deps: AccountsDeps, input: { actor: Actor; status: DeviceRequestStatus; limit: number; cursor?: string }) {
   const page = await deps.requests.listRequests({ tenantId: input.actor.tenantId, status: input.status, limit: input.limit, ...(input.cursor ? { cursor: input.cursor } : {}) });
   const items = await Promise.all(page.items.map(async (request) => {
     const user = await deps.users.findUser(request.userId);
     const reference = user && activationSelfieKey(user);
+    if (user && (request.selfie || reference)) await recordPersonalDataRead(deps, input.actor, 'PHOTO_VIEWED', user, { target: request.requestId });
     return {
       requestId: request.requestId,
       userId: request.userId,
@@ -202,7 +207,7 @@ export async function decideDeviceRequest(deps: AccountsDeps, input: { actor: Ac
     userId: user.userId,
     request: { next, fromStatuses: ['AWAITING_REVIEW'] },
     tokens: outcome.tokens,
-    audit: auditEntry(deps, now, input.actor, input.decision === 'APPROVE' ? 'OTP_DEVICE_REQUEST_APPROVED' : 'OTP_DEVICE_REQUEST_REJECTED', input.reason ? { reason: input.reason } : {}),
+    audit: auditEntry(deps, now, input.actor, input.decision === 'APPROVE' ? 'OTP_DEVICE_REQUEST_APPROVED' : 'OTP_DEVICE_REQUEST_REJECTED', user, { target: request.requestId, ...(input.reason ? { reason: input.reason } : {}) }),
     messages: outcome.messages,
   });
   return { status };

@@ -36,7 +36,7 @@ export async function removeDevice(deps: AccountsDeps, input: { actor: Actor; de
     userId: user.userId,
     credential: { expectedVersion: account.credential.version },
     removeDevices: [device],
-    audit: auditEntry(deps, now, self(user), 'OTP_DEVICE_REMOVED'),
+    audit: auditEntry(deps, now, self(user), 'OTP_DEVICE_REMOVED', user),
     messages: [await deps.composer.compose('otpDeviceChanged', user.email, {
       fullName: displayName(user), change: 'REMOVED', deviceName: device.name, removedDeviceName: '', changedAt: at,
     }, {})],
@@ -77,7 +77,7 @@ export async function commitNewDevice(
     addDevices: [device],
     removeDevices: evicted,
     ...extra,
-    audit: auditEntry(deps, now, self(user), 'OTP_DEVICE_ADDED'),
+    audit: auditEntry(deps, now, self(user), 'OTP_DEVICE_ADDED', user),
     messages: [await deps.composer.compose('otpDeviceChanged', user.email, {
       fullName: displayName(user), change: 'ADDED', deviceName: device.name, removedDeviceName: evicted.map((old) => old.name).join(', '), changedAt: at,
     }, {})],

@@ -43,7 +43,7 @@ export async function countFailure(deps: Pick<AccountsDeps, 'lockouts' | 'compos
   const message = await deps.composer.compose('accountLocked', user.email, {
     fullName: displayName(user), cause: kind === 'password' ? 'PASSWORD' : 'OTP', lockedUntil: until.toISOString(),
   }, {});
-  const audit = auditEntry(deps, now, self(user), kind === 'password' ? 'LOCKED_FAILED_PASSWORDS' : 'LOCKED_FAILED_OTPS');
+  const audit = auditEntry(deps, now, self(user), kind === 'password' ? 'LOCKED_FAILED_PASSWORDS' : 'LOCKED_FAILED_OTPS', user);
   await deps.lockouts.lock(user.userId, { until: until.toISOString(), cause: kind }, now, { audit, message });
   throw accountLocked(until);
 }

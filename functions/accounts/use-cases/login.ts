@@ -95,7 +95,7 @@ export async function loginWithOtp(deps: AccountsDeps, input: { loginTicket: str
     consumeTicket: ticket.ticketHash,
     startSession: session,
     ...(clear.length ? { credential: { clear } } : {}),
-    audit: auditEntry(deps, now, self(user), 'LOGGED_IN'),
+    audit: auditEntry(deps, now, self(user), 'LOGGED_IN', user),
   });
   return {
     sessionToken,

@@ -26,7 +26,7 @@ export async function requestPasswordReset(deps: AccountsDeps, input: { email: s
     await deps.accounts.commit({
       userId: user.userId,
       tokens: [token],
-      audit: auditEntry(deps, now, self(user), 'PASSWORD_RESET_REQUESTED'),
+      audit: auditEntry(deps, now, self(user), 'PASSWORD_RESET_REQUESTED', user),
       messages: [await deps.composer.compose('passwordResetLink', user.email, { fullName: displayName(user), expiresAt: token.expiresAt }, { link })],
     });
   } finally {
@@ -64,7 +64,7 @@ export async function resetPassword(deps: AccountsDeps, input: { token: string; 
     },
     acceptedOtp: { device, timeStep, at },
     endSessions: sessions,
-    audit: auditEntry(deps, now, self(user), 'PASSWORD_RESET'),
+    audit: auditEntry(deps, now, self(user), 'PASSWORD_RESET', user),
     messages: [await deps.composer.compose('passwordChanged', user.email, { fullName: displayName(user), change: 'RESET', changedAt: at }, {})],
   });
 }

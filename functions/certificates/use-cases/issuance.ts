@@ -220,7 +220,7 @@ async function makeCertificate(
     issue: { certificate, key, ...(currentKey ? { replacesSerial: currentKey.serialNumber } : {}) },
     updates,
     revocations,
-    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, kind === 'RESET' ? 'PASSPHRASE_RESET' : 'CERTIFICATE_ISSUED', { reason: issued.serialNumber }),
+    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, kind === 'RESET' ? 'PASSPHRASE_RESET' : 'CERTIFICATE_ISSUED', user, { reason: issued.serialNumber }),
     messages,
     usage: { tenantId: user.tenantId, event: 'CERTIFICATE_ISSUED', at },
   });

@@ -5,7 +5,7 @@ import type { TokenPurpose } from '../../../shared/domain/tokens.js';
 import { newLink } from '../../../shared/links.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
 import type { RequestSlot } from '../../../shared/ports/accounts.js';
-import type { CertificateRecord } from '../../../shared/ports/certificates.js';
+import type { CertificateChange, CertificateRecord } from '../../../shared/ports/certificates.js';
 import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { UserRecord } from '../../../shared/ports/users.js';
 import type { CertificatesDeps } from './deps.js';
@@ -67,14 +67,38 @@ async function sendLink(
   const now = deps.clock.now();
   const notBefore = new Date(now.getTime() - RESEND_AFTER_MS).toISOString();
   if (!(await deps.slots.claimRequestSlot(user.userId, requestSlots[purpose], now.toISOString(), notBefore))) return;
-  const { token, link } = newLink(deps.settings.webBaseUrl, user, purpose, validForMs, now);
-  const stored: LinkTokenRecord = { ...token, ...extra };
+  const { token, message } = await linkFor(deps, user, purpose, validForMs, extra, compose, now);
   await deps.certificates.commit({
     userId: user.userId,
-    tokens: [stored],
-    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, action, extra.certificateSerial ? { reason: extra.certificateSerial } : {}),
-    messages: [await compose(link, stored)],
+    tokens: [token],
+    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, action, user, extra.certificateSerial ? { reason: extra.certificateSerial } : {}),
+    messages: [message],
   });
+}
+
+/** A fresh link of the holder's: the token to store (hash only) and its e-mail. */
+async function linkFor(
+  deps: Pick<CertificatesDeps, 'settings'>,
+  user: UserRecord,
+  purpose: TokenPurpose,
+  validForMs: number,
+  extra: Pick<LinkTokenRecord, 'issuanceKind' | 'certificateSerial'>,
+  compose: (link: string, token: LinkTokenRecord) => ReturnType<CertificatesDeps['composer']['compose']>,
+  now: Date,
+) {
+  const { token, link } = newLink(deps.settings.webBaseUrl, user, purpose, validForMs, now);
+  const stored: LinkTokenRecord = { ...token, ...extra };
+  return { token: stored, message: await compose(link, stored) };
+}
+
+/**
+ * A set-passphrase link for a new certificate, for a change that leaves the person without one
+ * (an approved data change): the token and its "[TTE] Set Passphrase" e-mail, sent to `to` (the
+ * address the person confirmed last).
+ */
+export function newCertificateLink(deps: Pick<CertificatesDeps, 'settings' | 'composer'>, user: UserRecord, to: string, now: Date) {
+  return linkFor(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'NEW_REQUEST' }, (link, token) =>
+    deps.composer.compose('setPassphrase', to, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'DATA_CHANGE' }, { link }), now);
 }
 
 /** A new certificate when none is valid (revoked or expired): a set-passphrase link. */
@@ -95,6 +119,7 @@ export async function requestRenewal(deps: CertificatesDeps, input: { actor: Act
   const now = deps.clock.now();
   const window = renewalCheck(certificate.notAfter, now);
   if (certificate.status === 'EXPIRED' || window === 'EXPIRED') throw new AppError('CERTIFICATE_EXPIRED');
+  if (certificate.status === 'SUSPENDED') throw new AppError('CERTIFICATE_SUSPENDED');
   if (certificate.status !== 'ISSUED') throw new AppError('CERTIFICATE_NOT_ACTIVE');
   if (window === 'NOT_OPEN') {
     const opens = new Date(new Date(certificate.notAfter).getTime() - 30 * 86_400_000).toISOString();
@@ -109,6 +134,8 @@ export async function requestRenewal(deps: CertificatesDeps, input: { actor: Act
 /** The current key of a certificate the holder wants to change the passphrase of, or reset. */
 async function keyOf(deps: CertificatesDeps, certificate: CertificateRecord) {
   const key = await deps.certificates.findSigningKey(certificate.userId);
+  // Held while a data change waits: a new passphrase or key would outlive the hold.
+  if (certificate.status === 'SUSPENDED') throw new AppError('CERTIFICATE_SUSPENDED');
   if (certificate.status !== 'ISSUED' || key?.serialNumber !== certificate.serialNumber) throw new AppError('CERTIFICATE_NOT_ACTIVE');
   return key;
 }
@@ -151,24 +178,41 @@ export async function revokeCertificate(
   if (!revocable.has(certificate.status)) throw new AppError('CERTIFICATE_NOT_ACTIVE');
 
   const now = deps.clock.now();
-  const at = now.toISOString();
-  const key = await deps.certificates.findSigningKey(holderId);
-  const next: CertificateRecord = {
-    ...certificate,
-    status: 'REVOKED',
-    revocation: { at, reason: input.reason, actorId: input.actor.actorId, actorRole: input.actor.role },
-    version: certificate.version + 1,
-  };
   await deps.certificates.commit({
     userId: holderId,
-    updates: [next],
-    revocations: [{ serialNumber: certificate.serialNumber, revokedAt: at, reason: input.reason, notAfter: certificate.notAfter }],
-    ...(key?.serialNumber === certificate.serialNumber ? { dropKeyOf: certificate.serialNumber } : {}),
-    audit: auditEntry(deps, now, input.actor, 'CERTIFICATE_REVOKED', { reason: `${certificate.serialNumber} ${input.reason}` }),
-    messages: [await deps.composer.compose('certificateRevoked', certificate.email, {
-      fullName: certificate.fullName, serialNumber: certificate.serialNumber, reason: revocationReasonText[input.reason], revokedAt: at, by: byHolder ? 'HOLDER' : 'VERIFIER',
-    }, {})],
+    ...(await revocationOf(deps, certificate, input.reason, { actor: input.actor, by: byHolder ? 'HOLDER' : 'VERIFIER' }, now)),
+    audit: auditEntry(deps, now, input.actor, 'CERTIFICATE_REVOKED', certificate, { reason: `${certificate.serialNumber} ${input.reason}` }),
   });
   await publishCrlQuietly(deps);
   return { serialNumber: certificate.serialNumber, status: 'REVOKED' };
+}
+
+/**
+ * What revoking a certificate writes, for a change that revokes one (a revocation, an approved
+ * data change): the certificate REVOKED on its version, its CRL entry, its key dropped when it is
+ * the current one, and the e-mail to the holder. Publish the CRL after committing.
+ */
+export async function revocationOf(
+  deps: Pick<CertificatesDeps, 'certificates' | 'composer'>,
+  certificate: CertificateRecord,
+  reason: RevocationReason,
+  who: { actor: Pick<Actor, 'actorId' | 'role'>; by: 'HOLDER' | 'VERIFIER' },
+  now: Date,
+): Promise<Required<Pick<CertificateChange, 'updates' | 'revocations' | 'messages'>> & Pick<CertificateChange, 'dropKeyOf'>> {
+  const at = now.toISOString();
+  const key = await deps.certificates.findSigningKey(certificate.userId);
+  const next: CertificateRecord = {
+    ...certificate,
+    status: 'REVOKED',
+    revocation: { at, reason, actorId: who.actor.actorId, actorRole: who.actor.role },
+    version: certificate.version + 1,
+  };
+  return {
+    updates: [next],
+    revocations: [{ serialNumber: certificate.serialNumber, revokedAt: at, reason, notAfter: certificate.notAfter }],
+    ...(key?.serialNumber === certificate.serialNumber ? { dropKeyOf: certificate.serialNumber } : {}),
+    messages: [await deps.composer.compose('certificateRevoked', certificate.email, {
+      fullName: certificate.fullName, serialNumber: certificate.serialNumber, reason: revocationReasonText[reason], revokedAt: at, by: who.by,
+    }, {})],
+  };
 }

@@ -9,6 +9,8 @@ async function changeLink(deps: CertificatesDeps, rawToken: string, now: Date) {
   const { token, user } = await usableLink(deps.users, rawToken, 'change-passphrase', now);
   const key = await deps.certificates.findSigningKey(user.userId);
   if (!key || key.serialNumber !== token.certificateSerial) throw new AppError('CERTIFICATE_NOT_ACTIVE');
+  // A link asked for before a data change suspended the certificate waits for the decision too.
+  if ((await deps.certificates.findCertificate(key.serialNumber))?.status === 'SUSPENDED') throw new AppError('CERTIFICATE_SUSPENDED');
   return { token, user, key };
 }
 
@@ -28,7 +30,7 @@ export async function getPassphraseChange(deps: CertificatesDeps, input: { token
 export async function changePassphrase(deps: CertificatesDeps, input: { token: string; currentPassphrase: string; newPassphrase: string }): Promise<void> {
   const now = deps.clock.now();
   const { token, user, key } = await changeLink(deps, input.token, now);
-  const holder = { userId: user.userId, email: user.email, fullName: displayName(user), role: user.role };
+  const holder = { userId: user.userId, tenantId: user.tenantId, email: user.email, fullName: displayName(user), role: user.role };
   const pkcs8 = await unlockSigningKey(deps, holder, key, input.currentPassphrase);
   let sealed;
   try {
@@ -41,7 +43,7 @@ export async function changePassphrase(deps: CertificatesDeps, input: { token: s
     userId: user.userId,
     consumeToken: { token },
     resealKey: { ...key, sealed, failedPassphrases: 0, updatedAt: at, version: key.version + 1 },
-    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, 'PASSPHRASE_CHANGED', { reason: key.serialNumber }),
+    audit: auditEntry(deps, now, { actorId: user.userId, role: user.role }, 'PASSPHRASE_CHANGED', user, { reason: key.serialNumber }),
     messages: [await deps.composer.compose('passphraseChanged', user.email, { fullName: holder.fullName, change: 'CHANGED', serialNumber: key.serialNumber, changedAt: at }, {})],
   });
 }

@@ -5,16 +5,31 @@ import type { PhotoStore } from '../../../shared/ports/photos.js';
 import { activationPhotoKey, kindOfPhotoId } from '../../../shared/domain/photo-ids.js';
 import { PHOTO_LINK_SECONDS } from '../../../shared/photo-upload.js';
 import { isVisibleTo } from '../../../shared/tenant-users.js';
+import { recordPersonalDataRead } from '../../../shared/audit.js';
+import type { AuditTrail } from '../../../shared/ports/audit.js';
+import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
+
+export interface GetUserDeps {
+  users: Pick<UserDirectory, 'findUserWithHistory'>;
+  photos: Pick<PhotoStore, 'presignDownload'>;
+  audit: Pick<AuditTrail, 'record'>;
+  clock: Clock;
+  ids: IdGenerator;
+}
 
 /**
  * One user of the verifier's tenant: the profile, the activation data (the NIK only by its last
  * four digits), both photos behind 5-minute links, the registry result, and the history.
+ * 1. Only a user the reader may see (another tenant's is unknown).
+ * 2. The read is recorded (PROFILE_VIEWED, naming the photos handed out) before anything is.
  */
-export async function getUser(deps: { users: Pick<UserDirectory, 'findUserWithHistory'>; photos: Pick<PhotoStore, 'presignDownload'> }, input: { actor: Actor; userId: string }) {
+export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: string }) {
   const found = await deps.users.findUserWithHistory(input.userId);
   if (!found || !isVisibleTo(found.user, input.actor)) throw new AppError('USER_NOT_FOUND');
   const { user, history } = found;
-  const photos = await Promise.all([user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined)
+  const photoIds = [user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined);
+  await recordPersonalDataRead(deps, input.actor, 'PROFILE_VIEWED', user, photoIds.length ? { target: photoIds.map(kindOfPhotoId).join(',') } : {});
+  const photos = await Promise.all(photoIds
     .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(activationPhotoKey(user, photoId), PHOTO_LINK_SECONDS) })));
   const { nipBirthDate: _nipBirthDate, ...employment } = user.employment ?? ({} as NonNullable<UserRecord['employment']>);
   return {

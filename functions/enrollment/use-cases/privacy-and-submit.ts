@@ -6,6 +6,7 @@ import type { UserDirectory } from '../../../shared/ports/users.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { ApprovalWorkflow } from '../../../shared/ports/workflow.js';
 import { usableToken } from '../../../shared/links.js';
+import { auditEntry } from '../../../shared/audit.js';
 
 export interface PrivacyDeps {
   users: Pick<UserDirectory, 'findToken'>;
@@ -47,7 +48,7 @@ export async function submitActivation(deps: SubmitDeps, input: { token: string;
     await deps.activation.submit(token, {
       consent: { version: privacyPolicy.version, acceptedAt: at, sourceIp: input.sourceIp },
       readBefore: new Date(now.getTime() - deps.settings.privacyMinReadSeconds * 1000).toISOString(),
-      audit: { auditId: deps.ids.newId(), at, actorId: token.userId, actorRole: 'USER', action: 'ACTIVATION_SUBMITTED', status: 'SUBMITTED' },
+      audit: auditEntry(deps, now, { actorId: token.userId, role: 'USER' }, 'ACTIVATION_SUBMITTED', token, { status: 'SUBMITTED' }),
     });
   } catch (error) {
     if (!(error instanceof AppError && error.code === 'TOKEN_USED')) throw error;

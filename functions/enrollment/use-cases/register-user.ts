@@ -6,6 +6,7 @@ import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';
+import { auditEntry } from '../../../shared/audit.js';
 
 export interface RegisterUserDeps {
   tenants: Pick<TenantDirectory, 'findTenant'>;
@@ -63,8 +64,7 @@ export async function registerUser(deps: RegisterUserDeps, input: RegisterUserIn
     user,
     token,
     message,
-    usageEvent: 'USER_REGISTERED',
-    audit: { auditId: deps.ids.newId(), at, actorId: input.actor.actorId, actorRole: input.actor.role, action: 'USER_REGISTERED', status: 'INVITED' },
+    audit: auditEntry(deps, now, input.actor, 'USER_REGISTERED', user, { status: 'INVITED' }),
   });
   return { userId, status: user.status, activationExpiresAt: token.expiresAt };
 }

@@ -7,6 +7,7 @@ import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
+import { auditEntry } from '../../../shared/audit.js';
 
 export interface ResendActivationLinkDeps {
   tenants: Pick<TenantDirectory, 'findTenant'>;
@@ -40,7 +41,7 @@ export async function resendActivationLink(deps: ResendActivationLinkDeps, input
     tokens: previous ? [token, { ...previous, revokedAt: at }] : [token],
     messages: [message],
     fromStatuses: resendable,
-    audit: { auditId: deps.ids.newId(), at, actorId: input.actor.actorId, actorRole: input.actor.role, action: 'ACTIVATION_LINK_RESENT' },
+    audit: auditEntry(deps, now, input.actor, 'ACTIVATION_LINK_RESENT', user),
   });
   return { activationExpiresAt: token.expiresAt };
 }

@@ -1,6 +1,7 @@
 import { comparableName, nikSealingContext } from '../../../shared/domain/identity.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { newLink } from '../../../shared/links.js';
+import { auditEntry } from '../../../shared/audit.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import type { AuditEntry, ScreeningResult, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/users.js';
@@ -33,6 +34,8 @@ export interface ReviewActor {
 
 export const workflowActor: ReviewActor = { actorId: 'approval-workflow', actorRole: 'SYSTEM' };
 
+const auditActor = (actor: ReviewActor) => ({ actorId: actor.actorId, role: actor.actorRole });
+
 // How long the links sent on approval stay valid.
 const ACCOUNT_SETUP_HOURS = 72;
 const ENROLL_HOURS = 7 * 24;
@@ -58,12 +61,13 @@ async function transition(
   extra: Omit<UserChange, 'user' | 'audit' | 'fromStatuses'> & { changes?: Partial<UserRecord>; reason?: string } = {},
 ): Promise<void> {
   if (!from.includes(user.status)) throw new AppError('NOT_AWAITING_REVIEW');
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const { changes = {}, reason, ...rest } = extra;
   await deps.users.commitUserChange({
     user: { ...user, ...changes, status: to, updatedAt: at, version: user.version + 1 },
     fromStatuses: from,
-    audit: { auditId: deps.ids.newId(), at, actorId: actor.actorId, actorRole: actor.actorRole, action, status: to, ...(reason ? { reason } : {}) },
+    audit: auditEntry(deps, now, auditActor(actor), action, user, { status: to, ...(reason ? { reason } : {}) }),
     ...rest,
   }).catch((error: unknown) => {
     throw error instanceof AppError && error.code === 'CONFLICT' ? new AppError('NOT_AWAITING_REVIEW') : error;
@@ -107,7 +111,7 @@ export async function screenApplicant(
   await deps.users.commitUserChange({
     user: { ...user, screening: result, updatedAt: checkedAt, version: user.version + 1 },
     fromStatuses: ['SUBMITTED'],
-    audit: { auditId: deps.ids.newId(), at: checkedAt, actorId: workflowActor.actorId, actorRole: 'SYSTEM', action: `SCREENED_${result.outcome}` },
+    audit: auditEntry(deps, new Date(checkedAt), auditActor(workflowActor), `SCREENED_${result.outcome}`, user),
   });
   return result;
 }
@@ -125,7 +129,7 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
     await deps.users.commitUserChange({
       user: { ...user, reviewTaskToken: taskToken, updatedAt: at, version: user.version + 1 },
       fromStatuses: ['AWAITING_REVIEW'],
-      audit: { auditId: deps.ids.newId(), at, actorId: workflowActor.actorId, actorRole: 'SYSTEM', action: 'REVIEW_RESUMED' },
+      audit: auditEntry(deps, new Date(at), auditActor(workflowActor), 'REVIEW_RESUMED', user),
     });
     return;
   }
@@ -170,6 +174,7 @@ export async function approveApplicant(deps: ReviewDeps, userId: string, actor: 
     changes: { reviewTaskToken: undefined, ...(actor === workflowActor ? {} : { decision: { decision: 'APPROVE', actorId: actor.actorId, at: deps.clock.now().toISOString() } }) },
     tokens: [setup.token, enroll.token],
     messages,
+    usage: { tenantId: user.tenantId, event: 'USER_APPROVED', at: now.toISOString() },
   });
   return 'APPROVED';
 }
@@ -189,6 +194,7 @@ export async function rejectApplicant(deps: ReviewDeps, userId: string, reason: 
     reason,
     messages: [message],
     releaseClaims: { email: user.email, ...(user.identity ? { nikIndex: user.identity.nikIndex } : {}) },
+    closesApplication: true,
   });
   return 'REJECTED';
 }
@@ -203,6 +209,7 @@ export async function expireApplication(deps: ReviewDeps, userId: string): Promi
     changes: { reviewTaskToken: undefined },
     messages: [message],
     releaseClaims: { email: user.email, ...(user.identity ? { nikIndex: user.identity.nikIndex } : {}) },
+    closesApplication: true,
   }).catch((error: unknown) => {
     if (!(error instanceof AppError && error.code === 'NOT_AWAITING_REVIEW')) throw error;
   });
@@ -215,6 +222,6 @@ export async function recordWorkflowFailure(deps: Pick<ReviewDeps, 'users' | 'cl
   const at = deps.clock.now().toISOString();
   await deps.users.commitUserChange({
     user: { ...user, workflowFailure: { error: error.slice(0, 500), at }, updatedAt: at, version: user.version + 1 },
-    audit: { auditId: deps.ids.newId(), at, actorId: workflowActor.actorId, actorRole: 'SYSTEM', action: 'WORKFLOW_FAILED' },
+    audit: auditEntry(deps, new Date(at), auditActor(workflowActor), 'WORKFLOW_FAILED', user),
   });
 }

@@ -24,8 +24,9 @@ export type DispatchOutcome = 'sent' | 'skipped';
  * 1. Claim it (conditional): a message already sent, or held by another worker, is skipped, so
  *    a redelivered stream record or a second loop never sends it twice.
  * 2. Open the sealed link, render, send through the mailer.
- * 3. Mark it sent (dropping the sealed data); on any failure give it back and rethrow, so the
- *    caller's retry (stream retry, DLQ, local loop) tries again.
+ * 3. Mark it sent (dropping the sealed data) and count EMAIL_SENT for the tenant it is billed to,
+ *    in one transaction; on any failure give it back and rethrow, so the caller's retry (stream
+ *    retry, DLQ, local loop) tries again.
  */
 export async function dispatchMessage(deps: DispatchDeps, messageId: string): Promise<DispatchOutcome> {
   const message = await deps.outbox.claim(messageId, deps.clock.now(), LEASE_SECONDS);
@@ -37,8 +38,9 @@ export async function dispatchMessage(deps: DispatchDeps, messageId: string): Pr
       ? (JSON.parse(await deps.sealer.open(message.sealedData, outboxSealingContext(messageId))) as MessageTemplates[typeof template]['secret'])
       : ({} as MessageTemplates[typeof template]['secret']);
     const mail = renderMessage(template, message.to, message.data as MessageTemplates[typeof template]['data'], secret, deps.settings.subjectPrefix);
+    const billedTenantId = message.billedTenantId === null ? undefined : message.billedTenantId ?? await deps.outbox.recipientTenant(message.to);
     const { providerMessageId } = await deps.mailer.send(mail);
-    await deps.outbox.markSent(messageId, deps.clock.now(), providerMessageId);
+    await deps.outbox.markSent(messageId, deps.clock.now(), providerMessageId, { leaseUntil: message.leaseUntil ?? '', billedTenantId });
     return 'sent';
   } catch (error) {
     await deps.outbox.release(messageId, error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error');

@@ -165,7 +165,7 @@ export async function authorise(deps: AuthoriseDeps, actor: Actor, passphrase: s
   const eligibility = signingEligibility(user?.tenantId === actor.tenantId ? user.status : undefined, certificates, now);
   if ('reason' in eligibility) throw new AppError('SIGNER_NOT_ELIGIBLE', [], { extensions: { reason: eligibility.reason } });
   if (!user || !key) throw new AppError('NO_SIGNING_KEY');
-  const pkcs8 = await unlockSigningKey(deps, { userId: user.userId, email: user.email, fullName: user.fullName, role: actor.role }, key, passphrase);
+  const pkcs8 = await unlockSigningKey(deps, { userId: user.userId, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: actor.role }, key, passphrase);
   return { certificate: eligibility.certificate, pkcs8 };
 }
 

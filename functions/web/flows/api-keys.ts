@@ -3,7 +3,7 @@ import type { ApiKeyScope } from '../../../shared/domain/api-keys.js';
 import type { RouteActions, RouteSpec } from '../../../shared/http/route.js';
 import { html } from '../../../shared/web/html.js';
 import type { accountsRoutes } from '../../accounts/routes.js';
-import { tenantsRoutes } from '../../tenants/routes.js';
+import { operatorRoutes } from '../../operator/routes.js';
 import type { SuccessBody } from '../api.js';
 import { formatDateTime } from '../format.js';
 import { checkboxField, emptyForm, errorSummary, formStateOf, postForm, submitButton, textField, type FormState } from '../forms.js';
@@ -16,7 +16,7 @@ import { formPost, page } from '../route-parts.js';
  */
 
 type Me = SuccessBody<typeof accountsRoutes.routes.getMe>;
-type ApiKey = SuccessBody<typeof tenantsRoutes.routes.listApiKeys>['items'][number];
+type ApiKey = SuccessBody<typeof operatorRoutes.routes.listApiKeys>['items'][number];
 
 const scopeLabels: Record<ApiKeyScope, string> = {
   signing: 'Penandatanganan: menandatangani dokumen atas nama pegawai (dengan passphrase pegawai itu)',
@@ -55,7 +55,7 @@ ${key.revokedAt ? '' : postForm(web.path(`/console/api-keys/${encodeURIComponent
 </li>`;
 
   const listPage = async (web: Web, me: Me, state: FormState, options: { status?: number; done?: keyof typeof notices } = {}) => {
-    const keys = web.expect(await web.api.call(tenantsRoutes, 'listApiKeys', { params: { tenantId: me.tenantId } }));
+    const keys = web.expect(await web.api.call(operatorRoutes, 'listApiKeys', { params: { tenantId: me.tenantId } }));
     return web.page({
       title: 'Kunci API integrator',
       heading: 'Kunci API integrator',
@@ -92,7 +92,7 @@ ${checkboxField({ name: 'scope-users', label: scopeLabels.users, state })}
       const { me } = signedIn;
       const { name = '', csrfToken } = request.body;
       const scopes = (['signing', 'users'] as const).filter((scope) => request.body[`scope-${scope}`] !== undefined);
-      const result = await web.api.call(tenantsRoutes, 'createApiKey', {
+      const result = await web.api.call(operatorRoutes, 'createApiKey', {
         params: { tenantId: me.tenantId },
         body: { name: name.trim(), scopes, ...(csrfToken ? { csrfToken } : {}) },
       });
@@ -122,7 +122,7 @@ ${checkboxField({ name: 'scope-users', label: scopeLabels.users, state })}
       const signedIn = await web.signedIn(listPath(web));
       if ('redirect' in signedIn) return signedIn.redirect;
       const { csrfToken } = request.body;
-      const result = await web.api.call(tenantsRoutes, 'revokeApiKey', {
+      const result = await web.api.call(operatorRoutes, 'revokeApiKey', {
         params: { tenantId: signedIn.me.tenantId, keyId: request.params.keyId },
         ...(csrfToken ? { csrfToken } : {}),
       });

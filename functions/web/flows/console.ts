@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { revocationReasons, serialNumberPattern, type RevocationReason } from '../../../shared/domain/certificates.js';
+import { revocationReasons, serialNumberPattern } from '../../../shared/domain/certificates.js';
 import { fieldErrorCatalog, type FieldErrorCode } from '../../../shared/domain/errors.js';
 import { userStatuses, type UserStatus } from '../../../shared/domain/user.js';
 import type { Reply, RouteActions, RouteSpec } from '../../../shared/http/route.js';
@@ -14,7 +14,7 @@ import type { ApiResult, Problem, SuccessBody } from '../api.js';
 import { formatDate, formatDateTime, formatSerial } from '../format.js';
 import { emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
-import { certificateStatusLabels, revocableStatuses } from '../labels.js';
+import { actionLabels, auditNote, certificateStatusLabels, revocableStatuses, revocationLabels, roleLabels } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
 
 /**
@@ -115,7 +115,7 @@ export const consoleRoutes = {
 
 const statusLabels: Record<UserStatus, string> = {
   INVITED: 'Diundang', ACTIVATING: 'Sedang aktivasi', SUBMITTED: 'Diperiksa sistem', AWAITING_REVIEW: 'Menunggu verifikasi',
-  APPROVED: 'Disetujui', ACTIVE: 'Aktif', REJECTED: 'Ditolak', EXPIRED: 'Kedaluwarsa', DISABLED: 'Dinonaktifkan',
+  APPROVED: 'Disetujui', ACTIVE: 'Aktif', REJECTED: 'Ditolak', EXPIRED: 'Kedaluwarsa', DISABLED: 'Dinonaktifkan', ERASED: 'Data dihapus',
 };
 /** The tabs of the list: the review queue first, then everyone, then each status in its order. */
 const tabs: readonly (UserStatus | typeof ALL)[] = ['AWAITING_REVIEW', ALL, ...userStatuses.filter((status) => status !== 'AWAITING_REVIEW')];
@@ -129,15 +129,6 @@ const deviceKindLabels: Record<string, string> = {
   RESET_AUTHENTICATOR: 'Pemulihan akun yang dinonaktifkan',
 };
 
-/** The RFC 5280 reasons as a verifier records them. */
-const revocationLabels: Record<RevocationReason, string> = {
-  keyCompromise: 'Kunci atau passphrase bocor',
-  affiliationChanged: 'Pindah instansi atau data berubah',
-  superseded: 'Digantikan sertifikat baru',
-  cessationOfOperation: 'Berhenti bertugas',
-  unspecified: 'Tanpa alasan khusus',
-};
-
 const screeningLabels: Record<string, string> = {
   MATCH: 'Cocok dengan data kepegawaian nasional',
   NO_MATCH: 'Tidak cocok dengan data kepegawaian nasional',
@@ -146,56 +137,6 @@ const screeningLabels: Record<string, string> = {
 };
 const employmentLabels: Record<string, string> = { ASN: 'ASN', POLRI: 'POLRI', OTHER: 'Lainnya' };
 const genderLabels: Record<string, string> = { MALE: 'Laki-laki', FEMALE: 'Perempuan' };
-const roleLabels: Record<string, string> = { SYSTEM: 'sistem', VERIFIER: 'verifikator', OPERATOR: 'operator', USER: 'pengguna', INTEGRATOR: 'integrator' };
-const actionLabels: Record<string, string> = {
-  USER_REGISTERED: 'Didaftarkan',
-  ACTIVATION_LINK_RESENT: 'Tautan aktivasi dikirim ulang',
-  ACTIVATION_SUBMITTED: 'Aktivasi dikirim',
-  SCREENED_MATCH: 'Cocok dengan data kepegawaian',
-  SCREENED_NO_MATCH: 'Tidak cocok dengan data kepegawaian',
-  SCREENED_NOT_APPLICABLE: 'Pemeriksaan data kepegawaian tidak berlaku',
-  SCREENED_REGISTRY_UNAVAILABLE: 'Data kepegawaian tidak dapat dihubungi',
-  REVIEW_REQUESTED: 'Menunggu keputusan verifikator',
-  REVIEW_RESUMED: 'Pemeriksaan dilanjutkan',
-  REVIEW_TIMED_OUT: 'Batas waktu keputusan terlewati',
-  APPLICATION_APPROVED: 'Pendaftaran disetujui',
-  APPLICATION_REJECTED: 'Pendaftaran ditolak',
-  WORKFLOW_FAILED: 'Proses verifikasi gagal',
-  ACCOUNT_SET_UP: 'Kata sandi dan OTP dibuat',
-  ACCOUNT_MARKED_COMPROMISED: 'Akun dinonaktifkan (disalahgunakan)',
-  ACCOUNT_REACTIVATED: 'Akun dipulihkan',
-  CERTIFICATE_ISSUED: 'Sertifikat terbit',
-  CERTIFICATE_REVOKED: 'Sertifikat dicabut',
-  CERTIFICATE_EXPIRED: 'Sertifikat kedaluwarsa',
-  PASSPHRASE_CHANGED: 'Passphrase diubah',
-  PASSPHRASE_RESET: 'Passphrase direset',
-  PASSWORD_RESET: 'Kata sandi diatur ulang',
-  OTP_DEVICE_ADDED: 'Perangkat OTP ditambahkan',
-  OTP_DEVICE_REMOVED: 'Perangkat OTP dihapus',
-  OTP_DEVICE_REQUESTED: 'Perangkat OTP diminta',
-  OTP_DEVICE_REQUEST_APPROVED: 'Permintaan perangkat OTP disetujui',
-  OTP_DEVICE_REQUEST_REJECTED: 'Permintaan perangkat OTP ditolak',
-  REACTIVATION_REQUESTED: 'Pemulihan akun diminta',
-  SIGNING_KEY_LOCKED: 'Kunci tanda tangan terkunci',
-  LOGGED_IN: 'Masuk',
-  LOCKED_FAILED_PASSWORDS: 'Dikunci sementara: kata sandi salah berulang kali',
-  LOCKED_FAILED_OTPS: 'Dikunci sementara: kode OTP salah berulang kali',
-  PASSWORD_RESET_REQUESTED: 'Atur ulang kata sandi diminta',
-  OTP_DEVICE_REQUEST_SUBMITTED: 'Permintaan perangkat OTP dikirim',
-  OTP_DEVICE_REQUEST_MATCHED: 'Permintaan perangkat OTP disetujui (wajah cocok)',
-  CERTIFICATE_REQUESTED: 'Sertifikat baru diminta',
-  RENEWAL_REQUESTED: 'Pembaruan sertifikat diminta',
-  PASSPHRASE_CHANGE_REQUESTED: 'Ubah passphrase diminta',
-  PASSPHRASE_RESET_REQUESTED: 'Reset passphrase diminta',
-};
-
-/** An audit note as a person reads it: certificate actions note the serial (and a revocation its reason). */
-function auditNote(note: string): string {
-  const certificate = /^([0-9a-f]{2,40})(?: (\w+))?$/.exec(note);
-  if (!certificate) return note;
-  const reason = certificate[2] as RevocationReason | undefined;
-  return `Sertifikat ${formatSerial(certificate[1]!)}${reason && reason in revocationLabels ? `, alasan: ${revocationLabels[reason]}` : ''}`;
-}
 
 const registerLabels = { fullName: 'Nama lengkap', email: 'Email', phone: 'Nomor ponsel (tidak wajib)' };
 const csvLabels = { csv: 'Data CSV' };
@@ -255,6 +196,8 @@ export function consoleActions(deps: WebDeps): RouteActions<typeof consoleRoutes
 <li><a href="${web.path('/console/import')}">Impor daftar pegawai (CSV)</a></li>
 <li><a href="${web.path('/console/device-requests')}">Permintaan perangkat OTP dan pemulihan akun</a></li>
 <li><a href="${web.path('/console/api-keys')}">Kunci API integrator (e-office, SIMPEG)</a></li>
+<li><a href="${web.path('/console/audit')}">Jejak audit instansi</a></li>
+<li><a href="${web.path('/console/data-changes')}">Perubahan data pegawai</a></li>
 </ul>
 <h2>Pengguna</h2>
 <form method="get" action="${web.path('/console')}" role="search" class="search">
@@ -424,7 +367,9 @@ ${postForm(`${base}/decision`, [
 ${postForm(`${base}/activation-link`, [submitButton('Kirim ulang tautan aktivasi', 'secondary')], csrf)}`;
       case 'APPROVED':
       case 'ACTIVE':
-        return html`<h2>Nonaktifkan akun</h2>
+        return html`<h2>Perubahan data</h2>
+<p>Bila nama, jabatan, unit kerja, e-mail atau nomor ponsel pegawai berubah, <a href="${base}/data-change">usulkan perubahan data</a>. Pegawai menyetujuinya melalui tautan di e-mail; selama menunggu, sertifikatnya ditangguhkan.</p>
+<h2>Nonaktifkan akun</h2>
 <p>Bila akun diduga disalahgunakan (ponsel hilang, kata sandi bocor), nonaktifkan akun. Semua sesi dan tautan berhenti; pengguna dapat meminta pemulihan dengan foto selfie baru, yang Anda setujui di halaman <a href="${web.path('/console/device-requests')}">permintaan perangkat OTP</a>.</p>
 ${postForm(`${base}/compromise`, [
   textAreaField({ name: 'disableReason', label: userLabels.disableReason, state, hint: 'Dikirim kepada pengguna melalui e-mail.' }),
@@ -470,12 +415,13 @@ ${revocationReasons.map((reason) => html`<option value="${reason}"${reason === s
     })}</ul>`;
   };
 
-  const history = (user: UserDetail) => html`<h2>Riwayat</h2>
+  const history = (web: Web, user: UserDetail) => html`<h2>Riwayat</h2>
 <p class="hint">Terbaru di atas.</p>
 <ul class="history">${[...user.history].reverse().map((entry) => html`<li>
 <strong>${actionLabels[entry.action] ?? entry.action}</strong> <span class="hint">oleh ${roleLabels[entry.actorRole] ?? entry.actorRole}</span><br>
 <span class="hint">${formatDateTime(entry.at)}</span>${entry.reason ? html`<br>${auditNote(entry.reason)}` : ''}
-</li>`)}</ul>`;
+</li>`)}</ul>
+<p><a href="${web.path(`/console/audit?pengguna=${encodeURIComponent(user.userId)}`)}">Jejak audit</a>: semua catatan tentang pengguna ini, termasuk siapa saja yang membuka datanya, dari alamat IP mana.</p>`;
 
   const userPage = async (web: Web, userId: string, options: { done?: UserNotice; state?: FormState; status?: number } = {}): Promise<Reply> => {
     const signedIn = await web.signedIn(userPath(web, userId));
@@ -494,7 +440,7 @@ ${revocationReasons.map((reason) => html`<option value="${reason}"${reason === s
 ${profile(user)}
 ${actions(web, me, user, state)}
 ${certificatesSection(web, me, user, certificates, state)}
-${history(user)}`,
+${history(web, user)}`,
     }, { photos: true, status: options.status ?? 200 });
   };
 

@@ -11,6 +11,7 @@ import { emptyForm, errorSummary, formStateOf, hiddenField, otpField, postForm, 
 import { Web, type WebDeps } from '../kit.js';
 import { certificateStatusLabels, revocableStatuses } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
+import { dataChangeOnMe } from './data-change.js';
 
 /** What a finished action says on /web/me (`?selesai=`): what happened and what comes next. */
 const notices = {
@@ -39,6 +40,10 @@ export const meRoutes = {
     method: 'GET', path: '/web/me/certificates/{serial}/pem', summary: 'Download one of my certificates as a PEM file', access: 'public',
     params: serialParams,
     responses: { 200: { description: 'The certificate (PEM)', contentType: 'application/x-pem-file' }, 303: page('Not signed in: to the login page'), 404: page('Not my certificate') },
+  },
+  mePersonalData: {
+    method: 'GET', path: '/web/me/personal-data', summary: 'Download everything the service holds about me (UU PDP right of access) as a JSON file', access: 'public',
+    responses: { 200: { description: 'The personal data (JSON)', contentType: 'application/json' }, 303: page('Not signed in: to the login page') },
   },
   meRenewal: {
     method: 'POST', path: '/web/me/certificates/{serial}/renewal', summary: 'Renew a certificate in its last 30 days: a set-passphrase link by e-mail', access: 'public',
@@ -173,6 +178,7 @@ ${view.notice ? html`<p class="notice notice--success" role="status">${notices[v
 <dt>Email</dt><dd>${me.email}</dd>
 ${me.tenantName ? html`<dt>Instansi</dt><dd>${me.tenantName}</dd>` : ''}
 </dl>
+${await dataChangeOnMe(web, me)}
 <h2>Sertifikat elektronik</h2>
 ${hasUsable ? html`<p><a class="button" href="${web.path('/sign')}">Tanda tangani dokumen</a></p>` : ''}
 ${certificates.items.length === 0
@@ -187,7 +193,10 @@ ${actionForm(web.path('/me/certificate-requests'), me, actionButton('Ajukan sert
 <p><strong>${device.name}</strong><br>Didaftarkan ${formatDateTime(device.createdAt)}${device.lastUsedAt ? html`<br>Terakhir dipakai ${formatDateTime(device.lastUsedAt)}` : ''}</p>
 ${actionForm(web.path(`/me/devices/${encodeURIComponent(device.deviceId)}/remove`), me, actionButton('Hapus', `perangkat ${device.name}`))}
 </li>`)}</ul>
-<p><a class="button button--secondary" href="${web.path('/me/devices/new')}">Tambah perangkat</a></p>`,
+<p><a class="button button--secondary" href="${web.path('/me/devices/new')}">Tambah perangkat</a></p>
+<h2>Data pribadi Anda</h2>
+<p>Unduh semua data tentang Anda yang disimpan layanan ini: profil, data KTP dan kepegawaian, persetujuan yang Anda berikan, perangkat, sertifikat, dokumen yang Anda tandatangani, dan jejak audit (hak akses menurut UU Pelindungan Data Pribadi). Kata sandi, kunci, dan rahasia OTP tidak ikut diunduh. Setiap unduhan dicatat.</p>
+<p><a class="button button--secondary" href="${web.path('/me/personal-data')}" download="data-pribadi.json">Unduh data pribadi (JSON)</a></p>`,
     }, { status: view.problem ? 422 : 200 });
   };
 
@@ -270,6 +279,22 @@ ${postForm(web.path('/me/devices/new'), [
         headers: {
           'content-type': 'application/x-pem-file',
           'content-disposition': `attachment; filename="sertifikat-${serial}.pem"`,
+          'cache-control': 'no-store',
+        },
+      };
+    },
+
+    mePersonalData: async (request) => {
+      const web = new Web(deps, request);
+      const signedIn = await web.signedIn(web.path('/me'));
+      if ('redirect' in signedIn) return signedIn.redirect;
+      const data = web.expect(await web.api.call(accountsRoutes, 'getPersonalData'));
+      return {
+        status: 200,
+        body: `${JSON.stringify(data, null, 2)}\n`,
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-disposition': `attachment; filename="data-pribadi-${new Date().toISOString().slice(0, 10)}.json"`,
           'cache-control': 'no-store',
         },
       };

@@ -11,7 +11,7 @@ import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import { fromItem, guardedItems, ifConditionHolds, transactWrite, versionGuard } from './dynamo-items.js';
 import {
-  auditItem, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
+  auditPut, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
 
 // A transaction holds at most 100 items; sessions beyond these end right after it.
@@ -125,7 +125,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       const guard = next.version === 1 ? { ConditionExpression: 'attribute_not_exists(pk)' } : versionGuard(next.version, fromStatuses);
       add({ Put: { TableName: table, Item: deviceRequestItem(next), ...guard } }, new AppError('NOT_AWAITING_REVIEW'));
     }
-    add({ Put: { TableName: table, Item: auditItem(userId, change.audit) } });
+    add(auditPut(table, change.audit));
     for (const message of change.messages ?? []) {
       add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
@@ -217,7 +217,7 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
             ExpressionAttributeValues: { ':until': lock.until, ':cause': lock.cause, ':now': now.toISOString() },
           },
         },
-        { Put: { TableName: this.tableName, Item: auditItem(userId, extra.audit) } },
+        auditPut(this.tableName, extra.audit),
         { Put: { TableName: this.tableName, Item: outboxItem(extra.message), ConditionExpression: 'attribute_not_exists(pk)' } },
       ], (reasons) => (reasons[0]?.failed ? new AppError('ACCOUNT_LOCKED') : undefined));
       return true;

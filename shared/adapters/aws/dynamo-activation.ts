@@ -7,7 +7,7 @@ import type { ActivationStore } from '../../ports/activation.js';
 import type { AuditEntry, EmploymentData, IdentityData, UserRecord } from '../../ports/users.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { PhotoKind, PhotoRecord } from '../../ports/photos.js';
-import { auditItem } from './table-items.js';
+import { auditPut } from './table-items.js';
 import { cancellationReasons, epochSeconds, withConflictRetry } from './dynamo-items.js';
 
 // A photo slot that was never confirmed disappears after a day.
@@ -139,7 +139,7 @@ export class DynamoActivationStore implements ActivationStore {
               ExpressionAttributeValues: { ':at': at },
             },
           },
-          { Put: { TableName: this.tableName, Item: auditItem(token.userId, submission.audit) } },
+          auditPut(this.tableName, submission.audit),
         ],
       })));
     } catch (error) {

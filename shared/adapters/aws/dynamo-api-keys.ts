@@ -4,10 +4,9 @@ import { isAppError } from '../../domain/errors.js';
 import type { AuditEntry } from '../../ports/users.js';
 import type { ApiKeyRecord, ApiKeyRegistry, TenantApiKey } from '../../ports/tenants.js';
 import { fromItem, queryAll, transactWrite } from './dynamo-items.js';
+import { auditPut } from './table-items.js';
 
 type StoredTenantKey = TenantApiKey & { keyHash: string };
-
-const auditItem = (tenantId: string, entry: AuditEntry) => ({ ...keys.audit(keys.tenantPartition(tenantId), entry.at, entry.auditId), ...entry });
 
 /**
  * Each integrator key is two items written together: the lookup item under the key's hash (what
@@ -22,7 +21,7 @@ export class DynamoApiKeyRegistry implements ApiKeyRegistry {
     await transactWrite(this.db, 'create API key', [
       { Put: { TableName: this.tableName, Item: { ...keys.apiKey(keyHash), ...lookup }, ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.tableName, Item: { ...keys.tenantApiKey(tenantId, key.keyId), ...key, keyHash }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: auditItem(tenantId, audit) } },
+      auditPut(this.tableName, audit),
     ]);
   }
 
@@ -62,7 +61,7 @@ export class DynamoApiKeyRegistry implements ApiKeyRegistry {
           ExpressionAttributeValues: { ':at': revokedAt, ':by': audit.actorId },
         },
       },
-      { Put: { TableName: this.tableName, Item: auditItem(tenantId, audit) } },
+      auditPut(this.tableName, audit),
     ]);
   }
 }

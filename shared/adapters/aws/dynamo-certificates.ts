@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
+import { auditEntry } from '../../audit.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type {
   CertificateChange, CertificateRecord, CertificateStore, ConfirmedSelfie, ExpiringCertificates, SigningKeyRecord,
@@ -9,8 +10,9 @@ import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import type { AuditEntry } from '../../ports/users.js';
 import { fromItem, guardedItems, ifConditionHolds, queryAll, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
+import { addDataChangeItems } from './dynamo-data-changes.js';
 import {
-  auditItem, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
+  auditPut, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
 } from './table-items.js';
 
 const liveStatuses = ['ISSUED', 'SUSPENDED'];
@@ -93,7 +95,10 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
         : { ConditionExpression: 'attribute_not_exists(pk)' };
       add({ Put: { TableName: table, Item: signingKeyItem(key), ...keyGuard } },
         new AppError(replacesSerial ? 'CERTIFICATE_NOT_ACTIVE' : 'CERTIFICATE_ALREADY_ISSUED'));
+      // No certificate with the old data while a data change waits (race-safe: the slot is one item).
+      add({ ConditionCheck: { TableName: table, Key: keys.pendingDataChange(change.userId), ConditionExpression: 'attribute_not_exists(pk)' } }, new AppError('DATA_CHANGE_PENDING'));
     }
+    if (change.dataChange) addDataChangeItems(transaction, table, change.userId, change.dataChange);
     for (const next of change.updates ?? []) {
       add({ Put: { TableName: table, Item: certificateItem(next), ...versionGuard(next.version) } }, new AppError('CONFLICT'));
     }
@@ -124,11 +129,11 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
       }, new AppError('CONFLICT'));
     }
     for (const token of change.tokens ?? []) add({ Put: { TableName: table, Item: tokenItem(token) } });
-    add({ Put: { TableName: table, Item: auditItem(change.userId, change.audit) } });
+    add(auditPut(table, change.audit));
     for (const message of change.messages ?? []) {
       add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
-    if (change.usage) add(usageIncrement(table, change.usage.tenantId, change.usage.event, change.usage.at));
+    if (change.usage) add(usageIncrement(table, change.usage.tenantId, change.usage.event, change.usage.at, change.usage.quantity));
 
     await transactWrite(this.db, 'certificateChange', transaction.items, transaction.explain);
   }
@@ -163,7 +168,7 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
             ExpressionAttributeValues: { ':at': at, ':keyId': key.keyId },
           },
         },
-        { Put: { TableName: this.tableName, Item: auditItem(key.userId, extra.audit) } },
+        auditPut(this.tableName, extra.audit),
         { Put: { TableName: this.tableName, Item: outboxItem(extra.message), ConditionExpression: 'attribute_not_exists(pk)' } },
       ], (reasons) => (reasons[0]?.failed ? new AppError('KEY_LOCKED') : undefined));
       return true;
@@ -203,12 +208,9 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
         },
       });
     }
-    items.push({
-      Put: {
-        TableName: this.tableName,
-        Item: auditItem(certificate.userId, { auditId: `expired-${certificate.serialNumber}`, at, actorId: 'daily-notices', actorRole: 'SYSTEM', action: 'CERTIFICATE_EXPIRED' }),
-      },
-    });
+    // One entry per certificate: its id is the serial's, so the expiry is recorded once whatever runs.
+    const once = { ids: { newId: () => `expired-${certificate.serialNumber}` } };
+    items.push(auditPut(this.tableName, auditEntry(once, new Date(at), { actorId: DAILY_JOB, role: 'SYSTEM' }, 'CERTIFICATE_EXPIRED', certificate)));
     try {
       await transactWrite(this.db, 'markExpired', items, () => new AppError('CONFLICT'));
       return true;

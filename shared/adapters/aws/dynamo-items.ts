@@ -31,7 +31,7 @@ export function decodeCursor(cursor: string | undefined, expected: { attribute: 
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       const entries = Object.entries(parsed);
       const wellFormed = entries.length === expected.keys.length
-        && entries.every(([name, value]) => expected.keys.includes(name) && typeof value === 'string' && value.length < 512);
+        && entries.every(([name, value]) => expected.keys.includes(name) && typeof value === 'string' && value.length > 0 && value.length < 512);
       if (wellFormed && (parsed as Record<string, string>)[expected.attribute] === expected.value) {
         return parsed as Record<string, string>;
       }

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys, pendingOutboxPartition } from '../../data/table.js';
 import type { OutboxRecord, OutboxStore } from '../../ports/outbox.js';
-import { fromItem } from './dynamo-items.js';
+import { cancellationCodes, fromItem, withConflictRetry } from './dynamo-items.js';
+import { usageIncrement } from './table-items.js';
 
 // Sent messages stay for a month as a record of what was sent, then expire.
 const SENT_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -34,20 +35,44 @@ export class DynamoOutboxStore implements OutboxStore {
     }
   }
 
-  async markSent(messageId: string, sentAt: Date, providerMessageId: string): Promise<void> {
-    await this.db.send(new UpdateCommand({
+  async markSent(messageId: string, sentAt: Date, providerMessageId: string, claim: { leaseUntil: string; billedTenantId?: string }): Promise<void> {
+    const at = sentAt.toISOString();
+    const sent = {
       TableName: this.tableName,
       Key: keys.outbox(messageId),
-      // The sealed link is dropped at once: a sent message keeps no way back to the token.
-      UpdateExpression: 'SET #status = :sent, sentAt = :at, providerMessageId = :pid, #ttl = :ttl REMOVE gsi1pk, gsi1sk, sealedData, leaseUntil, lastError',
-      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      // The sealed link is dropped at once: a sent message keeps no way back to the token. So are
+      // the address and the data: the record of what was sent holds no personal data to erase.
+      UpdateExpression: 'SET #status = :sent, sentAt = :at, providerMessageId = :pid, #ttl = :ttl REMOVE gsi1pk, gsi1sk, sealedData, leaseUntil, lastError, #to, #data',
+      // Only this worker's own claim is marked: a worker whose lease ran out (the message was
+      // claimed again) neither marks it nor counts it a second time.
+      ConditionExpression: '#status = :sending AND leaseUntil = :lease',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl', '#to': 'to', '#data': 'data' },
       ExpressionAttributeValues: {
         ':sent': 'SENT',
-        ':at': sentAt.toISOString(),
+        ':sending': 'SENDING',
+        ':lease': claim.leaseUntil,
+        ':at': at,
         ':pid': providerMessageId,
         ':ttl': Math.floor(sentAt.getTime() / 1000) + SENT_RETENTION_SECONDS,
       },
-    }));
+    };
+    try {
+      if (!claim.billedTenantId) {
+        await this.db.send(new UpdateCommand(sent));
+        return;
+      }
+      const count = usageIncrement(this.tableName, claim.billedTenantId, 'EMAIL_SENT', at);
+      await withConflictRetry(() => this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: sent }, count] })));
+    } catch (error) {
+      // Marked by the worker that holds the message now: it marks and counts it, not this one.
+      if (error instanceof ConditionalCheckFailedException || cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') return;
+      throw error;
+    }
+  }
+
+  async recipientTenant(email: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.emailUnique(email.toLowerCase()) }));
+    return typeof result.Item?.tenantId === 'string' ? result.Item.tenantId : undefined;
   }
 
   async release(messageId: string, error: string): Promise<void> {

@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { indexKeys, keys } from '../../data/table.js';
 import type { ApiKeyRecord, Tenant, TenantDirectory } from '../../ports/tenants.js';
-import { fromItem } from './dynamo-items.js';
+import type { Page } from '../../ports/users.js';
+import { decodeCursor, encodeCursor, fromItem } from './dynamo-items.js';
 
 /** Tenants, their API keys and their verifiers. */
 export class DynamoTenantDirectory implements TenantDirectory {
@@ -9,6 +10,19 @@ export class DynamoTenantDirectory implements TenantDirectory {
 
   async findTenant(tenantId: string): Promise<Tenant | undefined> {
     return this.get<Tenant>(keys.tenant(tenantId));
+  }
+
+  async listTenants(limit: number, cursor?: string): Promise<Page<Tenant>> {
+    const partition = indexKeys.tenants('').gsi1pk;
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { attribute: 'gsi1pk', value: partition, keys: ['pk', 'sk', 'gsi1pk', 'gsi1sk'] }),
+    }));
+    return { items: (result.Items ?? []).map((item) => fromItem<Tenant>(item)), nextCursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   async findApiKey(keyHash: string): Promise<ApiKeyRecord | undefined> {

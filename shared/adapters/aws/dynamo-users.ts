@@ -2,9 +2,14 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { AppError } from '../../domain/errors.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
-import type { AuditEntry, Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
+import type { Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
 import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
-import { auditItem, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
+import { auditPut, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
+import { queryTrail, userTrail } from './dynamo-audit.js';
+import { personalDataReads } from '../../audit.js';
+
+// A user's page shows this many of their latest changes; the audit trail has them all.
+const HISTORY_ENTRIES = 100;
 
 // A search reads the tenant's users in Query pages of this size, and at most this many per request.
 const SEARCH_PAGE_ITEMS = 100;
@@ -42,23 +47,13 @@ export class DynamoUserDirectory implements UserDirectory {
   }
 
   async findUserWithHistory(userId: string) {
-    const partition = keys.userPartition(userId);
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ExclusiveStartKey: startKey,
-      }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    const profile = items.find((item) => item.sk === 'PROFILE');
-    if (!profile) return undefined;
-    const history = items.filter((item) => String(item.sk).startsWith('AUDIT#')).map((item) => fromItem<AuditEntry>(item));
-    return { user: fromItem<UserRecord>(profile), history };
+    // The profile and its latest changes side by side; reads of the person's data by others are
+    // in the audit trail, not in this history.
+    const [user, changes] = await Promise.all([
+      this.findUser(userId),
+      queryTrail(this.db, this.tableName, userTrail(userId), { limit: HISTORY_ENTRIES }, { excludeActions: personalDataReads }),
+    ]);
+    return user ? { user, history: changes.items.reverse() } : undefined;
   }
 
   async listUsers(query: { tenantId: string; status?: UserRecord['status']; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>> {
@@ -115,7 +110,7 @@ export class DynamoUserDirectory implements UserDirectory {
   }
 
   async register(registration: Registration): Promise<void> {
-    const { user, token, audit, message, usageEvent } = registration;
+    const { user, token, audit, message } = registration;
     await transactWrite(this.db, 'register', [
       { Put: { TableName: this.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
       {
@@ -126,14 +121,13 @@ export class DynamoUserDirectory implements UserDirectory {
         },
       },
       { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
+      auditPut(this.tableName, audit),
       { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
-      usageIncrement(this.tableName, user.tenantId, usageEvent, user.createdAt),
     ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 
   async commitUserChange(change: UserChange): Promise<void> {
-    const { user, tokens = [], audit, messages = [], fromStatuses, releaseClaims = {} } = change;
+    const { user, tokens = [], audit, messages = [], fromStatuses, releaseClaims = {}, usage, closesApplication } = change;
     // Claims are released only while they are still this user's.
     const release = (key: { pk: string; sk: string }) => ({
       Delete: { TableName: this.tableName, Key: key, ConditionExpression: 'attribute_not_exists(pk) OR userId = :me', ExpressionAttributeValues: { ':me': user.userId } },
@@ -142,12 +136,16 @@ export class DynamoUserDirectory implements UserDirectory {
       { Put: { TableName: this.tableName, Item: userItem(user), ...versionGuard(user.version, fromStatuses) } },
       // Tokens are written whole (not updated) so a revocation holds even if the item expired.
       ...tokens.map((token) => ({ Put: { TableName: this.tableName, Item: tokenItem(token) } })),
-      { Put: { TableName: this.tableName, Item: auditItem(user.userId, audit) } },
+      auditPut(this.tableName, audit),
       ...messages.map((message) => ({
         Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' },
       })),
       ...(releaseClaims.email ? [release(keys.emailUnique(releaseClaims.email))] : []),
       ...(releaseClaims.nikIndex ? [release(keys.nikUnique(releaseClaims.nikIndex))] : []),
+      ...(usage ? [usageIncrement(this.tableName, usage.tenantId, usage.event, usage.at, usage.quantity)] : []),
+      ...(closesApplication ? [{
+        Put: { TableName: this.tableName, Item: { ...keys.closedApplication(user.updatedAt, user.userId), userId: user.userId, tenantId: user.tenantId, closedAt: user.updatedAt } },
+      }] : []),
     ], (reasons) => (reasons[0]?.failed ? new AppError('CONFLICT') : undefined));
   }
 

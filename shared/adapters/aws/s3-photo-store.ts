@@ -1,4 +1,6 @@
-import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, ListObjectVersionsCommand, NoSuchKey, PutObjectCommand, type S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PhotoContentType, PhotoStore } from '../../ports/photos.js';
 
@@ -35,6 +37,31 @@ export class S3PhotoStore implements PhotoStore {
 
   async remove(objectKey: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+  }
+
+  async removeAll(prefix: string): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const batch = await this.listVersions(prefix);
+      if (batch.length === 0) return removed;
+      const result = await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch, Quiet: true } }));
+      if (result.Errors?.length) throw new Error(`Could not erase ${result.Errors.length} photo object(s): ${result.Errors[0]?.Code ?? 'unknown'}`);
+      removed += batch.length;
+    }
+  }
+
+  /** Up to 1,000 object versions (and delete markers) under the prefix: one DeleteObjects call's worth. */
+  private async listVersions(prefix: string): Promise<{ Key: string; VersionId?: string }[]> {
+    try {
+      const listed = await this.s3.send(new ListObjectVersionsCommand({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      return [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])].map((version) => ({ Key: version.Key!, VersionId: version.VersionId! }));
+    } catch (error) {
+      // The local stand-in (s3rver) keeps no versions and refuses the listing (MethodNotAllowed):
+      // there, deleting the current objects is erasing them.
+      if (!['NotImplemented', 'MethodNotAllowed'].includes((error as { name?: string }).name ?? '')) throw error;
+      const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1000 }));
+      return (listed.Contents ?? []).map((object) => ({ Key: object.Key! }));
+    }
   }
 
   async removeOlder(prefix: string, newest: string): Promise<void> {

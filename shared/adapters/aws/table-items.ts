@@ -1,4 +1,5 @@
 import { indexKeys, keys } from '../../data/table.js';
+import { usageDay, type UsageEvent } from '../../domain/usage.js';
 import type { Credential, DeviceRequest, LoginTicket, OtpDevice, PendingDevice, SessionRecord } from '../../ports/accounts.js';
 import type { CertificateRecord, RevocationEntry, SigningKeyRecord } from '../../ports/certificates.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
@@ -18,14 +19,43 @@ export function tokenItem(token: LinkTokenRecord) {
 export function userItem(user: UserRecord) {
   return {
     ...keys.user(user.userId),
-    ...indexKeys.usersByStatus(user.tenantId, user.status, user.updatedAt, user.userId),
-    ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
+    ...userIndexKeys(user),
     ...user,
   };
 }
 
-export function auditItem(userId: string, entry: AuditEntry) {
-  return { ...keys.audit(keys.userPartition(userId), entry.at, entry.auditId), ...entry };
+/**
+ * Employees are in their tenant's lists and review queue; a verifier only in the tenant's
+ * verifier index (whatever changes them, a password or a device, keeps them there); operators in none.
+ */
+function userIndexKeys(user: UserRecord) {
+  if (user.role === 'VERIFIER') return indexKeys.verifiersOfTenant(user.tenantId, user.userId);
+  if (user.role === 'OPERATOR') return {};
+  return {
+    ...indexKeys.usersByStatus(user.tenantId, user.status, user.updatedAt, user.userId),
+    ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
+  };
+}
+
+/**
+ * An audit entry in its subject's partition (a user's trail is one Query there) and, through the
+ * tenant index, in its tenant's trail. Never a ttl: audit items stay.
+ */
+export function auditItem(entry: AuditEntry) {
+  const { subject } = entry;
+  const partition = 'userId' in subject ? keys.userPartition(subject.userId)
+    : 'tenantId' in subject ? keys.tenantPartition(subject.tenantId)
+      : keys.servicePartition(subject.service);
+  return {
+    ...keys.audit(partition, entry.at, entry.auditId),
+    ...(entry.tenantId === undefined ? {} : indexKeys.auditOfTenant(entry.tenantId, entry.at, entry.auditId)),
+    ...entry,
+  };
+}
+
+/** Appends an audit entry inside a transaction; an entry is never written over. */
+export function auditPut(tableName: string, entry: AuditEntry) {
+  return { Put: { TableName: tableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
 export function outboxItem(message: OutboxMessage) {
@@ -110,15 +140,18 @@ export function consumeTokenUpdate(tableName: string, token: LinkTokenRecord, at
   };
 }
 
-/** Counts one billable event for the tenant's month, in the transaction of the work it bills. */
-export function usageIncrement(tableName: string, tenantId: string, event: string, at: string) {
+/**
+ * Counts a billable event on the tenant's WIB day, as one item of the transaction of the work it
+ * bills: the count commits exactly when the work does, and costs no extra round trip.
+ */
+export function usageIncrement(tableName: string, tenantId: string, event: UsageEvent, at: string, quantity = 1) {
   return {
     Update: {
       TableName: tableName,
-      Key: keys.usage(tenantId, at.slice(0, 7), event),
-      UpdateExpression: 'ADD #count :one',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':one': 1 },
+      Key: keys.usage(tenantId, usageDay(at), event),
+      UpdateExpression: 'ADD #count :quantity SET tenantId = :tenant, #day = :day, #event = :event',
+      ExpressionAttributeNames: { '#count': 'count', '#day': 'day', '#event': 'event' },
+      ExpressionAttributeValues: { ':quantity': quantity, ':tenant': tenantId, ':day': usageDay(at), ':event': event },
     },
   };
 }

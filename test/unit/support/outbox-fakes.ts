@@ -7,7 +7,9 @@ import type { Sealer, SealingContext } from '../../../shared/ports/sealer.js';
 export class InMemoryOutbox implements OutboxStore {
   readonly records = new Map<string, OutboxRecord>();
   readonly released: { messageId: string; error: string }[] = [];
-  readonly sent: { messageId: string; sentAt: Date; providerMessageId: string }[] = [];
+  readonly sent: { messageId: string; sentAt: Date; providerMessageId: string; billedTenantId?: string }[] = [];
+  /** Registered addresses and their tenants, as the e-mail claims hold them. */
+  readonly recipients = new Map<string, string>();
 
   add(message: OutboxMessage): void {
     this.records.set(message.messageId, { ...message, status: 'PENDING', attempts: 0 });
@@ -24,12 +26,17 @@ export class InMemoryOutbox implements OutboxStore {
     return { ...claimed };
   }
 
-  async markSent(messageId: string, sentAt: Date, providerMessageId: string): Promise<void> {
+  async markSent(messageId: string, sentAt: Date, providerMessageId: string, claim: { leaseUntil: string; billedTenantId?: string }): Promise<void> {
     const record = this.records.get(messageId);
     if (!record) throw new Error(`no message ${messageId}`);
+    if (record.status !== 'SENDING' || record.leaseUntil !== claim.leaseUntil) return;
     const { sealedData: _dropped, leaseUntil: _lease, ...rest } = record;
     this.records.set(messageId, { ...rest, status: 'SENT', sentAt: sentAt.toISOString() });
-    this.sent.push({ messageId, sentAt, providerMessageId });
+    this.sent.push({ messageId, sentAt, providerMessageId, ...(claim.billedTenantId ? { billedTenantId: claim.billedTenantId } : {}) });
+  }
+
+  async recipientTenant(email: string): Promise<string | undefined> {
+    return this.recipients.get(email);
   }
 
   async release(messageId: string, error: string): Promise<void> {

@@ -4,6 +4,9 @@ import type { Role } from '../../shared/domain/user.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
+import { tenantRoutes } from './tenant-routes.js';
+import { billingRoutes } from './billing-routes.js';
+import { auditRoutes } from './audit-routes.js';
 
 // A tenant's keys are managed by its verifiers and by operators, in person: a key cannot mint keys.
 const staff = ['VERIFIER', 'OPERATOR'] as const satisfies readonly Role[];
@@ -15,7 +18,10 @@ const apiKey = z.object({
   revokedAt: z.string().optional(), revokedBy: z.string().optional(),
 });
 
-export const tenantsRoutes = defineRoutes('tenants', {
+export const operatorRoutes = defineRoutes('operator', {
+  ...tenantRoutes,
+  ...billingRoutes,
+  ...auditRoutes,
   createApiKey: {
     method: 'POST',
     path: '/v1/tenants/{tenantId}/api-keys',

@@ -30,7 +30,7 @@ export async function createApiKey(
   const now = deps.clock.now();
   const { keyId, secret, apiKey } = newIntegratorKey();
   const key: TenantApiKey = { keyId, name: input.name, scopes: input.scopes, createdAt: now.toISOString(), createdBy: input.actor.actorId };
-  await deps.apiKeys.createApiKey(tenantId, key, hashApiKey(apiKey), auditEntry(deps, now, input.actor, 'API_KEY_CREATED', { target: keyId }));
+  await deps.apiKeys.createApiKey(tenantId, key, hashApiKey(apiKey), auditEntry(deps, now, input.actor, 'API_KEY_CREATED', { tenantId }, { target: keyId }));
   return { ...key, secret, apiKey };
 }
 
@@ -41,6 +41,6 @@ export async function listApiKeys(deps: ApiKeyDeps, input: { actor: Actor; tenan
 export async function revokeApiKey(deps: ApiKeyDeps, input: { actor: Actor; tenantId: string; keyId: string }): Promise<void> {
   const tenantId = await tenantOf(deps, input.actor, input.tenantId);
   const now = deps.clock.now();
-  const found = await deps.apiKeys.revokeApiKey(tenantId, input.keyId, now.toISOString(), auditEntry(deps, now, input.actor, 'API_KEY_REVOKED', { target: input.keyId }));
+  const found = await deps.apiKeys.revokeApiKey(tenantId, input.keyId, now.toISOString(), auditEntry(deps, now, input.actor, 'API_KEY_REVOKED', { tenantId }, { target: input.keyId }));
   if (!found) throw new AppError('API_KEY_NOT_FOUND');
 }
