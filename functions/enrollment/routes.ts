@@ -85,8 +85,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   getUser: {
     method: 'GET',
     path: '/v1/users/{userId}',
-    summary: 'A user of the verifier tenant: profile, activation data, photos (links valid 5 minutes), registry result, history',
-    access: userManagers,
+    summary: "A user of the verifier's tenant (an operator: of any tenant): profile, activation data, photos (links valid 5 minutes), registry result, history; each read by someone else is audited",
+    access: [...userManagers, 'OPERATOR'],
     apiKeyScope: users,
     params: userIdParams,
     responses: {

@@ -1,15 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
-import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
-import { keys } from '../../shared/data/table.js';
 import { errorCatalog, type ErrorCode } from '../../shared/domain/errors.js';
-import { hashApiKey } from '../../shared/http/auth.js';
 import { accountsClient, ahmadFauzi, sitiAminah, type Answer, type Credentials } from './accounts-flow.js';
 import { approvedOfficer, budiSantoso, certificatesClient, openssl } from './certificates-flow.js';
-import { bootLocalRuntime, linkToken, type Mail } from './runtime.js';
+import { addOtherTenant, bootLocalRuntime, linkToken, type Mail } from './runtime.js';
 
 type Runtime = Awaited<ReturnType<typeof bootLocalRuntime>>;
 type Holder = Awaited<ReturnType<ReturnType<typeof certificatesClient>['holder']>>;
@@ -49,7 +44,7 @@ let ready: { ahmad: Promise<Holder>; budi: Promise<Holder>; sitiShort: Promise<H
 const passphraseOf = { ahmad: typed('Fauzi!Kunci2025'), budi: typed('Budi%Polri2025'), sitiShort: typed('Siti*Pendek2025') };
 
 /** Another tenant with its own verifier key, written straight into the table (the seed has one tenant). */
-const otherTenantKey = `tte_${randomUUID().replaceAll('-', '')}-certificates-other-tenant`;
+let otherTenantKey: string;
 
 /** The short-validity runtime boots in the background while the default one serves the journey. */
 let shortBoot: Promise<Runtime> | undefined;
@@ -62,15 +57,7 @@ beforeAll(async () => {
   people = accountsClient(runtime);
   certs = certificatesClient(people);
 
-  const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-  try {
-    const at = new Date().toISOString();
-    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
-    await put({ ...keys.tenant('tenant-lain'), tenantId: 'tenant-lain', name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
-    await put({ ...keys.apiKey(hashApiKey(otherTenantKey)), keyHash: hashApiKey(otherTenantKey), actorId: 'verifier-lain', role: 'VERIFIER', tenantId: 'tenant-lain', label: 'certificates e2e', createdAt: at });
-  } finally {
-    db.destroy();
-  }
+  otherTenantKey = (await addOtherTenant(runtime, 'certificates e2e')).verifierKey;
 
   // The other people get ready in the background while the journey runs; each test awaits its own.
   ready = {

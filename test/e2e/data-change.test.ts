@@ -1,16 +1,14 @@
-import { X509Certificate, randomUUID } from 'node:crypto';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { X509Certificate } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
-import { keys } from '../../shared/data/table.js';
-import { hashApiKey } from '../../shared/http/auth.js';
 import { launchBrowser } from '../browser.js';
 import { openssl } from '../openssl.js';
 import { accountsClient, ahmadFauzi, sitiAminah, type Credentials } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
-import { bootLocalRuntime, linkToken, type Mail } from './runtime.js';
+import { addOtherTenant, bootLocalRuntime, linkToken, type Mail } from './runtime.js';
 import { lookAt, newTab, phone, type PhonePage } from './web-pages.js';
 
 /**
@@ -27,7 +25,7 @@ const tools = openssl();
 
 const siti = { ...sitiAminah, email: 'siti.perubahan@contoh.go.id', password: 'Rahasia-Siti-2026!', passphrase: 'Kunci#Siti2026' };
 const ahmad = { ...ahmadFauzi, email: 'ahmad.perubahan@contoh.go.id', password: 'Rahasia-Ahmad-2026!', passphrase: 'Kunci#Ahmad2026' };
-const otherTenantKey = `tte_${randomUUID().replaceAll('-', '')}-data-change-other-tenant`;
+let otherTenantKey: string;
 
 interface Holder { userId: string; secret: string; auth: Credentials; serial: string; pem: string }
 let ready: { siti: Promise<Holder>; ahmad: Promise<Holder> };
@@ -48,15 +46,7 @@ beforeAll(async () => {
   [runtime, browser] = await Promise.all([bootLocalRuntime({ publicRequestFloorMs: 0, privacyMinReadSeconds: 1 }), launchBrowser()]);
   people = accountsClient(runtime);
   certs = certificatesClient(people);
-  const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-  try {
-    const at = new Date().toISOString();
-    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
-    await put({ ...keys.tenant('tenant-lain'), tenantId: 'tenant-lain', name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
-    await put({ ...keys.apiKey(hashApiKey(otherTenantKey)), keyHash: hashApiKey(otherTenantKey), actorId: 'verifier-lain', role: 'VERIFIER', tenantId: 'tenant-lain', label: 'data change e2e', createdAt: at });
-  } finally {
-    db.destroy();
-  }
+  otherTenantKey = (await addOtherTenant(runtime, 'data change e2e')).verifierKey;
   ready = { siti: holderOf(siti), ahmad: holderOf(ahmad) };
   for (const pending of Object.values(ready)) pending.catch(() => undefined);
 

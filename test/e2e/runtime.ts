@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.js';
+import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
+import { keys } from '../../shared/data/table.js';
+import { hashApiKey } from '../../shared/http/auth.js';
 
 /** The whole local runtime on free ports with a throwaway data dir (the e2e tests and the bench). */
 export async function bootLocalRuntime(
@@ -41,4 +47,22 @@ export function linkToken(mail: Mail, purpose: string): string {
   const match = new RegExp(`/${purpose}/([A-Za-z0-9_-]{43})`).exec(mail.body.text ?? '');
   if (!match) throw new Error(`No ${purpose} link in "${mail.subject}"`);
   return match[1]!;
+}
+
+/**
+ * A second agency, "Dinas Lain" (lain.go.id), with a verifier API key of its own, written straight
+ * into the table (the seed has one tenant): what the tenant-isolation tests call from outside.
+ */
+export async function addOtherTenant(runtime: LocalRuntime, label: string, tenantId = 'tenant-lain'): Promise<{ tenantId: string; verifierKey: string }> {
+  const verifierKey = `tte_${randomUUID().replaceAll('-', '')}-${label.replaceAll(' ', '-')}`;
+  const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
+  try {
+    const at = new Date().toISOString();
+    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
+    await put({ ...keys.tenant(tenantId), tenantId, name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
+    await put({ ...keys.apiKey(hashApiKey(verifierKey)), keyHash: hashApiKey(verifierKey), actorId: `verifier-${tenantId}`, role: 'VERIFIER', tenantId, label, createdAt: at });
+  } finally {
+    db.destroy();
+  }
+  return { tenantId, verifierKey };
 }

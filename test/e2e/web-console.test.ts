@@ -1,16 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { launchBrowser } from '../browser.js';
-import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { keys } from '../../shared/data/table.js';
-import { hashApiKey } from '../../shared/http/auth.js';
-import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { Authenticators, accountsClient, ahmadFauzi } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { client, otherEmployment, sampleSelfie } from './enrollment-flow.js';
-import { bootLocalRuntime, linkToken } from './runtime.js';
+import { addOtherTenant, bootLocalRuntime, linkToken } from './runtime.js';
 import { lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -228,13 +223,7 @@ describe('the verifier console', () => {
 
   it("another tenant's applicant is as unknown as a missing one: 404 page, and a decision posted anyway changes nothing", async () => {
     // A second agency with its own verifier key, and an applicant of theirs waiting for review.
-    const db = createDynamoClient({ dynamodb: runtime.endpoints.dynamodb, region: localRegion, credentials: localCredentials });
-    const otherKey = `tte_${randomUUID().replaceAll('-', '')}-web-other-tenant`;
-    const at = new Date().toISOString();
-    const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
-    await put({ ...keys.tenant('tenant-lain'), tenantId: 'tenant-lain', name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
-    await put({ ...keys.apiKey(hashApiKey(otherKey)), keyHash: hashApiKey(otherKey), actorId: 'verifier-lain', role: 'VERIFIER', tenantId: 'tenant-lain', label: 'web', createdAt: at });
-    db.destroy();
+    const otherKey = (await addOtherTenant(runtime, 'web other tenant')).verifierKey;
     const theirs = client(runtime.api, runtime.mail, otherKey);
     const { userId, token } = await theirs.register('Sari Dewi', 'sari.dewi@lain.go.id');
     await theirs.activate(token, { fullName: 'Sari Dewi', nik: '7271014502910006' }, otherEmployment);

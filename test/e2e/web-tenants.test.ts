@@ -136,6 +136,36 @@ describe('the operator console', () => {
     await expect(verifier.page.locator('h1').textContent()).resolves.toBe('Konsol verifikator');
   });
 
+  it("erases a person's data from the user's page, only once confirmed; the verifier then sees the record emptied", async () => {
+    const people = accountsClient(runtime);
+    const invited = await people.send('POST', '/v1/users', {
+      auth: { key: runtime.seed.verifier.apiKey }, body: { fullName: 'Yusuf Hapus Data', email: 'yusuf.hapus@contoh.go.id', phone: '081234567890' },
+    });
+    expect(invited.status).toBe(201);
+    const userPage = `${runtime.api}/web/console/users/${String(invited.body.userId)}`;
+    const operator = await newTab(await phone(browser));
+    const { page } = operator;
+    await page.goto(userPage);
+    await signIn(page, runtime.seed.operator, runtime.seed.operator.totpSecret);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Yusuf Hapus Data');
+
+    // Not confirmed: the page says so and nothing is erased.
+    await page.getByRole('button', { name: 'Hapus data pribadi' }).click();
+    await expect(page.locator('.error-summary').textContent()).resolves.toContain('Centang konfirmasi');
+    await lookAtRefused(operator, 'operator-erasure-unconfirmed');
+    expect((await people.send('GET', `/v1/users/${String(invited.body.userId)}`, { auth: { key: runtime.seed.verifier.apiKey } })).body.fullName).toBe('Yusuf Hapus Data');
+
+    await page.getByLabel('Saya memahami').check();
+    await page.getByRole('button', { name: 'Hapus data pribadi' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Data pribadi pengguna dihapus');
+    await lookAt(operator, 'operator-erasure-done');
+    const seen = await people.send('GET', `/v1/users/${String(invited.body.userId)}`, { auth: { key: runtime.seed.verifier.apiKey } });
+    expect(seen.body).toMatchObject({ status: 'ERASED', fullName: '', email: '' });
+    expect(seen.body.phone).toBeUndefined();
+    // The address is free again: the agency may register someone with it.
+    expect((await people.send('POST', '/v1/users', { auth: { key: runtime.seed.verifier.apiKey }, body: { fullName: 'Yusuf Baru', email: 'yusuf.hapus@contoh.go.id' } })).status).toBe(201);
+  });
+
   it('is for operators only: a verifier opening it is refused', async () => {
     const tab = await newTab(await phone(browser));
     await tab.page.goto(`${runtime.api}/web/console/tenants`);

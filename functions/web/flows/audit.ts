@@ -61,7 +61,9 @@ export function auditPageActions(deps: WebDeps): RouteActions<typeof auditPageRo
 
   const subjectOf = (web: Web, entry: Entry) => {
     const { subject } = entry;
-    if ('userId' in subject) return html`Pengguna <a href="${auditUrl(web, { pengguna: subject.userId })}"><code>${subject.userId}</code></a>`;
+    if ('userId' in subject) {
+      return html`Pengguna <a href="${auditUrl(web, { pengguna: subject.userId })}"><code>${subject.userId}</code></a> · <a href="${web.path(`/console/users/${encodeURIComponent(subject.userId)}`)}">profil</a>`;
+    }
     if ('tenantId' in subject) return html`Instansi <code>${subject.tenantId}</code>`;
     return html`Layanan (${subject.service})`;
   };

@@ -12,7 +12,7 @@ import { enrollmentRoutes } from '../../enrollment/routes.js';
 import type { getUser } from '../../enrollment/use-cases/get-user.js';
 import type { ApiResult, Problem, SuccessBody } from '../api.js';
 import { formatDate, formatDateTime, formatSerial } from '../format.js';
-import { emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
+import { checkboxField, emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
 import { actionLabels, auditNote, certificateStatusLabels, revocableStatuses, revocationLabels, roleLabels } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
@@ -41,6 +41,7 @@ const userNotices = {
   'tautan-terkirim': 'Tautan aktivasi baru sudah dikirim. Tautan sebelumnya tidak berlaku lagi.',
   dinonaktifkan: 'Akun dinonaktifkan. Semua sesi dan tautan pengguna dihentikan, dan pengguna diberi tahu melalui e-mail.',
   dicabut: 'Sertifikat dicabut. Daftar pencabutan (CRL) dan layanan OCSP langsung mencatatnya.',
+  dihapus: 'Data pribadi pengguna dihapus: foto, data KTP, data kepegawaian, dan akunnya. Sertifikat (yang bersifat publik) dan jejak audit tetap disimpan.',
 } as const;
 type UserNotice = keyof typeof userNotices;
 
@@ -101,6 +102,11 @@ export const consoleRoutes = {
     params: userIdParams.extend({ serial: z.string().regex(serialNumberPattern) }), ...formPost,
     responses: { 303: page("Revoked: the user's page"), 403: page('No access, or the CSRF token missing'), 404: page('Unknown user or certificate'), 409: page('Not revocable'), 422: page('The reason missing') },
   },
+  consoleErasure: {
+    method: 'POST', path: '/web/console/users/{userId}/erasure', summary: "Operator console: erase a person's data (UU PDP), confirmed with a checkbox", access: 'public',
+    params: userIdParams, ...formPost,
+    responses: { 303: page("Erased: the user's page"), 403: page('No access, or the CSRF token missing'), 404: page('Unknown user'), 409: page('A certificate still valid'), 422: page('Not confirmed') },
+  },
   consoleDeviceRequestsPage: {
     method: 'GET', path: '/web/console/device-requests', summary: 'Verifier console: OTP-device and account-reactivation requests, with both selfies', access: 'public',
     query: z.strictObject({ status: z.enum(deviceRequestStatuses).optional(), kursor: cursor, selesai: z.enum(noticeKeys(deviceNotices)).optional() }),
@@ -150,7 +156,9 @@ const renamed = (problem: Problem, names: Readonly<Record<string, string>>): Pro
 
 /** A multi-line field in the style of forms.ts; `key` (default: the name) is its id and error key. */
 const notice = (text: string | undefined) => (text ? html`<p class="notice" role="status">${text}</p>` : '');
-const backToConsole = (web: Web) => html`<p class="console-back"><a href="${web.path('/console')}">← Kembali ke daftar pengguna</a></p>`;
+const backToConsole = (web: Web, me?: Me) => (me?.role === 'OPERATOR'
+  ? html`<p class="console-back"><a href="${web.path('/console/tenants')}">← Kembali ke konsol operator</a></p>`
+  : html`<p class="console-back"><a href="${web.path('/console')}">← Kembali ke daftar pengguna</a></p>`);
 
 /** What to do with a failed action: sign in again, an error page, or the form again with the error. */
 type Failure = { kind: 'login' } | { kind: 'page' } | { kind: 'form'; problem: Problem };
@@ -211,7 +219,7 @@ ${tabs.map((tab) => (tab === status
 </ul></nav>
 <h3>${tabLabel(status)}${cari ? html`: pencarian "${cari}"` : ''}</h3>
 ${list.items.length === 0 ? html`<p>${empty}</p>` : html`<ul class="cards user-list">${list.items.map((user) => html`<li class="card">
-<a href="${userPath(web, user.userId)}"><strong>${user.fullName}</strong></a> <span class="tag">${statusLabels[user.status]}</span>
+<a href="${userPath(web, user.userId)}"><strong>${user.status === 'ERASED' ? '(data dihapus)' : user.fullName}</strong></a> <span class="tag">${statusLabels[user.status]}</span>
 <br><span class="email">${user.email}</span>
 <br><span class="hint">Diperbarui ${formatDateTime(user.updatedAt)}</span>
 </li>`)}</ul>`}
@@ -285,14 +293,14 @@ ${result.rejected.length > 0 ? html`<p>Perbaiki baris yang ditolak, lalu impor h
 
   // ---- one user ----------------------------------------------------------------------------
 
-  const userLabels = { reason: 'Alasan', disableReason: 'Alasan penonaktifan' };
+  const userLabels = { reason: 'Alasan', disableReason: 'Alasan penonaktifan', confirm: 'Konfirmasi penghapusan' };
 
   const photos = (user: UserDetail) => {
     const shown = [
       { kind: 'KTP', alt: 'Foto KTP', caption: 'KTP' },
       { kind: 'SELFIE', alt: 'Foto selfie', caption: 'Selfie saat aktivasi' },
     ].map((entry) => ({ ...entry, url: user.photos.find((photo) => photo.kind === entry.kind)?.url }));
-    if (shown.every((entry) => !entry.url)) return html`<p>Foto belum diunggah.</p>`;
+    if (shown.every((entry) => !entry.url)) return html`<p>${user.status === 'ERASED' ? 'Foto sudah dihapus.' : 'Foto belum diunggah.'}</p>`;
     return html`<div class="photo-pair">${shown.map((entry) => html`<figure>
 ${entry.url ? html`<a href="${entry.url}"><img src="${entry.url}" alt="${entry.alt}"></a>` : html`<p class="photo-missing">Belum diunggah</p>`}
 <figcaption>${entry.caption}</figcaption>
@@ -302,8 +310,8 @@ ${entry.url ? html`<a href="${entry.url}"><img src="${entry.url}" alt="${entry.a
 
   const profile = (user: UserDetail) => html`<h2>Data pendaftaran</h2>
 <dl class="summary">
-<dt>Nama</dt><dd>${user.fullName}</dd>
-<dt>Email</dt><dd>${user.email}</dd>
+${user.status === 'ERASED' ? '' : html`<dt>Nama</dt><dd>${user.fullName}</dd>
+<dt>Email</dt><dd>${user.email}</dd>`}
 ${user.phone ? html`<dt>Ponsel</dt><dd>${user.phone}</dd>` : ''}
 <dt>Status</dt><dd><strong>${statusLabels[user.status]}</strong></dd>
 <dt>Didaftarkan</dt><dd>${formatDateTime(user.createdAt)}</dd>
@@ -388,6 +396,17 @@ ${user.disabled ? html`<p>Sejak ${formatDateTime(user.disabled.at)}. Alasan: ${u
     }
   };
 
+  /** UU PDP erasure, for operators only (the API refuses anyone else, and while a certificate is valid). */
+  const erasureSection = (web: Web, me: Me, user: UserDetail, state: FormState) => {
+    if (user.status === 'ERASED') return html`<h2>Data pribadi</h2><p>Data pribadi pengguna ini sudah dihapus.</p>`;
+    return html`<h2>Hapus data pribadi (UU PDP)</h2>
+<p>Menghapus foto KTP dan selfie (semua versinya), data KTP, data kepegawaian, nomor ponsel, akun, dan perangkat OTP pengguna ini. Sertifikat, yang bersifat publik, dan jejak audit tetap disimpan sesuai ketentuan. Penghapusan hanya dapat dilakukan bila tidak ada sertifikat yang masih berlaku: cabut sertifikatnya terlebih dahulu. Tindakan ini tidak dapat dibatalkan.</p>
+${postForm(`${userPath(web, user.userId)}/erasure`, [
+  checkboxField({ name: 'confirm', label: 'Saya memahami bahwa data pribadi ini dihapus permanen dan tidak dapat dipulihkan.', state }),
+  submitButton('Hapus data pribadi', 'warning'),
+], { csrfToken: me.csrfToken })}`;
+  };
+
   const certificatesSection = (web: Web, me: Me, user: UserDetail, certificates: readonly Certificate[], state: FormState) => {
     if (certificates.length === 0) return user.status === 'APPROVED' || user.status === 'ACTIVE' ? html`<h2>Sertifikat elektronik</h2><p>Belum ada sertifikat.</p>` : '';
     return html`<h2>Sertifikat elektronik</h2>
@@ -432,14 +451,16 @@ ${revocationReasons.map((reason) => html`<option value="${reason}"${reason === s
       web.api.call(certificatesRoutes, 'listUserCertificates', { params: { userId } }).then((result) => web.expect(result).items),
     ]);
     const state = options.state ?? emptyForm();
+    const name = user.status === 'ERASED' ? 'Pengguna (data dihapus)' : user.fullName;
     return web.page({
-      title: `Pengguna: ${user.fullName}`,
-      heading: user.fullName,
+      title: `Pengguna: ${name}`,
+      heading: name,
       nav: web.nav(me),
-      body: html`${backToConsole(web)}${errorSummary(state, userLabels)}${notice(options.done ? userNotices[options.done] : undefined)}
+      body: html`${backToConsole(web, me)}${errorSummary(state, userLabels)}${notice(options.done ? userNotices[options.done] : undefined)}
 ${profile(user)}
-${actions(web, me, user, state)}
+${me.role === 'OPERATOR' ? '' : actions(web, me, user, state)}
 ${certificatesSection(web, me, user, certificates, state)}
+${me.role === 'OPERATOR' ? erasureSection(web, me, user, state) : ''}
 ${history(web, user)}`,
     }, { photos: true, status: options.status ?? 200 });
   };
@@ -574,6 +595,16 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
         body: { decision, ...(given(reason) ? { reason: given(reason) } : {}), ...(csrfToken ? { csrfToken } : {}) },
       });
       return afterUserAction(web, userId, result, decision === 'REJECT' ? 'ditolak' : 'disetujui', { values: { reason } });
+    },
+    consoleErasure: async (request) => {
+      const web = new Web(deps, request);
+      const { userId } = request.params;
+      const { confirm, csrfToken } = request.body;
+      if (confirm !== 'ya') {
+        return userPage(web, userId, { state: { values: {}, errors: { confirm: 'Centang konfirmasi untuk menghapus data pribadi.' } }, status: 422 });
+      }
+      const result = await web.api.call(enrollmentRoutes, 'eraseUser', { params: { userId }, body: csrfToken ? { csrfToken } : {} });
+      return afterUserAction(web, userId, result, 'dihapus', { values: {} });
     },
     consoleActivationLink: async (request) => {
       const web = new Web(deps, request);

@@ -4,7 +4,7 @@ import { indexKeys, keys } from '../../data/table.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
 import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
-import { auditPut, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
+import { auditPut, billedTo, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
 import { queryTrail, userTrail } from './dynamo-audit.js';
 import { personalDataReads } from '../../audit.js';
 
@@ -122,7 +122,7 @@ export class DynamoUserDirectory implements UserDirectory {
       },
       { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
       auditPut(this.tableName, audit),
-      { Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' } },
     ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 
@@ -138,7 +138,7 @@ export class DynamoUserDirectory implements UserDirectory {
       ...tokens.map((token) => ({ Put: { TableName: this.tableName, Item: tokenItem(token) } })),
       auditPut(this.tableName, audit),
       ...messages.map((message) => ({
-        Put: { TableName: this.tableName, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' },
       })),
       ...(releaseClaims.email ? [release(keys.emailUnique(releaseClaims.email))] : []),
       ...(releaseClaims.nikIndex ? [release(keys.nikUnique(releaseClaims.nikIndex))] : []),

@@ -58,6 +58,14 @@ export function auditPut(tableName: string, entry: AuditEntry) {
   return { Put: { TableName: tableName, Item: auditItem(entry), ConditionExpression: 'attribute_not_exists(pk)' } };
 }
 
+/**
+ * A message written with a change to a user's record is billed to the user's tenant, unless it
+ * says otherwise: the dispatcher then need not look the recipient up to count EMAIL_SENT.
+ */
+export function billedTo(message: OutboxMessage, tenantId: string): OutboxMessage {
+  return message.billedTenantId === undefined ? { ...message, billedTenantId: tenantId } : message;
+}
+
 export function outboxItem(message: OutboxMessage) {
   return {
     ...keys.outbox(message.messageId),
