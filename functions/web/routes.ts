@@ -56,4 +56,4 @@ export const webRoutes = defineRoutes('web', {
   ...signRoutes,
   ...verifyRoutes,
   ...dataChangeRoutes,
-});
+}, { gatewayProxy: '/web' });

@@ -26,7 +26,8 @@ export interface ApiProps {
 
 /**
  * The REST API, built from the route tables: one resource path and method per route, proxied to
- * its context's function. Nothing here names a route by hand.
+ * its context's function, or one greedy resource for a table that asks for it (the pages).
+ * Nothing here names a route by hand.
  */
 export class Api extends Construct {
   readonly restApi: RestApi;
@@ -67,6 +68,16 @@ export class Api extends Construct {
       // 500 resources, and 140 routes would spend that many on permissions alone.
       const integration = integrations.get(table.context) ?? new LambdaIntegration(fn, { scopePermissionToMethod: false });
       integrations.set(table.context, integration);
+      if (table.gatewayProxy) {
+        // The whole prefix to the function, whose router matches the path (see RouteTable).
+        const prefix = this.restApi.root.resourceForPath(table.gatewayProxy);
+        prefix.addMethod('ANY', integration, { requestValidator: validator });
+        prefix.addResource('{proxy+}').addMethod('ANY', integration, {
+          requestValidator: validator,
+          requestParameters: { 'method.request.path.proxy': true },
+        });
+        continue;
+      }
       for (const spec of Object.values(table.routes)) {
         const resource = this.restApi.root.resourceForPath(spec.path);
         const pathParameters = [...spec.path.matchAll(/\{(\w+)\}/g)].map((match) => `method.request.path.${match[1]}`);

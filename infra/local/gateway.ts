@@ -4,46 +4,13 @@ import { AppError } from '../../shared/domain/errors.js';
 import { preferredLanguage, problemResponse } from '../../shared/http/problem.js';
 import { answerOf, apiGatewayEvent, invocationContext } from '../../shared/http/api-event.js';
 import type { HttpMethod, RouteTable } from '../../shared/http/route.js';
+import { compileRoutes, matchRoute } from '../../shared/http/route-match.js';
 import type { HttpHandler } from '../../shared/http/service.js';
 import { errorPage } from '../../shared/web/error-page.js';
 import { pageHeaders } from '../../shared/web/headers.js';
 
 // API Gateway's own limit; the handlers enforce the service's 1 MB limit themselves.
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-interface CompiledRoute {
-  method: string;
-  resource: string;
-  context: string;
-  pattern: RegExp;
-  paramNames: string[];
-  /** Literal segments win over parameters, as in API Gateway. */
-  literalSegments: number;
-}
-
-export function compileRoutes(tables: readonly RouteTable[]): CompiledRoute[] {
-  return tables.flatMap((table) => Object.values(table.routes).map((spec) => {
-    const paramNames: string[] = [];
-    const segments = spec.path.split('/').filter(Boolean);
-    const pattern = segments.map((segment) => {
-      const [, param, greedy] = /^\{(\w+)(\+?)\}$/.exec(segment) ?? [];
-      if (param) {
-        paramNames.push(param);
-        // {name+} takes the rest of the path, as API Gateway's greedy parameter does.
-        return greedy ? '/(.+)' : '/([^/]+)';
-      }
-      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
-    }).join('');
-    return {
-      method: spec.method,
-      resource: spec.path,
-      context: table.context,
-      pattern: new RegExp(`^${pattern || '/'}$`),
-      paramNames,
-      literalSegments: segments.length - paramNames.length,
-    };
-  })).sort((a, b) => b.literalSegments - a.literalSegments);
-}
 
 /** A stand-in for API Gateway: matches the route tables and invokes the context's handler. */
 export function startGateway(options: {
@@ -81,9 +48,9 @@ export function startGateway(options: {
     } catch {
       return reject('ROUTE_NOT_FOUND');
     }
-    const onPath = routes.filter((route) => route.pattern.test(url.pathname));
-    const route = onPath.find((candidate) => candidate.method === req.method);
-    if (!route) return reject(onPath.length > 0 ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND');
+    const matched = matchRoute(routes, req.method ?? 'GET', url.pathname);
+    if ('miss' in matched) return reject(matched.miss);
+    const { route, pathParameters } = matched;
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -92,8 +59,6 @@ export function startGateway(options: {
       if (size > GATEWAY_MAX_BODY_BYTES) return reject('PAYLOAD_TOO_LARGE');
       chunks.push(chunk as Buffer);
     }
-    const match = route.pattern.exec(url.pathname)!;
-    const pathParameters = Object.fromEntries(route.paramNames.map((name, index) => [name, safeDecode(match[index + 1]!)]));
     const query = Object.fromEntries(url.searchParams.entries());
     const requestId = randomUUID();
     const event = apiGatewayEvent({
@@ -125,12 +90,4 @@ export function startGateway(options: {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve(server));
   });
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

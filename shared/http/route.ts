@@ -77,10 +77,16 @@ export interface RouteTable<R extends Record<string, RouteSpec> = Record<string,
   /** The bounded context, which is also the Lambda function serving these routes. */
   context: string;
   routes: R;
+  /**
+   * A path prefix API Gateway forwards whole to the function (`<prefix>` and `<prefix>/{proxy+}`,
+   * any method), whose router then matches the path itself. For a context of many routes (the
+   * pages): a resource and a method per route would spend the stack's 500 resources.
+   */
+  gatewayProxy?: string;
 }
 
-export function defineRoutes<const R extends Record<string, RouteSpec>>(context: string, routes: R): RouteTable<R> {
-  return { context, routes };
+export function defineRoutes<const R extends Record<string, RouteSpec>>(context: string, routes: R, options: { gatewayProxy?: string } = {}): RouteTable<R> {
+  return { context, routes, ...options };
 }
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;

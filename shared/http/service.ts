@@ -12,6 +12,7 @@ import { binaryBodyTypes, type BinaryMediaType, type BodyType, type ErrorRendere
 import { parseOrThrow } from '../validation.js';
 import { csrfSatisfied } from './session-cookie.js';
 import { withRequestOrigin } from '../request-origin.js';
+import { compileRoutes, matchRoute, type CompiledRoute } from './route-match.js';
 import { pageHeaders } from '../web/headers.js';
 import { errorPage } from '../web/error-page.js';
 
@@ -66,6 +67,28 @@ const problemErrorHandler = (
     request.response = renderer ? renderer(appError, language) : problemResponse(appError, language, request.event.requestContext?.requestId);
   },
 });
+
+/**
+ * Where API Gateway forwards a whole prefix (RouteTable.gatewayProxy), the event names the proxy
+ * resource: the route is found here from the path, and the event is given the route's resource
+ * and parameters, as if API Gateway had matched it. A path no route knows keeps the proxy
+ * resource, and the router answers it as unknown.
+ */
+function proxiedRoute(prefix: string, routes: CompiledRoute[]): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  const proxyResources = new Set([prefix, `${prefix}/{proxy+}`]);
+  return {
+    before: (request) => {
+      const { event } = request;
+      if (!proxyResources.has(event.resource)) return;
+      // The proxy parameter arrives decoded: the path is rebuilt from it, not from event.path,
+      // which also carries a custom domain's base path.
+      const rest = event.pathParameters?.proxy;
+      const matched = matchRoute(routes, event.httpMethod, rest ? `${prefix}/${rest}` : prefix, (segment) => segment);
+      if ('miss' in matched) return;
+      request.event = { ...event, resource: matched.route.resource, pathParameters: matched.pathParameters };
+    },
+  };
+}
 
 function routeKey(method: string, resource: string): string {
   return `${method.toUpperCase()} ${resource}`;
@@ -128,7 +151,9 @@ export function createHttpHandler<R extends Record<string, RouteSpec>>(
     };
   };
 
-  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpHeaderNormalizer());
+  const chain = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (table.gatewayProxy) chain.use(proxiedRoute(table.gatewayProxy, compileRoutes([table])));
+  chain.use(httpHeaderNormalizer());
   // Middy's defaults are made for JSON (a sandbox CSP, no camera); pages carry their own set.
   if (!deps.pages) chain.use(httpSecurityHeaders());
   return chain

@@ -98,7 +98,10 @@ describe('service stack: API', () => {
     uri: flatten((props(method).Integration as { Uri?: unknown } | undefined)?.Uri),
     validator: props(method).RequestValidatorId,
   }));
-  const routes = routeTables.flatMap((table) => Object.entries(table.routes).map(([name, spec]) => ({ name, context: table.context, method: spec.method, path: spec.path })));
+  // Each route has its own resource and method, but those of a table proxied whole (the pages).
+  const routes = routeTables.filter((table) => !table.gatewayProxy)
+    .flatMap((table) => Object.entries(table.routes).map(([name, spec]) => ({ name, context: table.context, method: spec.method, path: spec.path })));
+  const proxied = routeTables.flatMap((table) => (table.gatewayProxy ? [{ context: table.context, prefix: table.gatewayProxy }] : []));
 
   it('is a single REST API', () => {
     expect(resourcesOf(template, 'AWS::ApiGateway::RestApi')).toHaveLength(1);
@@ -115,10 +118,22 @@ describe('service stack: API', () => {
     expect(matching[0]!.uri).toContain(`<${fn(route.context).logicalId}.Arn>`);
   });
 
-  it('has no method beyond the route tables, and no ANY', () => {
-    expect(methods.map((method) => method.httpMethod)).not.toContain('ANY');
-    const declared = routes.map((route) => `${route.method} ${route.path}`).sort();
+  it('forwards the pages\' prefix whole (any method, the prefix and below) to the web function', () => {
+    expect(proxied).toEqual([{ context: 'web', prefix: '/web' }]);
+    for (const path of ['/web', '/web/{proxy+}']) {
+      const matching = methods.filter((method) => method.path === path);
+      expect(matching.map((method) => method.httpMethod)).toEqual(['ANY']);
+      expect(matching[0]!.uri).toContain(`<${fn('web').logicalId}.Arn>`);
+    }
+  });
+
+  it('has no method beyond the route tables, and ANY only on a proxied prefix', () => {
+    const declared = [...routes.map((route) => `${route.method} ${route.path}`), ...proxied.flatMap(({ prefix }) => [`ANY ${prefix}`, `ANY ${prefix}/{proxy+}`])].sort();
     expect(methods.map((method) => `${method.httpMethod} ${method.path}`).sort()).toEqual(declared);
+  });
+
+  it('stays well within CloudFormation\'s 500 resources per stack', () => {
+    expect(Object.keys(template.toJSON().Resources as object).length).toBeLessThan(400);
   });
 
   it('validates requests on every method', () => {

@@ -406,3 +406,38 @@ describe('failures inside the action', () => {
     expect(header(response, 'cache-control')).toBe('no-store');
   });
 });
+
+describe('a table API Gateway forwards whole (gatewayProxy)', () => {
+  const pages = defineRoutes('pages', {
+    home: { method: 'GET', path: '/web', summary: 'Home', access: 'public', responses: { 200: { description: 'Home' } } },
+    user: {
+      method: 'GET', path: '/web/users/{userId}', summary: 'A user', access: 'public',
+      params: z.strictObject({ userId: z.string() }), responses: { 200: { description: 'The user' } },
+    },
+    usersNew: { method: 'GET', path: '/web/users/new', summary: 'The form', access: 'public', responses: { 200: { description: 'The form' } } },
+  }, { gatewayProxy: '/web' });
+  const proxied = createHttpHandler(pages, {
+    home: async () => ({ status: 200, body: 'home' }),
+    user: async ({ params }) => ({ status: 200, body: `user ${params.userId}` }),
+    usersNew: async () => ({ status: 200, body: 'form' }),
+  }, { authenticator: new Authenticator({ apiKeys: { findApiKey: async () => undefined }, clock: systemClock }), logger: createLogger('test') });
+  const send = async (method: string, resource: string, proxy?: string) => {
+    return (await proxied(apiEvent({ method, resource, ...(proxy !== undefined ? { pathParameters: { proxy } } : {}) }), lambdaContext)) as APIGatewayProxyResult;
+  };
+
+  it('finds the route from the path, with its parameters (API Gateway decoded them already), literal segments first', async () => {
+    expect((await send('GET', '/web')).body).toBe('home');
+    expect((await send('GET', '/web/{proxy+}', 'users/ab%2Fc d')).body).toBe('user ab%2Fc d');
+    expect((await send('GET', '/web/{proxy+}', 'users/new')).body).toBe('form');
+  });
+
+  it('answers an unknown path or method as unknown, never as another route', async () => {
+    expect((await send('GET', '/web/{proxy+}', 'users/a/b')).statusCode).toBe(404);
+    expect((await send('POST', '/web/{proxy+}', 'users/new')).statusCode).toBe(404);
+    expect((await send('DELETE', '/web')).statusCode).toBe(404);
+  });
+
+  it('still serves an event whose resource the gateway matched itself (the local gateway)', async () => {
+    expect((await proxied(apiEvent({ method: 'GET', resource: '/web/users/{userId}', pathParameters: { userId: 'u-1' } }), lambdaContext) as APIGatewayProxyResult).body).toBe('user u-1');
+  });
+});
