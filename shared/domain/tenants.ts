@@ -4,6 +4,24 @@ export const tenantStatuses = ['ACTIVE', 'SUSPENDED'] as const;
 export type TenantStatus = (typeof tenantStatuses)[number];
 
 /**
+ * Whether people may apply on their own with an address in the tenant's domains (API.md
+ * "Self-service"): CLOSED (the default), OPEN (the activation link goes out at once), or REVIEW
+ * (a verifier confirms each application before its link goes out).
+ */
+export const selfApplicationModes = ['CLOSED', 'OPEN', 'REVIEW'] as const;
+export type SelfApplicationMode = (typeof selfApplicationModes)[number];
+
+/** How the tenant's people reach a verifier, shown on the help and error pages. */
+export interface VerifierContact {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
+/** A tenant lists at most this many verifier contacts. */
+export const MAX_VERIFIER_CONTACTS = 5;
+
+/**
  * A tenant lists at most this many e-mail domains. Each one is a uniqueness item written in the
  * tenant's own transaction, and DynamoDB takes at most 100 items in one (a change may claim the
  * new list and release the old one together).

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import type { ApiKeyScope } from '../domain/api-keys.js';
-import type { TenantStatus } from '../domain/tenants.js';
+import type { SelfApplicationMode, TenantStatus, VerifierContact } from '../domain/tenants.js';
 import type { LinkTokenRecord } from './links.js';
 import type { OutboxMessage } from './outbox.js';
 import type { AuditEntry, Page, UserRecord } from './users.js';
@@ -20,6 +20,10 @@ export interface Tenant {
   updatedAt?: string;
   /** Optimistic lock: every change is conditional on the version read. */
   version?: number;
+  /** Self-application (absent: CLOSED). */
+  selfApplication?: SelfApplicationMode;
+  /** Whom the tenant's people contact for help (absent: none listed). */
+  verifierContacts?: VerifierContact[];
 }
 
 export interface ApiKeyRecord extends Actor {
