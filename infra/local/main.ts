@@ -12,6 +12,7 @@ process.stdout.write([
   `TTE service is running locally (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   `  API:            ${seed.apiUrl}   (OpenAPI: ${seed.apiUrl}/openapi.json)`,
   `  Pages:          ${options.webBaseUrl ?? `${seed.apiUrl}/web`}   (log in: /login; the verifier's e-mail, password and TOTP secret are in seed.json)`,
+  `  Operator:       ${options.webBaseUrl ?? `${seed.apiUrl}/web`}/console/tenants   (tenants, prices, statements, audit; the operator's credentials are in seed.json)`,
   `  Mail inbox:     ${seed.mailUrl}   (sent mail as JSON: ${seed.mailUrl}/store)`,
   `  CA:             ${seed.apiUrl}/pki/ca.pem   (CRL: ${seed.apiUrl}/pki/crl, OCSP: ${seed.apiUrl}/pki/ocsp)`,
   `  Data and seed:  ${runtime.dataDir}/seed.json`,
