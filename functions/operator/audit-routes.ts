@@ -36,6 +36,7 @@ export const auditRoutes = {
       tenantId: z.string().min(1).max(64).optional(),
       userId: z.string().min(1).max(64).optional(),
       email: officialEmail.optional().describe("The user by their e-mail address, instead of userId"),
+      service: z.enum(['PRICE_LIST']).optional().describe("The service's own trail instead (operators only): the price list's changes"),
       from: day.optional().describe('First WIB day (yyyy-mm-dd), inclusive'),
       to: day.optional().describe('Last WIB day (yyyy-mm-dd), inclusive'),
       action: z.string().max(64).regex(/^[A-Z][A-Z0-9_]*$/).optional().describe('Only this action, e.g. PROFILE_VIEWED'),

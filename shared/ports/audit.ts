@@ -60,4 +60,6 @@ export interface AuditTrail {
    * belonged to that tenant (a verifier never sees what happened at the user's former agency).
    */
   listUserTrail(query: AuditRange & { userId: string; tenantId?: string }): Promise<Page<AuditEntry>>;
+  /** What happened to something of the whole service (the price list), newest first. */
+  listServiceTrail(query: AuditRange & { service: string }): Promise<Page<AuditEntry>>;
 }

@@ -7,7 +7,7 @@ import type { Page, UserDirectory } from '../../../shared/ports/users.js';
 import { visibleTenant } from './statements.js';
 
 export interface AuditDeps {
-  audit: Pick<AuditTrail, 'listTenantTrail' | 'listUserTrail'>;
+  audit: Pick<AuditTrail, 'listTenantTrail' | 'listUserTrail' | 'listServiceTrail'>;
   users: Pick<UserDirectory, 'findUser' | 'findUserIdByEmail'>;
   tenants: Pick<TenantDirectory, 'findTenant'>;
 }
@@ -18,6 +18,8 @@ export interface AuditQuery {
   userId?: string;
   /** The user by their (normalised) e-mail address, instead of userId. */
   email?: string;
+  /** Something of the whole service instead (the price list): operators only. */
+  service?: string;
   /** WIB days, both inclusive. */
   from?: string;
   to?: string;
@@ -36,14 +38,10 @@ const wibDayStart = (day: string) => new Date(`${day}T00:00:00+07:00`).toISOStri
  * 2. With a user (by id or e-mail): their trail, and for a tenant-bound reader only what happened
  *    while they were in that tenant; a user of another tenant is unknown (USER_NOT_FOUND).
  * 3. Without: the tenant's trail, its people's and its own entries together.
+ * 4. The service's own trail (the price list) is the operators' alone.
  */
 export async function listAudit(deps: AuditDeps, input: AuditQuery): Promise<Page<AuditEntry>> {
   const operator = input.actor.role === 'OPERATOR';
-  const named = input.userId !== undefined || input.email !== undefined;
-  const tenantId = input.tenantId ?? (operator ? undefined : input.actor.tenantId);
-  if (tenantId === undefined && !named) throw new AppError('VALIDATION_FAILED', [{ field: 'query.tenantId', code: 'REQUIRED' }]);
-  if (tenantId !== undefined) await visibleTenant(deps, input.actor, tenantId);
-
   const range = {
     ...(input.from ? { from: wibDayStart(input.from) } : {}),
     ...(input.to ? { before: wibDayStart(addDays(input.to, 1)) } : {}),
@@ -51,6 +49,14 @@ export async function listAudit(deps: AuditDeps, input: AuditQuery): Promise<Pag
     limit: input.limit,
     ...(input.cursor ? { cursor: input.cursor } : {}),
   };
+  if (input.service !== undefined) {
+    if (!operator) throw new AppError('FORBIDDEN');
+    return deps.audit.listServiceTrail({ ...range, service: input.service });
+  }
+  const named = input.userId !== undefined || input.email !== undefined;
+  const tenantId = input.tenantId ?? (operator ? undefined : input.actor.tenantId);
+  if (tenantId === undefined && !named) throw new AppError('VALIDATION_FAILED', [{ field: 'query.tenantId', code: 'REQUIRED' }]);
+  if (tenantId !== undefined) await visibleTenant(deps, input.actor, tenantId);
   if (!named) return deps.audit.listTenantTrail({ ...range, tenantId: tenantId! });
 
   const userId = input.userId ?? (await deps.users.findUserIdByEmail(input.email!));

@@ -22,6 +22,10 @@ export const userTrail = (userId: string): TrailLocation => ({
   pkName: 'pk', skName: 'sk', partition: keys.userPartition(userId), skPrefix: keys.auditPrefix, cursorKeys: ['pk', 'sk'],
 });
 
+export const serviceTrail = (service: string): TrailLocation => ({
+  pkName: 'pk', skName: 'sk', partition: keys.servicePartition(service), skPrefix: keys.auditPrefix, cursorKeys: ['pk', 'sk'],
+});
+
 export const tenantTrail = (tenantId: string): TrailLocation => ({
   indexName: 'gsi2', pkName: 'gsi2pk', skName: 'gsi2sk', partition: indexKeys.auditOfTenant(tenantId, '', '').gsi2pk, skPrefix: '', cursorKeys: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
 });
@@ -131,6 +135,10 @@ export class DynamoAuditTrail implements AuditTrail {
 
   async listTenantTrail(query: AuditRange & { tenantId: string }): Promise<Page<AuditEntry>> {
     return queryTrail(this.db, this.tableName, tenantTrail(query.tenantId), query, { ...(query.action ? { action: query.action } : {}) });
+  }
+
+  async listServiceTrail(query: AuditRange & { service: string }): Promise<Page<AuditEntry>> {
+    return queryTrail(this.db, this.tableName, serviceTrail(query.service), query, { ...(query.action ? { action: query.action } : {}) });
   }
 
   async listUserTrail(query: AuditRange & { userId: string; tenantId?: string }): Promise<Page<AuditEntry>> {
