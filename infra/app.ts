@@ -29,6 +29,7 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     dataKey: stateful.dataKey,
     caKey: stateful.caKey,
     tsaKey: stateful.tsaKey,
+    serviceSealKey: stateful.serviceSealKey,
     keyWrappingKey: stateful.keyWrappingKey,
     pkiBucket: stateful.pkiBucket,
     documentsBucket: stateful.documentsBucket,

@@ -22,7 +22,7 @@ function subjectOf(about: AuditAbout): Pick<AuditEntry, 'tenantId' | 'subject'> 
 }
 
 /** Reads of a person's data by someone else: recorded one by one, never shown as the person's history. */
-export const personalDataReads = ['PROFILE_VIEWED', 'PHOTO_VIEWED', 'PERSONAL_DATA_EXPORTED'] as const;
+export const personalDataReads = ['PROFILE_VIEWED', 'PHOTO_VIEWED', 'PERSONAL_DATA_EXPORTED', 'CONSENT_STATEMENT_DOWNLOADED'] as const;
 export type PersonalDataRead = (typeof personalDataReads)[number];
 
 export const isPersonalDataRead = (action: string): boolean => (personalDataReads as readonly string[]).includes(action);

@@ -51,6 +51,11 @@ const configSchema = z.object({
   /** The TSA certificate's common name (its O is the CA's organisation). */
   TSA_COMMON_NAME: z.string().min(1).max(64).default('TTE Timestamp Authority'),
   /**
+   * The service's electronic-seal KMS key (ECC_NIST_P256, SIGN_VERIFY), apart from the CA and TSA
+   * keys: the signing function seals the service's own documents (the personal-data statement) with it.
+   */
+  SERVICE_SEAL_KEY_ID: z.string().min(1).optional(),
+  /**
    * Public PDF verification, per client IP: this many requests per window. Verifying is the most
    * expensive public work (up to 6 MB parsed and hashed); 30 a minute is far beyond a person's use.
    */

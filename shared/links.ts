@@ -3,6 +3,13 @@ import { hashToken, isWellFormedToken, linkUrl, newLinkToken, type TokenPurpose 
 import type { LinkTokenRecord } from './ports/links.js';
 import type { UserDirectory, UserRecord } from './ports/users.js';
 
+const replacedLink = () => new AppError('TOKEN_EXPIRED', [], {
+  detail: {
+    id: 'Tautan ini sudah diganti dengan tautan yang lebih baru. Gunakan tautan pada e-mail terakhir.',
+    en: 'This link was replaced by a newer one. Use the link in the latest e-mail.',
+  },
+});
+
 /**
  * The token behind a link, if it may still be used for `purpose`. Unknown (or for another
  * purpose) is 404; replaced or past its time is TOKEN_EXPIRED; consumed is TOKEN_USED.
@@ -16,14 +23,7 @@ export async function usableToken(
   const token = isWellFormedToken(rawToken) ? await users.findToken(hashToken(rawToken)) : undefined;
   if (!token || token.purpose !== purpose) throw new AppError('TOKEN_NOT_FOUND');
   if (token.usedAt) throw new AppError('TOKEN_USED');
-  if (token.revokedAt) {
-    throw new AppError('TOKEN_EXPIRED', [], {
-      detail: {
-        id: 'Tautan ini sudah diganti dengan tautan yang lebih baru. Gunakan tautan pada e-mail terakhir.',
-        en: 'This link was replaced by a newer one. Use the link in the latest e-mail.',
-      },
-    });
-  }
+  if (token.revokedAt) throw replacedLink();
   if (new Date(token.expiresAt) <= now) throw new AppError('TOKEN_EXPIRED');
   return token;
 }
@@ -42,6 +42,8 @@ export async function usableLink(
   const user = await users.findUser(token.userId);
   if (!user) throw new AppError('TOKEN_NOT_FOUND');
   if (user.linksRevokedAt && token.createdAt <= user.linksRevokedAt) throw new AppError('TOKEN_EXPIRED');
+  const replaced = user.linksReplaced?.[purpose];
+  if (replaced && token.tokenHash !== replaced.keep && token.createdAt <= replaced.at) throw replacedLink();
   return { token, user };
 }
 

@@ -18,6 +18,7 @@ import { accountsRoutes } from './routes.js';
 import { completeAccountSetup, getAccountSetup } from './use-cases/account-setup.js';
 import { markCompromised } from './use-cases/compromise.js';
 import type { AccountsDeps } from './use-cases/deps.js';
+import { PUBLIC_REQUEST_FLOOR_MS } from './use-cases/guards.js';
 import { exportPersonalData } from './use-cases/personal-data.js';
 import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
@@ -112,7 +113,7 @@ export const handler = lambdaEntry(() => {
       serviceName: base.config.SERVICE_NAME,
       sessionIdleMinutes: base.config.SESSION_IDLE_MINUTES,
       sessionMaxHours: base.config.SESSION_MAX_HOURS,
-      publicRequestFloorMs: 400,
+      publicRequestFloorMs: PUBLIC_REQUEST_FLOOR_MS,
     },
   });
 });

@@ -121,6 +121,7 @@ export const accountsRoutes = defineRoutes('accounts', {
         schema: z.object({
           userId: z.string(), fullName: z.string(), email: z.string(), role: z.enum(roles), tenantId: z.string(),
           tenantName: z.string().optional(), status: z.string(), csrfToken: z.string().optional(),
+          verifierContacts: z.array(z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() })).optional(),
         }),
       },
     },

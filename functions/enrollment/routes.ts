@@ -2,10 +2,13 @@ import * as z from 'zod';
 import { userStatuses } from '../../shared/domain/user.js';
 import { photoKinds } from '../../shared/ports/photos.js';
 import { defineRoutes } from '../../shared/http/route.js';
-import { decisionBody, photoUploadBody, photoUploadResponse, text, tokenParams } from '../../shared/http/schemas.js';
+import { decisionBody, officialEmail, photoUploadBody, photoUploadResponse, text, tokenParams } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { personName, registrationRow } from './schemas.js';
+import { letterId, letterRoutes } from './letter-routes.js';
 import { photoIdPattern } from '../../shared/domain/photo-ids.js';
+import { linkRoutes } from './link-routes.js';
+import { parseNip } from '../../shared/domain/identity.js';
 
 const verifierRoles = ['VERIFIER'] as const;
 // An agency's system may register and look up its people with a `users` key; decisions stay with people.
@@ -30,18 +33,21 @@ const linkProblems = {
 };
 
 export const enrollmentRoutes = defineRoutes('enrollment', {
+  ...linkRoutes,
+  ...letterRoutes,
   registerUser: {
     method: 'POST',
     path: '/v1/users',
-    summary: 'Register an employee; sends "[TTE] Aktivasi Akun" with a 24-hour link',
+    summary: 'Register an employee; sends "[TTE] Aktivasi Akun" with a 24-hour link. `letterId` (from POST /v1/request-letters) files the agency\'s request letter with the user',
     access: userManagers,
     apiKeyScope: users,
-    body: registrationRow,
+    body: registrationRow.extend({ letterId: letterId.optional() }),
     responses: {
       201: {
         description: 'Registered and invited',
         schema: z.object({ userId: z.string(), status: z.literal('INVITED'), activationExpiresAt: z.string() }),
       },
+      404: { description: "LETTER_NOT_FOUND (no such letter, or another tenant's); nothing is written" },
       409: { description: 'EMAIL_ALREADY_REGISTERED' },
       422: { description: 'EMAIL_DOMAIN_NOT_ALLOWED or field errors' },
     },
@@ -49,20 +55,23 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   importUsers: {
     method: 'POST',
     path: '/v1/users/import',
-    summary: 'Register employees from CSV (header fullName,email,phone; at most 1000 rows)',
+    summary: 'Register employees from CSV: header fullName,email and optionally phone, nip, position, unitName (any order, any case), `,` or `;` separated, UTF-8 with or without BOM; at most 1000 rows. nip, position and unitName prefill the employment step. `?letterId=` files one request letter with every user created',
     access: userManagers,
     apiKeyScope: users,
     bodyType: 'text/csv',
+    query: z.strictObject({ letterId: letterId.optional() }),
     responses: {
       200: {
         description: 'One result per row',
         schema: z.object({
           created: z.array(z.object({ line: z.number(), userId: z.string() })),
           rejected: z.array(z.object({
-            line: z.number(), code: z.string(), detail: z.string(), errors: z.array(z.object({ field: z.string(), code: z.string() })),
+            line: z.number(), code: z.string(), detail: z.string(), errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
           })),
         }),
       },
+      404: { description: "LETTER_NOT_FOUND (nobody is registered)" },
+      422: { description: 'IMPORT_TOO_MANY_ROWS (over 1000 rows: nobody is registered), or VALIDATION_FAILED for a header or file that cannot be read' },
     },
   },
   listUsers: {
@@ -110,19 +119,19 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   resendActivationLink: {
     method: 'POST',
     path: '/v1/users/{userId}/activation-link',
-    summary: 'Send a new activation link; the previous one stops working',
+    summary: 'Send a new activation link; the previous one stops working (the same as POST /v1/users/{userId}/links/activate)',
     access: verifierRoles,
     params: userIdParams,
     responses: {
       202: { description: 'Sent', schema: z.object({ activationExpiresAt: z.string() }) },
       404: problem,
-      409: { description: 'USER_NOT_INVITED' },
+      409: { description: 'NO_PENDING_STEP (the activation step of /links/activate)' },
     },
   },
   decideApplication: {
     method: 'POST',
     path: '/v1/users/{userId}/decision',
-    summary: 'Approve, or reject with a reason, an application waiting for review',
+    summary: 'Approve, or reject with a reason, an application waiting for review; REJECT also turns down a self-application held for confirmation (its person is told nothing; confirming it is sending its activation link)',
     access: verifierRoles,
     params: userIdParams,
     body: decisionBody,
@@ -130,6 +139,22 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
       200: { description: 'Decided', schema: z.object({ status: z.enum(['APPROVED', 'REJECTED']) }) },
       404: problem,
       409: { description: 'NOT_AWAITING_REVIEW' },
+    },
+  },
+  submitApplication: {
+    method: 'POST',
+    path: '/v1/applications',
+    summary: 'Apply for an account with an official e-mail address (pengajuan mandiri). When the address\'s domain belongs to an agency that accepts applications, "[TTE] Aktivasi Akun" follows (at once, or once a verifier confirms); the answer is the same whatever the address, known or not, and takes at least the same time. At most 3 applications an hour count per address (the rest are answered alike and do nothing), 20 an hour per client',
+    access: 'public',
+    body: z.strictObject({
+      fullName: personName,
+      email: officialEmail,
+      nip: z.string().trim().refine((nip) => parseNip(nip) !== undefined, { params: fieldCode('NIP_INVALID') }).optional(),
+    }),
+    responses: {
+      202: { description: 'Accepted (whatever happens next)', schema: z.object({ status: z.literal('ACCEPTED') }) },
+      422: { description: 'Field errors' },
+      429: { description: 'TOO_MANY_REQUESTS (retryAfterSeconds: the wait until the client\'s next window)' },
     },
   },
   listRegions: {
@@ -159,6 +184,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
           tenantName: z.string(),
           steps: z.object({ identity: z.boolean(), employment: z.boolean(), ktpPhoto: z.boolean(), selfie: z.boolean(), privacyPolicy: z.boolean() }),
           privacyPolicy: z.object({ version: z.string(), minReadSeconds: z.number() }),
+          prefill: z.object({ nip: z.string().optional(), position: z.string().optional(), unitName: z.string().optional() }).optional()
+            .describe("What the agency's list said of the employment, for the employee to confirm or correct in the employment step"),
         }),
       },
       ...linkProblems,

@@ -11,3 +11,13 @@ export const mobilePhone = z.string().max(40)
 
 /** One employee to register: the POST /v1/users body, and one CSV row. */
 export const registrationRow = z.strictObject({ fullName: personName, email: officialEmail, phone: mobilePhone.optional() });
+
+/**
+ * One row of an agency's list: a registration plus the employment details to prefill (checked as
+ * the employment step checks them; the NIP's date rules are checked with the clock, in the import).
+ */
+export const importRow = registrationRow.extend({
+  nip: z.string().trim().refine((nip) => /^\d{18}$/.test(nip), { params: fieldCode('NIP_INVALID') }).optional(),
+  position: z.string().trim().min(1).max(200).optional(),
+  unitName: z.string().trim().min(1).max(200).optional(),
+});

@@ -25,6 +25,8 @@ function tenantView(tenant: Tenant) {
     emailDomains: tenant.emailDomains,
     billingEmail: tenant.billingEmail ?? null,
     status: tenant.status ?? 'ACTIVE',
+    selfApplication: tenant.selfApplication ?? 'CLOSED',
+    verifierContacts: tenant.verifierContacts ?? [],
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt ?? tenant.createdAt,
   } as const;
@@ -45,7 +47,7 @@ export function tenantActions(ports: TenantPorts & { tenants: CachedTenantDirect
       const page = await listTenants(tenantDeps, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
       return { status: 200, body: { items: page.items.map(tenantView), nextCursor: page.nextCursor } };
     },
-    getTenant: async ({ params }) => ({ status: 200, body: tenantView(await getTenant(tenantDeps, params)) }),
+    getTenant: async ({ actor, params }) => ({ status: 200, body: tenantView(await getTenant(tenantDeps, { actor, ...params })) }),
     updateTenant: async ({ actor, params, body: { organisationName, ...fields } }) => ({
       status: 200,
       body: tenantView(await updateTenant(tenantDeps, { actor, tenantId: params.tenantId, changes: { ...fields, organizationName: organisationName } })),

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { isValidEmailDomain, MAX_EMAIL_DOMAINS, normaliseDomain, tenantStatuses } from '../../shared/domain/tenants.js';
+import { isValidEmailDomain, MAX_EMAIL_DOMAINS, MAX_VERIFIER_CONTACTS, normaliseDomain, selfApplicationModes, tenantStatuses } from '../../shared/domain/tenants.js';
 import { userStatuses, type Role } from '../../shared/domain/user.js';
 import type { RouteSpec } from '../../shared/http/route.js';
 import { officialEmail, text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
-import { personName } from '../enrollment/schemas.js';
+import { mobilePhone, personName } from '../enrollment/schemas.js';
 
 // Tenants are the service's own business: operators only, in person or with their own API key.
 const operators = ['OPERATOR'] as const satisfies readonly Role[];
@@ -23,6 +23,10 @@ const emailDomains = z.array(emailDomain).max(MAX_EMAIL_DOMAINS).superRefine((do
   });
 });
 
+/** How the tenant's people reach a verifier: a name, and a mobile number or an address (or both). */
+const verifierContact = z.strictObject({ name: text(100), phone: mobilePhone.optional(), email: officialEmail.optional() })
+  .refine((contact) => contact.phone !== undefined || contact.email !== undefined, { path: ['phone'], params: fieldCode('REQUIRED') });
+
 const tenantFields = {
   name: text(200),
   // X.520 bounds an organisation name at 64 characters; it is the O= of every certificate issued.
@@ -40,6 +44,8 @@ const tenant = z.object({
   /** Null for a tenant made before billing addresses were kept, until an operator sets one. */
   billingEmail: z.string().nullable(),
   status: z.enum(tenantStatuses),
+  selfApplication: z.enum(selfApplicationModes),
+  verifierContacts: z.array(z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -76,16 +82,16 @@ export const tenantRoutes = {
   getTenant: {
     method: 'GET',
     path: '/v1/tenants/{tenantId}',
-    summary: 'One tenant',
-    access: operators,
+    summary: "One tenant, for an operator or one of its verifiers",
+    access: operatorsAndVerifiers,
     params: tenantParams,
     responses: { 200: { description: 'The tenant', schema: tenant }, 404: { description: 'TENANT_NOT_FOUND' } },
   },
   updateTenant: {
     method: 'PATCH',
     path: '/v1/tenants/{tenantId}',
-    summary: `Change some of a tenant's fields; a new domain list claims the added domains and releases the removed ones. ${suspension}`,
-    access: operators,
+    summary: `Change some of a tenant's fields; a new domain list claims the added domains and releases the removed ones. selfApplication: whether people may apply on their own at /web/apply with an address in its domains (CLOSED, the default; OPEN: the activation link goes out at once; REVIEW: a verifier confirms each application first). verifierContacts (at most ${MAX_VERIFIER_CONTACTS}, each a name with a mobile number or an e-mail address, or both): shown to the tenant's people on the help and error pages; the tenant's own verifiers may change these and nothing else (403 FORBIDDEN). ${suspension}`,
+    access: operatorsAndVerifiers,
     params: tenantParams,
     body: z.strictObject({
       name: tenantFields.name.optional(),
@@ -93,6 +99,8 @@ export const tenantRoutes = {
       emailDomains: tenantFields.emailDomains.optional(),
       billingEmail: tenantFields.billingEmail.optional(),
       status: tenantFields.status.optional(),
+      selfApplication: z.enum(selfApplicationModes).optional(),
+      verifierContacts: z.array(verifierContact).max(MAX_VERIFIER_CONTACTS).optional(),
     }).refine((body) => Object.keys(body).length > 0, { path: ['body'], params: fieldCode('REQUIRED') }),
     responses: {
       200: { description: 'The tenant as it is now', schema: tenant },

@@ -12,6 +12,7 @@ import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { caSettingsFromConfig, certificateAuthority } from '../../shared/pki/ca-runtime.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import { timestampAuthority, tsaSettingsFromConfig } from '../../shared/pki/tsa-runtime.js';
+import { sealSettingsFromConfig, serviceSeal, type ServiceSeal } from '../../shared/pki/seal-runtime.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import { pkiRoutes } from './routes.js';
@@ -24,7 +25,18 @@ const CRL_CACHE = 'public, max-age=300';
 /** RFC 5019: GET answers are cacheable until shortly before their nextUpdate. */
 const ocspCache = (nextUpdate: Date, now: Date) => `public, max-age=${Math.max(0, Math.floor((nextUpdate.getTime() - now.getTime()) / 1000) - 60)}, no-transform, must-revalidate`;
 
-export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: TenantDirectory }) {
+export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: TenantDirectory; seal?: () => Promise<ServiceSeal> }) {
+  // The seal certificate is made here, where the CA is, for the signing function that seals with
+  // it but cannot make it: once a container (a cold start after a deployment does it at once) and
+  // on every daily run. A failure only delays it: the next container or day tries again.
+  let sealChecked: Promise<void> | undefined;
+  const ensureSeal = () => {
+    sealChecked ??= (deps.seal?.() ?? Promise.resolve()).then(() => undefined, (error: unknown) => {
+      sealChecked = undefined;
+      deps.logger.error('The service seal is not ready', { error: error as Error });
+    });
+    return sealChecked;
+  };
   const http = createHttpHandler(pkiRoutes, {
     getCaPem: async () => ({ status: 200, body: (await caCertificate(deps)).pem, headers: { 'content-type': 'application/x-pem-file', 'cache-control': CA_CACHE } }),
     getCaDer: async () => ({ status: 200, body: (await caCertificate(deps)).der, headers: { 'content-type': 'application/pkix-cert', 'cache-control': CA_CACHE } }),
@@ -49,8 +61,10 @@ export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: Tena
       const published = await publishCrl(deps);
       deps.logger.info('Daily CRL published', { crlNumber: published.crlNumber, entries: published.entries });
       await deps.tsa().catch((error: unknown) => deps.logger.error('The timestamp authority is not ready', { error: error as Error }));
+      await ensureSeal();
       return published;
     }
+    await ensureSeal();
     return http(event as APIGatewayProxyEvent, context);
   };
 }
@@ -69,5 +83,7 @@ export const handler = lambdaEntry(() => {
     authority,
     // The TSA signs with a KMS key of its own; holding the CA too, this function makes its certificate.
     tsa: timestampAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'TSA_KEY_ID')), clock: base.clock, settings: tsaSettingsFromConfig(config), authority }),
+    // The seal key's public half only (GetPublicKey): this function certifies it, never signs with it.
+    seal: serviceSeal({ pki, signer: new KmsCaSigner(kms, required(config, 'SERVICE_SEAL_KEY_ID')), clock: base.clock, settings: sealSettingsFromConfig(config), authority }),
   });
 });

@@ -4,6 +4,7 @@ import { OcspRequestInvalidError, type CertificateAuthority } from '../../shared
 import { currentCrl, type CrlDeps } from '../../shared/pki/crl-publisher.js';
 import { MAX_TIMESTAMP_REQUEST_BYTES, type TimestampAuthority } from '../../shared/pki/timestamp-authority.js';
 import type { CertificateStore } from '../../shared/ports/certificates.js';
+import { serviceSerialNumbers } from '../../shared/pki/seal-runtime.js';
 import type { Clock } from '../../shared/ports/runtime.js';
 
 export interface PkiDeps extends CrlDeps {
@@ -51,8 +52,8 @@ export async function crl(deps: PkiDeps) {
 export async function answerOcsp(deps: PkiDeps, requestDer: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: Date }> {
   const lookup = async (serialNumber: string): Promise<CertificateStatusAnswer> => {
     const certificate = await deps.certificates.findCertificate(serialNumber);
-    // The TSA's certificates are the CA's own, never revoked: good, so timestamps validate (B-LT).
-    if (!certificate) return (await deps.pki.tsaSerialNumbers()).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
+    // The TSA's and the seal's certificates are the CA's own, never revoked: good, so timestamps and seals validate (B-LT).
+    if (!certificate) return (await serviceSerialNumbers(deps.pki)).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
     if (certificate.status === 'REVOKED' && certificate.revocation) {
       return { status: 'revoked', revokedAt: new Date(certificate.revocation.at), reason: certificate.revocation.reason };
     }

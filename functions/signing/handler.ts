@@ -27,6 +27,10 @@ import { signingRoutes } from './routes.js';
 import { bsreActions } from './bsre-actions.js';
 import { signHashes } from './use-cases/sign-hashes.js';
 import { signedDocument, signPdfs, stampPlacement, type SigningDeps } from './use-cases/sign-pdfs.js';
+import { consentStatement, type ConsentStatementDeps } from './use-cases/consent-statement.js';
+import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
+import { sealSettingsFromConfig, serviceSeal, type ServiceSeal } from '../../shared/pki/seal-runtime.js';
+import type { AuditTrail } from '../../shared/ports/audit.js';
 import { DEFAULT_SIGNATURE_LEVEL } from '../../shared/domain/signing.js';
 
 export type SigningPorts = Omit<SigningDeps, 'composer' | 'timestamps'> & {
@@ -34,13 +38,24 @@ export type SigningPorts = Omit<SigningDeps, 'composer' | 'timestamps'> & {
   sessions: SessionStore;
   sealer: Sealer;
   timestamps: () => Promise<TimestampAuthority>;
+  /** The service's seal (its own key and certificate), for the documents the service itself signs. */
+  seal: () => Promise<ServiceSeal>;
+  audit: Pick<AuditTrail, 'record'>;
+  settings: { serviceName: string; webBaseUrl: string };
   sessionIdleMinutes: number;
   logger: Logger;
 };
 
+const statementResponse = ({ pdf, fileName }: { pdf: Uint8Array; fileName: string }) => ({
+  status: 200,
+  body: pdf,
+  // A person's data: never kept by a cache on the way.
+  headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store' },
+});
+
 export function createSigningHandler(ports: SigningPorts): HttpHandler {
   const tenants = cachedTenants(ports.tenants);
-  const deps: SigningDeps = { ...ports, composer: messageComposer(ports) };
+  const deps: SigningDeps & ConsentStatementDeps = { ...ports, composer: messageComposer(ports) };
   return createHttpHandler(signingRoutes, {
     ...bsreActions(deps),
     signPdfs: async ({ actor, body, headers }) => {
@@ -83,6 +98,8 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
         body: { certificate: signed.certificatePem, chain: signed.chainPem, signatures: signed.signatures.map((signature) => Buffer.from(signature).toString('base64')) },
       };
     },
+    getMyConsentStatement: async ({ actor }) => statementResponse(await consentStatement(deps, { actor, userId: actor.actorId })),
+    getUserConsentStatement: async ({ actor, params }) => statementResponse(await consentStatement(deps, { actor, userId: params.userId })),
     getSignedDocument: async ({ actor, params }) => ({
       status: 200,
       body: await signedDocument(deps, { actor, documentId: params.documentId }),
@@ -103,6 +120,8 @@ export const handler = lambdaEntry(() => {
   const pki = new DynamoPkiStore(base.dynamo, table);
   // Without the CA key: the TSA certificate and the CA certificate are read as the pki function made them.
   const tsa = timestampAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'TSA_KEY_ID')), clock: base.clock, settings: tsaSettingsFromConfig(config) });
+  // The seal signs with a KMS key of its own (this function alone may use it); pki makes its certificate.
+  const seal = serviceSeal({ pki, signer: new KmsCaSigner(kms, required(config, 'SERVICE_SEAL_KEY_ID')), clock: base.clock, settings: sealSettingsFromConfig(config) });
   return createSigningHandler({
     ...base,
     certificates: new DynamoCertificates(base.dynamo, table),
@@ -114,6 +133,9 @@ export const handler = lambdaEntry(() => {
     documents: new S3BlobStore(s3, required(config, 'DOCUMENTS_BUCKET')),
     caCertificate: async () => (await tsa()).caCertificate,
     timestamps: inProcessTimestamps(tsa),
+    seal,
+    audit: new DynamoAuditTrail(base.dynamo, table),
+    settings: { serviceName: config.SERVICE_NAME, webBaseUrl: config.WEB_BASE_URL },
     revocation: new PublishedCrlRevocation({ pki, blobs: new S3BlobStore(s3, required(config, 'PKI_BUCKET')), clock: base.clock }),
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
   });

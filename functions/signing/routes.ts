@@ -107,6 +107,30 @@ export const signingRoutes = defineRoutes('signing', {
     params: z.strictObject({ documentId: z.string().regex(/^[A-Za-z0-9-]{1,64}\.\d{1,3}$/) }),
     responses: { 200: { description: 'The signed PDF', contentType: 'application/pdf' }, 404: problem },
   },
+  // The personal-data statement, sealed by the service (not by the person): from their session only.
+  getMyConsentStatement: {
+    method: 'GET',
+    path: '/v1/me/consent-statement',
+    summary: "The caller's personal-data statement (Surat Pernyataan Penggunaan Data Pribadi) from their recorded consent, sealed by the service (PAdES B-LT)",
+    access: ['USER'],
+    credentials: ['session'],
+    responses: {
+      200: { description: 'The sealed statement', contentType: 'application/pdf' },
+      409: { description: 'CONSENT_NOT_GIVEN' },
+    },
+  },
+  getUserConsentStatement: {
+    method: 'GET',
+    path: '/v1/users/{userId}/consent-statement',
+    summary: "A user's personal-data statement, sealed by the service, for a verifier of their tenant (an operator: any tenant's); each download is audited as a read of the person's data",
+    access: ['VERIFIER', 'OPERATOR'],
+    params: z.strictObject({ userId: z.string().min(1).max(64) }),
+    responses: {
+      200: { description: 'The sealed statement', contentType: 'application/pdf' },
+      404: { description: 'USER_NOT_FOUND (another tenant\'s user too)' },
+      409: { description: 'CONSENT_NOT_GIVEN' },
+    },
+  },
   // The same core behind BSrE's paths and shapes, for integrators that switch by base URL.
   ...bsreRoutes,
 });

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { errorCatalog, type ErrorCode } from '../../shared/domain/errors.js';
 import type { RouteRequest, RouteSpec, RouteTable } from '../../shared/http/route.js';
 import type { ApiClient } from '../../shared/ports/api-client.js';
+import { helpHref } from '../../shared/web/help.js';
 
 /** An API error as the pages read it: the problem+json body (API.md "Conventions"). */
 export interface Problem {
@@ -9,6 +10,8 @@ export interface Problem {
   code: ErrorCode;
   detail: string;
   errors: readonly { field: string; code: string; message: string }[];
+  /** The help page's entry for this problem (its code, or the first field's code that has one). */
+  help?: string;
   [extension: string]: unknown;
 }
 
@@ -47,7 +50,8 @@ const forwardedHeaders = ['cookie', 'accept-language', 'user-agent'] as const;
 export class PageApi {
   readonly setCookies: string[] = [];
 
-  constructor(private readonly client: ApiClient, private readonly request: RouteRequest<RouteSpec>) {}
+  /** `basePath`: where the pages (and the help page) live, for the problems' help links. */
+  constructor(private readonly client: ApiClient, private readonly request: RouteRequest<RouteSpec>, private readonly basePath = '') {}
 
   async call<R extends Record<string, RouteSpec>, K extends keyof R & string>(
     table: RouteTable<R>,
@@ -58,7 +62,7 @@ export class PageApi {
     const text = answer.body.toString('utf8');
     const parsed: unknown = text && /json/.test(answer.headers['content-type'] ?? '') ? JSON.parse(text) : undefined;
     if (answer.status < 400) return { ok: true, status: answer.status, body: parsed as SuccessBody<R[K]> };
-    return { ok: false, status: answer.status, problem: asProblem(answer.status, parsed), headers: answer.headers };
+    return { ok: false, status: answer.status, problem: withHelp(asProblem(answer.status, parsed), this.basePath), headers: answer.headers };
   }
 
   /** A route that answers a file (a signed PDF): its bytes as they came, or the problem. */
@@ -105,6 +109,11 @@ export class PageApi {
     if (answer.headers['set-cookie']) this.setCookies.push(answer.headers['set-cookie']);
     return answer;
   }
+}
+
+function withHelp(problem: Problem, basePath: string): Problem {
+  const help = [...problem.errors.map((error) => error.code), problem.code].map((code) => helpHref(basePath, code)).find(Boolean);
+  return help ? { ...problem, help } : problem;
 }
 
 function asProblem(status: number, body: unknown): Problem {

@@ -12,6 +12,8 @@ export interface FormState {
   errors: Readonly<Record<string, string>>;
   /** A message about the form as a whole (e.g. a wrong OTP without a field of its own). */
   message?: string;
+  /** The help page's entry for the problem, when it has one. */
+  help?: string;
 }
 
 export const emptyForm = (values: FormState['values'] = {}): FormState => ({ values, errors: {} });
@@ -22,10 +24,11 @@ export const emptyForm = (values: FormState['values'] = {}): FormState => ({ val
  */
 export function formStateOf(values: FormState['values'], problem: Problem, fieldFor: Partial<Record<ErrorCode, string>> = {}): FormState {
   const errors: Record<string, string> = {};
+  const help = problem.help ? { help: problem.help } : {};
   for (const error of problem.errors) errors[error.field] ??= error.message;
-  if (problem.errors.length > 0) return { values, errors };
+  if (problem.errors.length > 0) return { values, errors, ...help };
   const field = fieldFor[problem.code];
-  return field ? { values, errors: { [field]: problem.detail } } : { values, errors, message: problem.detail };
+  return field ? { values, errors: { [field]: problem.detail }, ...help } : { values, errors, message: problem.detail, ...help };
 }
 
 const fieldId = (name: string) => `f-${name}`;
@@ -38,6 +41,7 @@ export function errorSummary(state: FormState, labels: Readonly<Record<string, s
 <h2>Ada yang perlu diperbaiki</h2>
 ${state.message ? html`<p>${state.message}</p>` : ''}
 ${entries.length > 0 ? html`<ul>${entries.map(([name, message]) => html`<li><a href="#${fieldId(name)}">${labels[name] ? `${labels[name]}: ` : ''}${message}</a></li>`)}</ul>` : ''}
+${state.help ? html`<p><a href="${state.help}">Bantuan untuk masalah ini</a></p>` : ''}
 </div>`;
 }
 

@@ -24,6 +24,11 @@ import { selfServiceActions } from './flows/self-service.js';
 import { signActions } from './flows/sign.js';
 import { verifyActions } from './flows/verify.js';
 import { dataChangeActions } from './flows/data-change.js';
+import { helpActions } from './flows/help.js';
+import { applyPageActions } from './flows/apply.js';
+import { contactPageActions } from './flows/contacts.js';
+import { tenantSelfServiceActions } from './flows/tenant-self-service.js';
+import { consentStatementPageActions } from './flows/consent-statement.js';
 import { Web, type WebDeps } from './kit.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
@@ -59,7 +64,7 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
   return createHttpHandler(webRoutes, {
     home: async (request) => {
       const web = new Web(webDeps, request);
-      return web.page(homePage({ login: web.path('/login'), verify: web.path('/verify') }), { cacheable: true });
+      return web.page(homePage({ login: web.path('/login'), verify: web.path('/verify'), help: web.path('/help'), apply: web.path('/apply') }), { cacheable: true });
     },
     asset: async ({ params }) => {
       const asset = assets.byName.get(params.file);
@@ -83,6 +88,11 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     ...signActions(webDeps),
     ...verifyActions(webDeps),
     ...dataChangeActions(webDeps),
+    ...helpActions(webDeps),
+    ...applyPageActions(webDeps),
+    ...contactPageActions(webDeps),
+    ...tenantSelfServiceActions(webDeps),
+    ...consentStatementPageActions(webDeps),
   }, { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 

@@ -4,6 +4,7 @@ import type { ApiClient } from '../../shared/ports/api-client.js';
 import { pageHeaders } from '../../shared/web/headers.js';
 import { html } from '../../shared/web/html.js';
 import { renderPage, type PageContent } from '../../shared/web/layout.js';
+import { PersonPageError } from '../../shared/web/error-page.js';
 import { accountsRoutes } from '../accounts/routes.js';
 import { PageApi, type ApiResult, type Problem, type SuccessBody } from './api.js';
 
@@ -35,9 +36,11 @@ export interface PageOptions {
 /** One page request: its API (the browser's cookie carried on) and the page helpers around it. */
 export class Web {
   readonly api: PageApi;
+  /** The signed-in person, once a page asked (signedIn): their error pages name their verifiers. */
+  private person?: SuccessBody<typeof accountsRoutes.routes.getMe>;
 
   constructor(readonly deps: WebDeps, readonly request: RouteRequest<RouteSpec>) {
-    this.api = new PageApi(deps.api, request);
+    this.api = new PageApi(deps.api, request, deps.basePath);
   }
 
   /** A page path, e.g. path('/me') → /web/me. */
@@ -72,9 +75,15 @@ export class Web {
     return { status: 303, headers: this.withCookies({ location, 'cache-control': 'no-store' }) };
   }
 
-  /** An API error no form can show: the error page with the same status and explanation. */
+  /**
+   * An API error no form can show: the error page with the same status and explanation (and,
+   * for a signed-in person, their agency's verifier contacts).
+   */
   fail(problem: Problem): never {
-    throw new AppError(problem.code, [], { detail: { id: problem.detail, en: problem.detail } });
+    const detail = { id: problem.detail, en: problem.detail };
+    const contacts = this.person?.verifierContacts;
+    if (contacts?.length) throw new PersonPageError(problem.code, detail, contacts);
+    throw new AppError(problem.code, [], { detail });
   }
 
   /** The body of a call that must succeed for the page to make sense; else the error page. */
@@ -89,7 +98,10 @@ export class Web {
    */
   async signedIn(back: string): Promise<{ me: SuccessBody<typeof accountsRoutes.routes.getMe> } | { redirect: Reply }> {
     const me = await this.api.call(accountsRoutes, 'getMe');
-    if (me.ok) return { me: me.body };
+    if (me.ok) {
+      this.person = me.body;
+      return { me: me.body };
+    }
     if (me.status === 401) return { redirect: this.toLogin(back) };
     this.fail(me.problem);
   }

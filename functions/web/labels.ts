@@ -78,8 +78,10 @@ export const actionLabels: Record<string, string> = {
   VERIFIER_INVITED: 'Verifikator diundang',
   PRICE_LIST_SET: 'Daftar harga diubah',
   PROFILE_VIEWED: 'Profil dibuka',
+  REQUEST_LETTER_UPLOADED: 'Surat permohonan diunggah',
   PHOTO_VIEWED: 'Foto selfie dilihat',
   PERSONAL_DATA_EXPORTED: 'Data pribadi diunduh',
+  CONSENT_STATEMENT_DOWNLOADED: 'Surat pernyataan penggunaan data pribadi diunduh',
 };
 
 /** An audit note as a person reads it: certificate actions note the serial (and a revocation its reason). */

@@ -14,6 +14,11 @@ import { selfServiceRoutes } from './flows/self-service.js';
 import { signRoutes } from './flows/sign.js';
 import { verifyRoutes } from './flows/verify.js';
 import { dataChangeRoutes } from './flows/data-change.js';
+import { helpRoutes } from './flows/help.js';
+import { applyPageRoutes } from './flows/apply.js';
+import { contactPageRoutes } from './flows/contacts.js';
+import { tenantSelfServiceRoutes } from './flows/tenant-self-service.js';
+import { consentStatementPageRoutes } from './flows/consent-statement.js';
 import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
@@ -56,4 +61,9 @@ export const webRoutes = defineRoutes('web', {
   ...signRoutes,
   ...verifyRoutes,
   ...dataChangeRoutes,
+  ...helpRoutes,
+  ...applyPageRoutes,
+  ...contactPageRoutes,
+  ...tenantSelfServiceRoutes,
+  ...consentStatementPageRoutes,
 }, { gatewayProxy: '/web' });

@@ -280,6 +280,17 @@ export class ServiceFunction extends Construct {
   }
 
   /**
+   * The service's electronic-seal key, named by SERVICE_SEAL_KEY_ID: 'sign' for the function that
+   * seals documents with it (Sign, GetPublicKey); 'certify' for the one that has the CA certify it
+   * (GetPublicKey only: it never signs with it).
+   */
+  useServiceSealKey(key: IKey, use: 'sign' | 'certify', settings: Record<string, string>): this {
+    this.role.addToPolicy(new PolicyStatement({ actions: use === 'sign' ? ['kms:Sign', 'kms:GetPublicKey'] : ['kms:GetPublicKey'], resources: [key.keyArn] }));
+    this.fn.addEnvironment('SERVICE_SEAL_KEY_ID', key.keyArn);
+    return this.withSettings(settings);
+  }
+
+  /**
    * The bucket the CA publishes CRLs to, named by PKI_BUCKET: objects under crl/ only; 'read' for
    * a function that only embeds the published CRL (signing).
    */

@@ -21,6 +21,8 @@ import { loadConfig } from '../../shared/config.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import { createDocsHandler } from '../../functions/docs/handler.js';
 import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
+import { DynamoRequestLetters } from '../../shared/adapters/aws/dynamo-request-letters.js';
+import { S3LetterFiles } from '../../shared/adapters/aws/s3-letter-files.js';
 import { createAccountsHandler } from '../../functions/accounts/handler.js';
 import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
 import { DynamoDeviceRequestStore } from '../../shared/adapters/aws/dynamo-device-requests.js';
@@ -39,6 +41,9 @@ import { createWebHandler } from '../../functions/web/handler.js';
 import { createSigningHandler } from '../../functions/signing/handler.js';
 import { createVerificationHandler, storedCaCertificate } from '../../functions/verification/handler.js';
 import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
+import { DynamoDomainOwners } from '../../shared/adapters/aws/dynamo-domain-owners.js';
+import { PUBLIC_REQUEST_FLOOR_MS } from '../../functions/accounts/use-cases/guards.js';
+import type { ApplicationLimits } from '../../functions/enrollment/use-cases/apply.js';
 import type { RateLimit } from '../../shared/ports/rate-limiter.js';
 import { createOperatorHandler } from '../../functions/operator/handler.js';
 import { DynamoApiKeyRegistry } from '../../shared/adapters/aws/dynamo-api-keys.js';
@@ -56,6 +61,7 @@ import type { HttpHandler } from '../../shared/http/service.js';
 import { certificateAuthority, type CaSettings } from '../../shared/pki/ca-runtime.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import { timestampAuthority, TSA_VALIDITY_YEARS, type TsaSettings } from '../../shared/pki/tsa-runtime.js';
+import { SEAL_VALIDITY_YEARS, serviceSeal, type SealSettings } from '../../shared/pki/seal-runtime.js';
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { DynamoDataChanges } from '../../shared/adapters/aws/dynamo-data-changes.js';
 import { ApprovalFlow } from '../constructs/approval-flow.js';
@@ -91,6 +97,10 @@ export interface LocalRuntimeOptions {
   onApiDynamoCommand?: (commandName: string) => void;
   /** Public PDF verification per client; the configuration's default (30 a minute) unless a test or the bench says otherwise. */
   verificationRateLimit?: RateLimit;
+  /** Self-applications per client and per address (20 and 3 an hour as on AWS unless a test says otherwise). */
+  applicationLimits?: ApplicationLimits;
+  /** Links asked for again from expired-link pages, per client (30 an hour as on AWS unless a test says otherwise). */
+  linkRenewalClientLimit?: RateLimit;
 }
 
 export interface LocalRuntime {
@@ -118,6 +128,11 @@ export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings 
     caOrganizationName: 'TTE Lokal',
     caValidityYears: 20,
   };
+}
+
+/** The local seal: the same profile as on AWS, named for the local service. */
+export function localSealSettings(): SealSettings {
+  return { commonName: 'TTE Lokal Segel Elektronik', validityYears: SEAL_VALIDITY_YEARS };
 }
 
 /** The local TSA: the same profile as on AWS (policy `<certificate policy>.2`), its own key file. */
@@ -193,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureBucket(clients.s3, localPkiBucket),
       ensureBucket(clients.s3, localDocumentsBucket),
     ]);
-    const { sealer, pseudonymizer, caSigner, tsaSigner, keyWrapper } = openLocalKeyVault(dataDir);
+    const { sealer, pseudonymizer, caSigner, tsaSigner, serviceSealSigner, keyWrapper } = openLocalKeyVault(dataDir);
     const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
     const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
     const sessions = new DynamoSessionStore(clients.apiDynamo, localTableName);
@@ -238,7 +253,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The signing context reads it through `tsa` (TimestampAuthority.timestamp, no HTTP hop).
     const tsa = timestampAuthority({ pki: pkiStore, signer: tsaSigner, clock: systemClock, settings: localTsaSettings(caSettings), authority });
     const certificates = new DynamoCertificates(clients.apiDynamo, localTableName);
-    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tsa, tenants, logger: createLogger('pki') });
+    // The service's seal: a key file of its own (a KMS key on AWS), its certificate from the CA on first use.
+    const seal = serviceSeal({ pki: pkiStore, signer: serviceSealSigner, clock: systemClock, settings: localSealSettings(), authority });
+    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tsa, seal, tenants, logger: createLogger('pki') });
 
     // The daily schedules: once at start, then every 24 hours.
     const notices = createNoticesHandler({
@@ -256,6 +273,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // request's back.
     await publishCrl({ ...crlDeps, authority });
     await tsa();
+    await seal();
     await runNotices();
     const dailyTimer = setInterval(() => {
       void runNotices();
@@ -287,6 +305,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sessions,
         activation: new DynamoActivationStore(clients.apiDynamo, localTableName),
         photos,
+        letters: new DynamoRequestLetters(clients.apiDynamo, localTableName),
+        letterFiles: new S3LetterFiles(clients.s3, localPhotoBucket),
         workflow: approvalFlow,
         sealer,
         pseudonymizer,
@@ -295,7 +315,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         logger: createLogger('enrollment'),
         personalData,
         audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
-        settings: { webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds, ...sessionSettings, erasedNikClaimDays: 365 },
+        domains: new DynamoDomainOwners(clients.apiDynamo, localTableName),
+        rateLimiter: new DynamoRateLimiter(clients.apiDynamo, localTableName, systemClock),
+        ...(options.applicationLimits ? { applicationLimits: options.applicationLimits } : {}),
+        certificates: new DynamoCertificates(clients.apiDynamo, localTableName),
+        ...(options.linkRenewalClientLimit ? { linkRenewalClientLimit: options.linkRenewalClientLimit } : {}),
+        settings: {
+          webBaseUrl, activationLinkHours: 24, privacyMinReadSeconds: options.privacyMinReadSeconds, ...sessionSettings, erasedNikClaimDays: 365,
+          publicRequestFloorMs: options.publicRequestFloorMs ?? PUBLIC_REQUEST_FLOOR_MS,
+        },
       }),
       accounts: createAccountsHandler({
         tenants,
@@ -312,7 +340,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         clock: systemClock,
         ids: randomIds,
         logger: createLogger('accounts'),
-        settings: { webBaseUrl, serviceName: 'TTE Lokal', ...sessionSettings, publicRequestFloorMs: options.publicRequestFloorMs ?? 400 },
+        settings: { webBaseUrl, serviceName: 'TTE Lokal', ...sessionSettings, publicRequestFloorMs: options.publicRequestFloorMs ?? PUBLIC_REQUEST_FLOOR_MS },
       }),
       certificates: createCertificatesHandler({
         tenants,
@@ -344,6 +372,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         documents: new S3BlobStore(clients.s3, localDocumentsBucket),
         caCertificate: async () => (await authority()).certificate.der,
         timestamps: inProcessTimestamps(tsa),
+        seal,
+        audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
+        settings: { serviceName: 'TTE Lokal', webBaseUrl },
         revocation: new PublishedCrlRevocation(crlDeps),
         clock: systemClock,
         ids: randomIds,

@@ -54,6 +54,7 @@ export interface ServiceStackProps extends StackProps {
   dataKey: Key;
   caKey: Key;
   tsaKey: Key;
+  serviceSealKey: Key;
   keyWrappingKey: Key;
   pkiBucket: Bucket;
   documentsBucket: Bucket;
@@ -120,6 +121,8 @@ export class ServiceStack extends Stack {
       .useTable(table, 'readWrite')
       .useCaKey(props.caKey, ca)
       .useTsaKey(props.tsaKey, tsa)
+      // The seal key's public half only: pki has the CA certify it (on a cold start and daily).
+      .useServiceSealKey(props.serviceSealKey, 'certify', { SERVICE_NAME: settings.serviceName })
       .usePkiBucket(props.pkiBucket)
       .withSettings(common);
     // Signing opens a user's key with their passphrase (unwrap only), timestamps with the TSA key,
@@ -132,6 +135,8 @@ export class ServiceStack extends Stack {
       // An integrator names the signer by NIK: its keyed index finds the person (GenerateMac only).
       .usePseudonymKey(props.pseudonymKey)
       .useTsaKey(props.tsaKey, tsa)
+      // The only function that signs with the seal key: the service's own documents (the personal-data statement).
+      .useServiceSealKey(props.serviceSealKey, 'sign', { SERVICE_NAME: settings.serviceName })
       .usePkiBucket(props.pkiBucket, 'read')
       .useDocumentsBucket(props.documentsBucket, dataKey)
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])

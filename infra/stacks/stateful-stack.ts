@@ -25,6 +25,7 @@ export class StatefulStack extends Stack {
   readonly dataKey: Key;
   readonly caKey: Key;
   readonly tsaKey: Key;
+  readonly serviceSealKey: Key;
   readonly keyWrappingKey: Key;
   readonly pkiBucket: Bucket;
   /** Signed PDFs for their 24 hours (download, BSrE's id_dokumen); only hashes stay after. */
@@ -79,6 +80,20 @@ export class StatefulStack extends Stack {
     NagSuppressions.addResourceSuppressions(this.tsaKey, [{
       id: 'AwsSolutions-KMS5',
       reason: 'Asymmetric KMS keys cannot rotate automatically; the TSA is re-keyed with a new key (TSA_KEY_ID), which gets a new TSA certificate from the CA on first use.',
+    }]);
+
+    // The service's electronic seal (documents the service itself signs, such as the personal-data
+    // statement) signs with a key of its own: only the signing function may sign with it, and
+    // neither the CA key nor the TSA key ever seals a document.
+    this.serviceSealKey = new Key(this, 'ServiceSealKey', {
+      description: 'TTE electronic seal signing key (documents sealed by the service itself)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.serviceSealKey, [{
+      id: 'AwsSolutions-KMS5',
+      reason: 'Asymmetric KMS keys cannot rotate automatically; the seal is re-keyed with a new key (SERVICE_SEAL_KEY_ID), which gets a new seal certificate from the CA on first use.',
     }]);
 
     // Apart from the data key, so that only the functions that make or use signing keys can

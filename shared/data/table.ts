@@ -59,6 +59,9 @@ export const keys = {
   /** The TSA certificate of one TSA key (hex SHA-256 of its SubjectPublicKeyInfo): a new key gets a new certificate. */
   tsaCertificate: (keyHash: string) => ({ pk: 'PKI#CA', sk: `TSA#${keyHash}` }),
   tsaPrefix: 'TSA#',
+  /** The service's seal certificate of one seal key (hex SHA-256 of its SubjectPublicKeyInfo), as the TSA's. */
+  sealCertificate: (keyHash: string) => ({ pk: 'PKI#CA', sk: `SEAL#${keyHash}` }),
+  sealPrefix: 'SEAL#',
   caPartition: 'PKI#CA',
   revocationPrefix: 'REVOKED#',
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
@@ -91,6 +94,8 @@ export const keys = {
   dataChange: (requestId: string) => ({ pk: `DATACHANGE#${requestId}`, sk: 'DATACHANGE' }),
   /** The user's one pending data change: written with the request only if absent, so a second waits its turn. */
   pendingDataChange: (userId: string) => ({ pk: `USER#${userId}`, sk: 'DATACHANGE#PENDING' }),
+  /** An agency's request letter (surat permohonan), by id; the users it covers carry the id. */
+  requestLetter: (letterId: string) => ({ pk: `LETTER#${letterId}`, sk: 'LETTER' }),
 } as const;
 
 /** Secondary index keys, sparse: an item is in an index only while it carries these. */

@@ -59,7 +59,7 @@ const problemErrorHandler = (
     const { appError, unexpected } = toAppError(request.error);
     if (unexpected) logger.error('Request failed', { error: request.error as Error, path: request.event.resource });
     if (pages) {
-      request.response = { statusCode: appError.status, headers: pageHeaders(), body: errorPage(pages.basePath, appError) };
+      request.response = { statusCode: appError.status, headers: pageHeaders(), body: errorPage(pages.basePath, appError, request.event.path ?? '') };
       return;
     }
     const language = preferredLanguage(request.event.headers?.['accept-language']);

@@ -313,6 +313,15 @@ interface HolderKey {
   point: Uint8Array;
 }
 
+/** A certificate the CA makes for one of the service's own keys (its TSA, its seal). */
+export interface ServiceCertificateInput {
+  /** DER SubjectPublicKeyInfo of the key (EC P-256). */
+  spki: Uint8Array;
+  commonName: string;
+  now: Date;
+  validityYears: number;
+}
+
 /**
  * The CA's operations. Everything constant per CA (its name, key identifiers, the profile's
  * fixed extensions, the OCSP issuer hashes) is encoded once here with the ASN.1 schema library;
@@ -440,16 +449,31 @@ export class CertificateAuthority {
    * digitalSignature and EKU timeStamping, both critical; the CRL, OCSP and CA addresses of
    * every certificate. It never outlives the CA.
    */
-  async issueTsaCertificate(input: { spki: Uint8Array; commonName: string; now: Date; validityYears: number }): Promise<IssuedCertificate> {
+  async issueTsaCertificate(input: ServiceCertificateInput): Promise<IssuedCertificate> {
+    return this.issueServiceCertificate(input, 'TSA', this.tsaExtensionsHead);
+  }
+
+  /**
+   * The certificate of the service's electronic seal (documents the service itself signs, such as
+   * the personal-data statement), for its own key: the subject as the TSA's (C=ID, O = the CA's
+   * organisation, CN = commonName), the key usages and EKUs of a person's signing certificate
+   * (digitalSignature, nonRepudiation; emailProtection, documentSigning), so that every PDF
+   * validator treats a seal like any signature of this CA. It never outlives the CA.
+   */
+  async issueSealCertificate(input: ServiceCertificateInput): Promise<IssuedCertificate> {
+    return this.issueServiceCertificate(input, 'seal', this.leafExtensionsHead);
+  }
+
+  private async issueServiceCertificate(input: ServiceCertificateInput, purpose: string, extensionsHead: Uint8Array): Promise<IssuedCertificate> {
     if (!Number.isInteger(input.validityYears) || input.validityYears < 1) throw new RangeError('validityYears must be a positive integer');
     let spki: SubjectPublicKeyInfo;
     try {
       spki = AsnConvert.parse(input.spki, SubjectPublicKeyInfo);
     } catch {
-      throw new Error('The TSA key is not a DER SubjectPublicKeyInfo');
+      throw new Error(`The ${purpose} key is not a DER SubjectPublicKeyInfo`);
     }
-    if (!isP256(spki)) throw new Error('The TSA key must be an EC P-256 key');
-    if (!this.organizationName) throw new Error('The CA certificate names no organisation (O) for the TSA subject');
+    if (!isP256(spki)) throw new Error(`The ${purpose} key must be an EC P-256 key`);
+    if (!this.organizationName) throw new Error(`The CA certificate names no organisation (O) for the ${purpose} subject`);
     const subject: NameAttribute[] = [
       ['C', 'ID'],
       ['O', this.organizationName],
@@ -461,7 +485,7 @@ export class CertificateAuthority {
     end.setUTCFullYear(end.getUTCFullYear() + input.validityYears);
     const notAfter = new Date(Math.min(end.getTime(), this.caNotAfter.getTime()));
     const ski = der(extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(sha1(spki.subjectPublicKey))));
-    return this.signCertificate({ subject, notBefore, notAfter, spki: der(spki), extensions: [this.tsaExtensionsHead, ski, this.leafExtensionsTail] });
+    return this.signCertificate({ subject, notBefore, notAfter, spki: der(spki), extensions: [extensionsHead, ski, this.leafExtensionsTail] });
   }
 
   /** A v2 CRL (DER) of these entries, signed by the CA. */

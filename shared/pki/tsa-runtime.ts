@@ -1,8 +1,8 @@
 import type { Config } from '../config.js';
 import type { CaSigner } from '../ports/ca-signer.js';
-import type { PkiStore } from '../ports/pki.js';
+import type { PkiStore, StoredTsaCertificate } from '../ports/pki.js';
 import type { Clock } from '../ports/runtime.js';
-import type { CertificateAuthority } from './certificate-authority.js';
+import type { CertificateAuthority, IssuedCertificate } from './certificate-authority.js';
 import { fromPem, hex, sha256 } from './encoding.js';
 import { TimestampAuthority } from './timestamp-authority.js';
 
@@ -49,20 +49,46 @@ export function timestampAuthority(deps: TsaRuntimeDeps): () => Promise<Timestam
   };
 }
 
+/**
+ * The certificate the CA made for one of the service's own keys (its TSA, its seal), kept under
+ * the key's hash: found, or made on first use where the CA is at hand and stored by a conditional
+ * put (a concurrent maker's certificate wins and is read back). Without the CA, a missing
+ * certificate is an error naming who makes it.
+ */
+export async function serviceCertificatePem(deps: {
+  signer: Pick<CaSigner, 'publicKeySpki'>;
+  find: (keyHash: string) => Promise<string | undefined>;
+  save: (keyHash: string, certificate: StoredTsaCertificate, at: string) => Promise<boolean>;
+  issue?: (spki: Uint8Array, now: Date) => Promise<IssuedCertificate>;
+  clock: Clock;
+  /** What is missing, said when there is no certificate and no CA to make one. */
+  missing: string;
+}): Promise<string> {
+  const spki = await deps.signer.publicKeySpki();
+  const keyHash = hex(sha256(spki));
+  let pem = await deps.find(keyHash);
+  if (!pem) {
+    if (!deps.issue) throw new Error(deps.missing);
+    const now = deps.clock.now();
+    const made = await deps.issue(spki, now);
+    const stored = await deps.save(keyHash, { pem: made.pem, serialNumber: made.serialNumber }, now.toISOString());
+    pem = stored ? made.pem : await deps.find(keyHash);
+    if (!pem) throw new Error('The certificate vanished right after it was stored');
+  }
+  return pem;
+}
+
 async function loadOrCreate(deps: TsaRuntimeDeps): Promise<TimestampAuthority> {
   const { pki, signer, settings } = deps;
-  const spki = await signer.publicKeySpki();
-  const keyHash = hex(sha256(spki));
-  let pem = await pki.findTsaCertificate(keyHash);
-  if (!pem) {
-    if (!deps.authority) throw new Error('There is no TSA certificate for this TSA key yet: the pki function makes it on first use (GET /pki/tsa.pem)');
-    const authority = await deps.authority();
-    const now = deps.clock.now();
-    const made = await authority.issueTsaCertificate({ spki, commonName: settings.commonName, now, validityYears: settings.validityYears });
-    const stored = await pki.saveTsaCertificate(keyHash, { pem: made.pem, serialNumber: made.serialNumber }, now.toISOString());
-    pem = stored ? made.pem : await pki.findTsaCertificate(keyHash);
-    if (!pem) throw new Error('The TSA certificate vanished right after it was stored');
-  }
+  const authority = deps.authority;
+  const pem = await serviceCertificatePem({
+    signer,
+    find: (keyHash) => pki.findTsaCertificate(keyHash),
+    save: (keyHash, certificate, at) => pki.saveTsaCertificate(keyHash, certificate, at),
+    ...(authority ? { issue: async (spki: Uint8Array, now: Date) => (await authority()).issueTsaCertificate({ spki, commonName: settings.commonName, now, validityYears: settings.validityYears }) } : {}),
+    clock: deps.clock,
+    missing: 'There is no TSA certificate for this TSA key yet: the pki function makes it on first use (GET /pki/tsa.pem)',
+  });
   const caCertificate = deps.authority ? (await deps.authority()).certificate.der : fromPem(await storedCaCertificate(pki), 'CERTIFICATE');
   // The constructor checks the certificate against the CA (issuer, signature) and its profile.
   const tsa = new TimestampAuthority({
@@ -76,7 +102,7 @@ async function loadOrCreate(deps: TsaRuntimeDeps): Promise<TimestampAuthority> {
   return tsa;
 }
 
-async function storedCaCertificate(pki: Pick<PkiStore, 'findCaCertificate'>): Promise<string> {
+export async function storedCaCertificate(pki: Pick<PkiStore, 'findCaCertificate'>): Promise<string> {
   const pem = await pki.findCaCertificate();
   if (!pem) throw new Error('There is no CA certificate yet: the pki function makes it on first use');
   return pem;

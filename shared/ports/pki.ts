@@ -35,6 +35,12 @@ export interface PkiStore {
   saveTsaCertificate(keyHash: string, certificate: StoredTsaCertificate, at: string): Promise<boolean>;
   /** The serial numbers of every TSA certificate the CA issued (OCSP answers them good). */
   tsaSerialNumbers(): Promise<string[]>;
+  /** The service's seal certificate of the seal key whose SubjectPublicKeyInfo hashes to keyHash. */
+  findSealCertificate(keyHash: string): Promise<string | undefined>;
+  /** Stores the seal certificate of that key unless one exists; false when another was stored first. */
+  saveSealCertificate(keyHash: string, certificate: StoredTsaCertificate, at: string): Promise<boolean>;
+  /** The serial numbers of every seal certificate the CA issued (OCSP answers them good). */
+  sealSerialNumbers(): Promise<string[]>;
   crlState(): Promise<CrlState>;
   /** A new CRL number (strictly increasing) and the revision it will cover at least. */
   nextCrlNumber(): Promise<{ crlNumber: number; revision: number }>;

@@ -1,6 +1,7 @@
 import type { Role, UserStatus } from '../domain/user.js';
 import type { UsageCount } from '../domain/usage.js';
 import type { LinkTokenRecord } from './links.js';
+import type { TokenPurpose } from '../domain/tokens.js';
 import type { OutboxMessage } from './outbox.js';
 import type { AuditEntry } from './audit.js';
 
@@ -28,6 +29,13 @@ export interface EmploymentData {
   provinceName: string;
   cityCode: string;
   cityName: string;
+}
+
+/** Employment details an agency's list gave, never checked against the registry until the employee confirms them. */
+export interface EmploymentPrefill {
+  nip?: string;
+  position?: string;
+  unitName?: string;
 }
 
 export interface ScreeningResult {
@@ -67,10 +75,25 @@ export interface UserRecord {
   reviewTaskToken?: string;
   /** Links made up to this time no longer work (the account was marked compromised). */
   linksRevokedAt?: string;
+  /**
+   * A link sent again replaces the ones of its purpose made up to `at`: only `keep` (the new
+   * one's hash) of those still works. Links made later (a renewal asked for afterwards) are not affected.
+   */
+  linksReplaced?: Partial<Record<TokenPurpose, { at: string; keep: string }>>;
   /** Why the account was disabled, and by whom. */
   disabled?: { reason: string; actorId: string; at: string };
   /** Why the approval workflow stopped, when it failed after its retries. */
   workflowFailure?: { error: string; at: string };
+  /** The agency's request letter (surat permohonan) filed with the registration; the letter itself is the agency's. */
+  requestLetterId?: string;
+  /** What the agency's list said of the person's job: shown in the employment step for them to confirm or correct. */
+  employmentPrefill?: EmploymentPrefill;
+  /**
+   * The person applied on their own (POST /v1/applications; the NIP they gave is in
+   * `employmentPrefill`): when, and, in a tenant that reviews applications, that no link has gone
+   * out yet because a verifier has still to confirm it.
+   */
+  selfApplication?: { appliedAt: string; awaitingConfirmation?: true };
 }
 
 // The audit entry lives with its own port; it is named here too because every user change carries one.
@@ -83,9 +106,10 @@ export interface Page<T> {
 
 export interface Registration {
   user: UserRecord;
-  token: LinkTokenRecord;
+  /** Absent (with the message) while a self-application waits for a verifier's confirmation. */
+  token?: LinkTokenRecord;
   audit: AuditEntry;
-  message: OutboxMessage;
+  message?: OutboxMessage;
 }
 
 /**

@@ -2,6 +2,7 @@ import { CryptoKeySigner, PDF, PdfArray, PdfDict, PdfName, PdfRef, PdfStream, Pd
 import * as pkijs from 'pkijs';
 import { createHash, webcrypto } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
+import type { CaSigner } from '../ports/ca-signer.js';
 import type { SignatureLevel } from '../domain/signing.js';
 import { applyAppearance, type SignatureAppearance } from './pdf-appearance.js';
 
@@ -11,6 +12,13 @@ export interface SigningParty {
   /** The issuers above the signer's certificate, nearest first (here: the CA). */
   chainDer: readonly Uint8Array[];
   privateKey: webcrypto.CryptoKey;
+}
+
+/** The service sealing its own documents: its seal certificate, and a key that never leaves its vault (KMS; a key file locally). */
+export interface SealingParty {
+  certificateDer: Uint8Array;
+  chainDer: readonly Uint8Array[];
+  keySigner: Pick<CaSigner, 'signSha256'>;
 }
 
 /** The unsealed PKCS#8 as a non-extractable WebCrypto key (ECDSA P-256). */
@@ -31,7 +39,7 @@ export type SigningStep = 'open' | 'signature' | 'cms' | 'timestamp' | 'dss';
 export interface PdfSignatureRequest {
   pdf: Uint8Array;
   password?: string;
-  party: SigningParty;
+  party: SigningParty | SealingParty;
   level: SignatureLevel;
   signingTime: Date;
   reason?: string;
@@ -85,7 +93,7 @@ export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array>
   const signedBefore = signedFieldNames(document);
   started = performance.now();
   const result = await document.sign({
-    signer: timedSigner(new CryptoKeySigner(request.party.privateKey, request.party.certificateDer, 'EC', 'ECDSA', [...request.party.chainDer]), observe),
+    signer: timedSigner(partySigner(request.party), observe),
     ...(visible ? { fieldName: visible.fieldName } : {}),
     level: longTerm ? 'B-T' : request.level,
     signingTime: request.signingTime,
@@ -126,8 +134,25 @@ export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array>
   return archived.bytes;
 }
 
+/** The CMS signer of a party: WebCrypto for a person's unsealed key, the vault's Sign for a seal. */
+function partySigner(party: SigningParty | SealingParty): Signer {
+  if ('privateKey' in party) return new CryptoKeySigner(party.privateKey, party.certificateDer, 'EC', 'ECDSA', [...party.chainDer]);
+  const { keySigner } = party;
+  return {
+    certificate: party.certificateDer,
+    certificateChain: [...party.chainDer],
+    keyType: 'EC',
+    signatureAlgorithm: 'ECDSA',
+    sign: async (data, algorithm) => {
+      // The vault signs SHA-256 digests (the CA's profile); the core asks for nothing else.
+      if (algorithm !== 'SHA-256') throw new Error(`A vault key signs SHA-256 only, not ${algorithm}`);
+      return keySigner.signSha256(data);
+    },
+  };
+}
+
 /** The signer with its ECDSA timed (the CMS's one private-key operation). */
-function timedSigner(signer: CryptoKeySigner, observe: (step: SigningStep, milliseconds: number) => void): Signer {
+function timedSigner(signer: Signer, observe: (step: SigningStep, milliseconds: number) => void): Signer {
   return {
     certificate: signer.certificate,
     certificateChain: signer.certificateChain,

@@ -36,7 +36,7 @@ ${content.script ? html`<script src="${content.script}" defer></script>` : ''}
 ${content.body}
 </main>
 </div>
-<footer class="site-footer container">Layanan ini diselenggarakan oleh Dinas Komunikasi dan Informatika untuk instansi pemerintah.</footer>
+<footer class="site-footer container">Layanan ini diselenggarakan oleh Dinas Komunikasi dan Informatika untuk instansi pemerintah. <a href="${base}/help">Bantuan</a></footer>
 </body>
 </html>`.markup}\n`;
 }

@@ -79,6 +79,9 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;vertical-align:top}
 /* self-service */
 .notice--success{border-left-color:#00703c;background:#edf7f0}
+/* Long e-mail addresses of verifier contacts wrap inside the box on a phone. */
+.verifier-contacts ul{padding-left:1.25rem}
+.verifier-contacts a{overflow-wrap:anywhere}
 .status{display:inline-block;padding:.1rem .5rem;background:#f3f2f1;border:1px solid #505a5f;border-radius:2px}
 .status--valid{background:#edf7f0;border-color:#00703c;color:#005a30}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin:0 0 1rem}

@@ -126,6 +126,8 @@ const fixtures: Record<string, Fixture> = {
   'GET /v1/users/{userId}': { allowed: 200 },
   // The targets are INVITED throwaway employees: a resend leaves them INVITED for the next row.
   'POST /v1/users/{userId}/activation-link': { allowed: 202 },
+  // The same resend by purpose (fillPath names `activate`): the INVITED targets stay INVITED.
+  'POST /v1/users/{userId}/links/{purpose}': { allowed: 202 },
   'POST /v1/users/{userId}/decision': { body: () => ({ decision: 'APPROVE' }), allowed: 409 }, // NOT_AWAITING_REVIEW
   'POST /v1/auth/logout': { prepare: async ({ caller }) => ({ auth: { bearer: (await freshSession(caller.person!)).sessionToken } }), allowed: 204 },
   'GET /v1/me': { allowed: 200 },
@@ -155,6 +157,8 @@ const fixtures: Record<string, Fixture> = {
   'POST /v1/me/certificates/{serial}/passphrase-change': { allowed: 404 },
   'POST /v1/me/certificates/{serial}/passphrase-reset': { allowed: 404 },
   'GET /v1/users/{userId}/certificates': { allowed: 200 },
+  // The targets are INVITED: no consent yet, so no statement (CONSENT_NOT_GIVEN).
+  'GET /v1/users/{userId}/consent-statement': { allowed: 409 },
   // Erasure uses its target up: each allowed row erases a person registered for it alone.
   'POST /v1/users/{userId}/erasure': {
     prepare: async ({ target }) => {
@@ -201,7 +205,11 @@ const fixtures: Record<string, Fixture> = {
   'GET /v1/tenants': { allowed: 200 },
   'GET /v1/tenants/{tenantId}': { allowed: 200 },
   // A billing address: nothing the other rows rely on.
-  'PATCH /v1/tenants/{tenantId}': { body: () => ({ billingEmail: 'keuangan.matriks@contoh.go.id' }), allowed: 200 },
+  // A verifier may change only the contacts (anything else from them is 403, tested in self-application).
+  'PATCH /v1/tenants/{tenantId}': {
+    body: ({ caller }) => (caller.role === 'VERIFIER' ? { verifierContacts: [{ name: 'Verifikator Matriks', phone: '081234567890' }] } : { billingEmail: 'keuangan.matriks@contoh.go.id' }),
+    allowed: 200,
+  },
   // An address in the target tenant's own domain.
   'POST /v1/tenants/{tenantId}/verifiers': {
     body: ({ target }) => ({ fullName: 'Verifikator Matriks', email: `verifikator.${unique()}@${target?.tenant === 'other' ? 'lain.go.id' : 'contoh.go.id'}` }),
@@ -376,6 +384,8 @@ let untouched: Set<string> | undefined;
 function fillPath(row: Row, given: Record<string, string>): string {
   return row.spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (given[name] !== undefined) return encodeURIComponent(given[name]);
+    // A link purpose is a closed list, not an id: a valid one, so the row tests access, not validation.
+    if (name === 'purpose') return 'activate';
     if ((tenantScopedParams as readonly string[]).includes(name) && row.target) return encodeURIComponent(ids[name as TenantScopedParam][row.target.tenant]);
     // A well-formed id nobody holds: the route must answer it as unknown, not as malformed.
     return name === 'serial' ? randomBytes(16).toString('hex') : `matriks-${randomUUID()}`;

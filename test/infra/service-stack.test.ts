@@ -16,6 +16,7 @@ const tableId = logicalIdOf(stateful, stateful.table);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
 const tsaKeyId = logicalIdOf(stateful, stateful.tsaKey);
+const serviceSealKeyId = logicalIdOf(stateful, stateful.serviceSealKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 
@@ -417,10 +418,10 @@ describe('service stack: least privilege', () => {
     for (const action of allowed('docs').flatMap(actionsOf)) expect(action).not.toMatch(/^(dynamodb|kms):/i);
   });
 
-  it.each(contexts.filter((context) => !(caContexts as readonly string[]).includes(context)))('%s cannot sign with the CA key, nor touch it; no key at all but the TSA key for signing', (context) => {
+  it.each(contexts.filter((context) => !(caContexts as readonly string[]).includes(context)))('%s cannot sign with the CA key, nor touch it; no key at all but the TSA and seal keys for signing', (context) => {
     for (const statement of grantsOf(allowed(context), 'kms:Sign')) {
       expect(context).toBe('signing');
-      expect(resourcesText(statement)).toEqual([expect.stringContaining(tsaKeyId)]);
+      expect(resourcesText(statement)).toEqual([expect.stringMatching(new RegExp(`${tsaKeyId}|${serviceSealKeyId}`))]);
     }
     for (const statement of allowed(context)) expect(resourcesText(statement).join(' ')).not.toContain(caKeyId);
   });
@@ -456,6 +457,22 @@ describe('service stack: least privilege', () => {
         expect(actionsOf(statement).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
       }
       expect(flatten(fn(context).environment.TSA_KEY_ID)).toContain(tsaKeyId);
+    }
+  });
+
+  it('only signing signs with the service seal key (Sign, GetPublicKey, that key alone); pki only reads its public key; both told by SERVICE_SEAL_KEY_ID', () => {
+    const expected: Partial<Record<Context, string[]>> = { signing: ['kms:GetPublicKey', 'kms:Sign'], pki: ['kms:GetPublicKey'] };
+    for (const context of contexts) {
+      const touching = allowed(context).filter((statement) => resourcesText(statement).join(' ').includes(serviceSealKeyId));
+      if (!expected[context]) {
+        expect(touching, context).toEqual([]);
+        expect(fn(context).environment.SERVICE_SEAL_KEY_ID, context).toBeUndefined();
+        continue;
+      }
+      for (const statement of touching) expect(resourcesText(statement)).toEqual([expect.stringContaining(serviceSealKeyId)]);
+      expect(touching.flatMap(actionsOf).sort(), context).toEqual(expected[context]);
+      expect(flatten(fn(context).environment.SERVICE_SEAL_KEY_ID)).toContain(serviceSealKeyId);
+      expect(flatten(fn(context).environment.SERVICE_NAME)).toBe(contextString('tte:serviceName'));
     }
   });
 

@@ -10,6 +10,7 @@ const photoBucketId = logicalIdOf(stateful, stateful.photoBucket);
 const dataKeyId = logicalIdOf(stateful, stateful.dataKey);
 const caKeyId = logicalIdOf(stateful, stateful.caKey);
 const tsaKeyId = logicalIdOf(stateful, stateful.tsaKey);
+const serviceSealKeyId = logicalIdOf(stateful, stateful.serviceSealKey);
 const keyWrappingKeyId = logicalIdOf(stateful, stateful.keyWrappingKey);
 const pkiBucketId = logicalIdOf(stateful, stateful.pkiBucket);
 const pseudonymKeyId = logicalIdOf(stateful, stateful.pseudonymKey);
@@ -105,13 +106,18 @@ describe('stateful stack: KMS keys', () => {
     expect(props(resourceById(template, tsaKeyId))).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
   });
 
+  it('gives the service seal an ECC P-256 signing key of its own, apart from the CA and TSA keys', () => {
+    expect(new Set([serviceSealKeyId, caKeyId, tsaKeyId]).size).toBe(3);
+    expect(props(resourceById(template, serviceSealKeyId))).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+  });
+
   it('wraps signing keys under a key of their own, rotated yearly', () => {
     expect(keyWrappingKeyId).not.toBe(dataKeyId);
     expect(props(resourceById(template, keyWrappingKeyId)).EnableKeyRotation).toBe(true);
   });
 
   it('retains the keys', () => {
-    for (const id of [dataKeyId, caKeyId, tsaKeyId, keyWrappingKeyId]) {
+    for (const id of [dataKeyId, caKeyId, tsaKeyId, serviceSealKeyId, keyWrappingKeyId]) {
       expect(resourceById(template, id).DeletionPolicy, id).toBe('Retain');
       expect(resourceById(template, id).UpdateReplacePolicy, id).toBe('Retain');
     }

@@ -17,7 +17,8 @@ import { importUsers } from '../../functions/enrollment/use-cases/import-users.j
 import { confirmPhoto, requestPhotoUpload } from '../../functions/enrollment/use-cases/photos.js';
 import { submitActivation, viewPrivacyPolicy } from '../../functions/enrollment/use-cases/privacy-and-submit.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
-import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
+import { resendLink } from '../../functions/enrollment/use-cases/resend-link.js';
+import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { saveEmployment, type EmploymentInput } from '../../functions/enrollment/use-cases/save-employment.js';
 import { saveIdentity } from '../../functions/enrollment/use-cases/save-identity.js';
 import { nikSealingContext } from '../../shared/domain/identity.js';
@@ -234,7 +235,7 @@ describe('the identity step', () => {
     const { userId, email, token } = await ctx.invite('Rina Wati');
     await saveIdentity(ctx.deps, { token, fullName: 'Rina Wati', nik: nikFor('1992-12-31', 7, 'FEMALE') });
     ctx.clock.advance(60_000); // so the new e-mail is the latest one
-    await resendActivationLink(ctx.deps, { actor: ctx.actor, userId });
+    await resendLink({ ...ctx.deps, certificates: new DynamoCertificates(ctx.dynamo, ctx.tableName) }, { actor: ctx.actor, userId, purpose: 'activate' });
     const fresh = await ctx.linkTokenOf(email);
     expect(fresh).not.toBe(token);
     expect(await codeOf(saveIdentity(ctx.deps, { token, fullName: 'Rina Wati', nik: nikFor('1992-12-31', 8, 'FEMALE') }))).toBe('TOKEN_EXPIRED');

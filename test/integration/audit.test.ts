@@ -1,7 +1,12 @@
+import { DynamoDomainOwners } from '../../shared/adapters/aws/dynamo-domain-owners.js';
+import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
+import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEnrollmentHandler } from '../../functions/enrollment/handler.js';
+import { DynamoRequestLetters } from '../../shared/adapters/aws/dynamo-request-letters.js';
+import { S3LetterFiles } from '../../shared/adapters/aws/s3-letter-files.js';
 import { auditActions } from '../../functions/operator/audit-actions.js';
 import { auditRoutes } from '../../functions/operator/audit-routes.js';
 import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activation.js';
@@ -53,6 +58,8 @@ async function auditWorld() {
     sessions: new DynamoSessionStore(dynamo, tableName),
     activation: new DynamoActivationStore(dynamo, tableName),
     photos: new S3PhotoStore(s3Client(), 'audit-test-photos'),
+    letters: new DynamoRequestLetters(dynamo, tableName),
+    letterFiles: new S3LetterFiles(s3Client(), 'audit-test-photos'),
     personalData: new DynamoPersonalData(dynamo, tableName),
     audit,
     workflow: { start: failIfCalled, resume: failIfCalled },
@@ -61,7 +68,10 @@ async function auditWorld() {
     clock,
     ids: randomIds,
     logger: quietLogger(),
-    settings: { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60, sessionIdleMinutes: 30, erasedNikClaimDays: 365 },
+    domains: new DynamoDomainOwners(dynamo, tableName),
+    rateLimiter: new DynamoRateLimiter(dynamo, tableName, clock),
+    certificates: new DynamoCertificates(dynamo, tableName),
+    settings: { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60, sessionIdleMinutes: 30, erasedNikClaimDays: 365, publicRequestFloorMs: 0 },
   });
   const operatorRoutes = defineRoutes('operator', auditRoutes);
   const operatorApi = createHttpHandler(operatorRoutes, auditActions({ audit, users: table.users, tenants: table.tenants }), {

@@ -7,7 +7,8 @@ import { getActivation } from '../../functions/enrollment/use-cases/get-activati
 import { getUser } from '../../functions/enrollment/use-cases/get-user.js';
 import { listUsers } from '../../functions/enrollment/use-cases/list-users.js';
 import { registerUser } from '../../functions/enrollment/use-cases/register-user.js';
-import { resendActivationLink } from '../../functions/enrollment/use-cases/resend-activation-link.js';
+import { resendLink } from '../../functions/enrollment/use-cases/resend-link.js';
+import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import { codeOf, freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
@@ -93,8 +94,8 @@ describe('the activation link', () => {
     ctx.clock.advance(24 * 3600_000);
     expect(await codeOf(getActivation(ctx.deps, { token: first }))).toBe('TOKEN_EXPIRED');
 
-    const resent = await resendActivationLink(ctx.deps, { actor: ctx.actor, userId });
-    expect(resent.activationExpiresAt).toBe('2026-11-24T03:00:00.000Z');
+    const resent = await resendLink({ ...ctx.deps, certificates: new DynamoCertificates(ctx.dynamo, ctx.tableName) }, { actor: ctx.actor, userId, purpose: 'activate' });
+    expect(resent.expiresAt).toBe('2026-11-24T03:00:00.000Z');
     const second = await ctx.linkTokenOf('ahmad@uji.go.id');
     expect(second).not.toBe(first);
     expect(await codeOf(getActivation(ctx.deps, { token: second }))).toBe('OK');
@@ -115,7 +116,7 @@ describe('the activation link', () => {
   it('lets only one of two concurrent resends leave a working link', async () => {
     const ctx = await setup();
     const { userId } = await registerUser(ctx.deps, { actor: ctx.actor, fullName: 'Rina Wati', email: 'rina@uji.go.id' });
-    const outcomes = await Promise.all([1, 2, 3].map(() => codeOf(resendActivationLink(ctx.deps, { actor: ctx.actor, userId }))));
+    const outcomes = await Promise.all([1, 2, 3].map(() => codeOf(resendLink({ ...ctx.deps, certificates: new DynamoCertificates(ctx.dynamo, ctx.tableName) }, { actor: ctx.actor, userId, purpose: 'activate' }))));
     expect(outcomes.filter((code) => code === 'OK').length).toBeGreaterThanOrEqual(1);
     expect(outcomes.every((code) => code === 'OK' || code === 'CONFLICT')).toBe(true);
     const tokens = (await ctx.allItems()).filter((item) => item.purpose === 'activate' && item.userId === userId);
@@ -129,7 +130,7 @@ describe('tenant isolation and the verifier list', () => {
     const other = await putTenant(ctx.dynamo, ctx.tableName, { emailDomains: ['lain.go.id'] });
     const { userId } = await registerUser(ctx.deps, { actor: verifierOf(other), fullName: 'Orang Lain', email: 'orang@lain.go.id' });
     expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
-    expect(await codeOf(resendActivationLink(ctx.deps, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
+    expect(await codeOf(resendLink({ ...ctx.deps, certificates: new DynamoCertificates(ctx.dynamo, ctx.tableName) }, { actor: ctx.actor, userId, purpose: 'activate' }))).toBe('USER_NOT_FOUND');
     const page = await listUsers(ctx.users, { actor: ctx.actor, limit: 100 });
     expect(page.items.map((item) => item.userId)).not.toContain(userId);
   });

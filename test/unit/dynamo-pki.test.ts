@@ -183,4 +183,22 @@ describe('DynamoPkiStore: the TSA certificates (one per TSA key)', () => {
       ConsistentRead: true,
     });
   });
+
+  it('the seal certificate is kept like the TSA\'s, under SEAL#<key hash>: stored once, read consistently, its serials queried', async () => {
+    dynamo.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
+    await expect(store().saveSealCertificate(KEY_HASH, { pem: CA_PEM, serialNumber: '6a03' }, AT)).resolves.toBe(true);
+    await expect(store().saveSealCertificate(KEY_HASH, { pem: CA_PEM, serialNumber: '6a04' }, AT)).resolves.toBe(false);
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      TableName: TABLE,
+      Item: { pk: 'PKI#CA', sk: `SEAL#${KEY_HASH}`, pem: CA_PEM, serialNumber: '6a03', createdAt: AT },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    dynamo.on(GetCommand).resolvesOnce({ Item: { pk: 'PKI#CA', sk: `SEAL#${KEY_HASH}`, pem: CA_PEM } }).resolves({});
+    await expect(store().findSealCertificate(KEY_HASH)).resolves.toBe(CA_PEM);
+    await expect(store().findSealCertificate(KEY_HASH)).resolves.toBeUndefined();
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 'PKI#CA', sk: `SEAL#${KEY_HASH}` }, ConsistentRead: true });
+    dynamo.on(QueryCommand).resolves({ Items: [{ serialNumber: '6a03' }] });
+    await expect(store().sealSerialNumbers()).resolves.toEqual(['6a03']);
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PKI#CA', ':prefix': 'SEAL#' } });
+  });
 });

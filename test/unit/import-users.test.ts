@@ -155,10 +155,11 @@ describe('importUsers', () => {
   });
 
   it.each([
-    ['an unknown column', 'fullName,email,phone,nip\nSiti Aminah,siti@contoh.go.id,,198503152010012003'],
+    ['an unknown column', 'fullName,email,phone,golongan\nSiti Aminah,siti@contoh.go.id,,III/a'],
+    ['a column twice', 'fullName,email,Email\nSiti Aminah,siti@contoh.go.id,siti@contoh.go.id'],
     ['no email column', 'fullName,phone\nSiti Aminah,081234567890'],
     ['no fullName column', 'email,phone\nsiti@contoh.go.id,081234567890'],
-    ['a misspelt column', 'fullname,email\nSiti Aminah,siti@contoh.go.id'],
+    ['a misspelt column', 'full_name,email\nSiti Aminah,siti@contoh.go.id'],
     ['an empty file', ''],
   ])('refuses a file with %s in the header', async (_label, csv) => {
     const { outcome, registered } = run(csv);
@@ -182,8 +183,8 @@ describe('importUsers', () => {
     expect(MAX_IMPORT_ROWS).toBe(1000);
     const { outcome, registered } = run(rows(1001));
     const error = await rejection(outcome);
-    expect(error.code).toBe('VALIDATION_FAILED');
-    expect(error.fieldErrors).toEqual([{ field: 'rows', code: 'TOO_LARGE' }]);
+    expect(error.code).toBe('IMPORT_TOO_MANY_ROWS');
+    expect(error.status).toBe(422);
     expect(registered).toEqual([]);
   });
 

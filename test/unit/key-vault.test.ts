@@ -22,8 +22,8 @@ describe('openLocalKeyVault', () => {
   it('makes its key files readable by the owner only', () => {
     openLocalKeyVault(dataDir);
     const keysDir = join(dataDir, 'keys');
-    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'tsa-key.pem']);
-    for (const file of ['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'tsa-key.pem']) {
+    expect(readdirSync(keysDir).sort()).toEqual(['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'service-seal-key.pem', 'tsa-key.pem']);
+    for (const file of ['ca-key.pem', 'index.key', 'key-wrapping.key', 'sealing.key', 'service-seal-key.pem', 'tsa-key.pem']) {
       expect(statSync(join(keysDir, file)).mode & 0o777).toBe(0o600);
     }
     expect(statSync(keysDir).mode & 0o077).toBe(0);

@@ -79,6 +79,9 @@ export const self = (user: UserRecord) => ({ actorId: user.userId, role: user.ro
 
 export { displayName } from '../../../shared/tenant-users.js';
 
+/** The deployed floor of the public "send me a link" requests (and self-applications). */
+export const PUBLIC_REQUEST_FLOOR_MS = 400;
+
 /** Waits until the floor has passed since `startedMs`: equal timing whatever the outcome. */
 export async function holdUntilFloor(startedMs: number, floorMs: number): Promise<void> {
   const wait = startedMs + floorMs - Date.now();

@@ -14,6 +14,8 @@ export async function getMe(deps: Pick<AccountsDeps, 'users' | 'tenants'>, input
     role: user.role,
     tenantId: user.tenantId,
     ...(tenant ? { tenantName: tenant.name } : {}),
+    // Shown on the help and error pages: whom this person asks when the service cannot help.
+    ...(tenant?.verifierContacts?.length ? { verifierContacts: tenant.verifierContacts } : {}),
     status: user.status,
     ...(input.csrfToken ? { csrfToken: input.csrfToken } : {}),
   };

@@ -2,7 +2,6 @@ import type { Actor } from '../../../shared/domain/actor.js';
 import { hasEnded, renewalCheck, type RevocationReason } from '../../../shared/domain/certificates.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import type { TokenPurpose } from '../../../shared/domain/tokens.js';
-import { newLink } from '../../../shared/links.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
 import type { RequestSlot } from '../../../shared/ports/accounts.js';
 import type { CertificateChange, CertificateRecord } from '../../../shared/ports/certificates.js';
@@ -11,9 +10,9 @@ import type { UserRecord } from '../../../shared/ports/users.js';
 import type { CertificatesDeps } from './deps.js';
 import { publishCrlQuietly } from './issuance.js';
 import { auditEntry, certificateView, displayName, revocationReasonText } from './views.js';
+import { ENROLL_LINK_MS, linkFor, newCertificateLink } from './certificate-links.js';
 
-/** A set-passphrase link lives as long as the one sent at approval; passphrase links an hour. */
-const ENROLL_LINK_MS = 7 * 86_400_000;
+/** Passphrase links last an hour (set-passphrase links: ENROLL_LINK_MS). */
 const PASSPHRASE_LINK_MS = 3_600_000;
 /** Repeats of a "send me a link" request within this time send nothing more. */
 const RESEND_AFTER_MS = 60_000;
@@ -76,30 +75,9 @@ async function sendLink(
   });
 }
 
-/** A fresh link of the holder's: the token to store (hash only) and its e-mail. */
-async function linkFor(
-  deps: Pick<CertificatesDeps, 'settings'>,
-  user: UserRecord,
-  purpose: TokenPurpose,
-  validForMs: number,
-  extra: Pick<LinkTokenRecord, 'issuanceKind' | 'certificateSerial'>,
-  compose: (link: string, token: LinkTokenRecord) => ReturnType<CertificatesDeps['composer']['compose']>,
-  now: Date,
-) {
-  const { token, link } = newLink(deps.settings.webBaseUrl, user, purpose, validForMs, now);
-  const stored: LinkTokenRecord = { ...token, ...extra };
-  return { token: stored, message: await compose(link, stored) };
-}
-
-/**
- * A set-passphrase link for a new certificate, for a change that leaves the person without one
- * (an approved data change): the token and its "[TTE] Set Passphrase" e-mail, sent to `to` (the
- * address the person confirmed last).
- */
-export function newCertificateLink(deps: Pick<CertificatesDeps, 'settings' | 'composer'>, user: UserRecord, to: string, now: Date) {
-  return linkFor(deps, user, 'enroll', ENROLL_LINK_MS, { issuanceKind: 'NEW_REQUEST' }, (link, token) =>
-    deps.composer.compose('setPassphrase', to, { fullName: displayName(user), expiresAt: token.expiresAt, kind: 'DATA_CHANGE' }, { link }), now);
-}
+// The set-passphrase link is made in its own module: the enrollment function sends it again
+// without bundling what issuance needs (argon2, the CA).
+export { newCertificateLink };
 
 /** A new certificate when none is valid (revoked or expired): a set-passphrase link. */
 export async function requestNewCertificate(deps: CertificatesDeps, input: { actor: Actor }): Promise<void> {

@@ -4,6 +4,7 @@ import type { Actor } from '../../../shared/domain/actor.js';
 import type { ApprovalWorkflow } from '../../../shared/ports/workflow.js';
 import { approveApplicant, rejectApplicant, type ReviewDeps } from './review.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
+import { rejectHeldApplication } from './apply.js';
 
 export interface DecideDeps extends ReviewDeps {
   workflow: Pick<ApprovalWorkflow, 'resume'>;
@@ -24,6 +25,10 @@ export async function decideApplication(
   input: { actor: Actor; userId: string; decision: 'APPROVE' | 'REJECT'; reason?: string },
 ) {
   const user = await findTenantUser(deps.users, input.actor, input.userId);
+  // A self-application held for confirmation is turned down here too; it is confirmed by sending its link.
+  if (user.status === 'INVITED' && user.selfApplication?.awaitingConfirmation && input.decision === 'REJECT') {
+    return { status: await rejectHeldApplication(deps, user, input) };
+  }
   if (user.status !== 'AWAITING_REVIEW') throw new AppError('NOT_AWAITING_REVIEW');
   const actor = { actorId: input.actor.actorId, actorRole: input.actor.role };
   const status = input.decision === 'APPROVE'

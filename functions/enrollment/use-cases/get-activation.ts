@@ -23,16 +23,26 @@ export function activationSteps(user: UserRecord) {
   };
 }
 
+/**
+ * What the agency's list (or the person's own application) said of the job, for the employment
+ * step to show until the employee saves what is true.
+ */
+function employmentPrefill(user: UserRecord) {
+  return user.employmentPrefill && Object.keys(user.employmentPrefill).length > 0 ? user.employmentPrefill : undefined;
+}
+
 /** What the activation page shows when the employee opens the link from the e-mail. */
 export async function getActivation(deps: GetActivationDeps, input: { token: string }) {
   const token = await usableToken(deps.users, input.token, 'activate', deps.clock.now());
   const [user, tenant] = await Promise.all([deps.users.findUser(token.userId), deps.tenants.findTenant(token.tenantId)]);
   if (!user || !tenant) throw new AppError('TOKEN_NOT_FOUND');
+  const prefill = employmentPrefill(user);
   return {
     fullName: user.fullName,
     email: user.email,
     tenantName: tenant.name,
     steps: activationSteps(user),
     privacyPolicy: { version: privacyPolicy.version, minReadSeconds: deps.settings.privacyMinReadSeconds },
+    ...(prefill ? { prefill } : {}),
   };
 }

@@ -8,10 +8,14 @@ import { isVisibleTo } from '../../../shared/tenant-users.js';
 import { recordPersonalDataRead } from '../../../shared/audit.js';
 import type { AuditTrail } from '../../../shared/ports/audit.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
+import type { LetterFileStore, RequestLetterStore } from '../../../shared/ports/request-letters.js';
 
 export interface GetUserDeps {
   users: Pick<UserDirectory, 'findUserWithHistory'>;
   photos: Pick<PhotoStore, 'presignDownload'>;
+  /** Absent where no letters are filed: a letter id on the record is then not shown. */
+  letters?: Pick<RequestLetterStore, 'findLetter'>;
+  letterFiles?: Pick<LetterFileStore, 'presignDownload'>;
   audit: Pick<AuditTrail, 'record'>;
   clock: Clock;
   ids: IdGenerator;
@@ -21,16 +25,26 @@ export interface GetUserDeps {
  * One user of the verifier's tenant: the profile, the activation data (the NIK only by its last
  * four digits), both photos behind 5-minute links, the registry result, and the history.
  * 1. Only a user the reader may see (another tenant's is unknown).
- * 2. The read is recorded (PROFILE_VIEWED, naming the photos handed out) before anything is.
+ * 2. The read is recorded (PROFILE_VIEWED, naming the photos and the request letter handed
+ *    out) before anything is: the letter carries the person's data as the photos do.
  */
 export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: string }) {
   const found = await deps.users.findUserWithHistory(input.userId);
   if (!found || !isVisibleTo(found.user, input.actor)) throw new AppError('USER_NOT_FOUND');
   const { user, history } = found;
   const photoIds = [user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined);
-  await recordPersonalDataRead(deps, input.actor, 'PROFILE_VIEWED', user, photoIds.length ? { target: photoIds.map(kindOfPhotoId).join(',') } : {});
+  const letter = user.requestLetterId && deps.letterFiles ? await deps.letters?.findLetter(user.requestLetterId) : undefined;
+  const handedOut = [...photoIds.map(kindOfPhotoId), ...(letter ? ['LETTER'] : [])];
+  await recordPersonalDataRead(deps, input.actor, 'PROFILE_VIEWED', user, handedOut.length ? { target: handedOut.join(',') } : {});
   const photos = await Promise.all(photoIds
     .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(activationPhotoKey(user, photoId), PHOTO_LINK_SECONDS) })));
+  const requestLetter = letter ? {
+    letterId: letter.letterId,
+    pages: letter.pages,
+    size: letter.size,
+    uploadedAt: letter.uploadedAt,
+    url: await deps.letterFiles!.presignDownload(letter.objectKey, PHOTO_LINK_SECONDS),
+  } : undefined;
   const { nipBirthDate: _nipBirthDate, ...employment } = user.employment ?? ({} as NonNullable<UserRecord['employment']>);
   return {
     userId: user.userId,
@@ -47,6 +61,9 @@ export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: 
     } : {}),
     ...(user.employment ? { employment } : {}),
     photos,
+    ...(requestLetter ? { requestLetter } : {}),
+    ...(user.employmentPrefill ? { employmentPrefill: user.employmentPrefill } : {}),
+    ...(user.selfApplication ? { selfApplication: user.selfApplication } : {}),
     ...(user.consent ? { consent: user.consent } : {}),
     ...(user.submittedAt ? { submittedAt: user.submittedAt } : {}),
     ...(user.screening ? { screening: user.screening } : {}),

@@ -7,6 +7,7 @@ import type { MessageComposer } from '../../../shared/outbox.js';
 import type { AuditEntry, ScreeningResult, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import type { TenantDirectory } from '../../../shared/ports/tenants.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
+import type { LinkTokenRecord } from '../../../shared/ports/links.js';
 import type { CivilServiceRegistry } from '../../../shared/ports/registry.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
@@ -158,16 +159,27 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
   });
 }
 
+/** An account-setup link (72 h) and its "[TTE] Informasi Akun" e-mail: sent on approval, and again on request. */
+export async function newAccountSetupLink(
+  deps: Pick<ReviewDeps, 'composer' | 'settings'>,
+  user: UserRecord,
+  now: Date,
+): Promise<{ token: LinkTokenRecord; message: OutboxMessage }> {
+  const { token, link } = newLink(deps.settings.webBaseUrl, user, 'account-setup', ACCOUNT_SETUP_HOURS * 3600_000, now);
+  const fullName = user.identity?.fullName ?? user.fullName;
+  return { token, message: await deps.composer.compose('accountInfo', user.email, { fullName, username: user.email, expiresAt: token.expiresAt }, { link }) };
+}
+
 /** Approved: "[TTE] Informasi Akun" (account-setup link, 72 h) and "[TTE] Set Passphrase" (enroll link, 7 days). */
 export async function approveApplicant(deps: ReviewDeps, userId: string, actor: ReviewActor = workflowActor): Promise<UserStatus> {
   const user = await loadUser(deps, userId);
   if (user.status === 'APPROVED' && actor === workflowActor) return user.status;
   const now = deps.clock.now();
-  const setup = newLink(deps.settings.webBaseUrl, user, 'account-setup', ACCOUNT_SETUP_HOURS * 3600_000, now);
+  const setup = await newAccountSetupLink(deps, user, now);
   const enroll = newLink(deps.settings.webBaseUrl, user, 'enroll', ENROLL_HOURS * 3600_000, now);
   const fullName = user.identity?.fullName ?? user.fullName;
   const messages: OutboxMessage[] = [
-    await deps.composer.compose('accountInfo', user.email, { fullName, username: user.email, expiresAt: setup.token.expiresAt }, { link: setup.link }),
+    setup.message,
     await deps.composer.compose('setPassphrase', user.email, { fullName, expiresAt: enroll.token.expiresAt, kind: 'FIRST' }, { link: enroll.link }),
   ];
   await transition(deps, user, ['SUBMITTED', 'AWAITING_REVIEW'], 'APPROVED', actor, 'APPLICATION_APPROVED', {

@@ -1,6 +1,6 @@
 import type { Actor } from '../../../shared/domain/actor.js';
 import { AppError } from '../../../shared/domain/errors.js';
-import type { TenantStatus } from '../../../shared/domain/tenants.js';
+import type { SelfApplicationMode, TenantStatus, VerifierContact } from '../../../shared/domain/tenants.js';
 import { auditEntry } from '../../../shared/audit.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { Tenant, TenantDirectory, TenantRegistry } from '../../../shared/ports/tenants.js';
@@ -22,6 +22,16 @@ export interface TenantFields {
   emailDomains: string[];
   billingEmail: string;
   status: TenantStatus;
+  selfApplication: SelfApplicationMode;
+  verifierContacts: VerifierContact[];
+}
+
+/** What a tenant's own verifier may change on it: how its people reach them. */
+const verifierFields: readonly (keyof TenantFields)[] = ['verifierContacts'];
+
+/** An operator sees every tenant; a verifier only their own (another's is as unknown as a missing one). */
+function assertMaySee(actor: Actor, tenantId: string): void {
+  if (actor.role !== 'OPERATOR' && actor.tenantId !== tenantId) throw new AppError('TENANT_NOT_FOUND');
 }
 
 async function existing(deps: Pick<TenantDeps, 'registry'>, tenantId: string): Promise<Tenant> {
@@ -36,7 +46,10 @@ async function existing(deps: Pick<TenantDeps, 'registry'>, tenantId: string): P
  * 2. One transaction: the tenant (in the tenants index), a claim on each e-mail domain and the
  *    audit entry. A domain another tenant owns fails it whole: TENANT_DOMAIN_TAKEN, nothing written.
  */
-export async function createTenant(deps: TenantDeps, input: { actor: Actor } & Omit<TenantFields, 'status'> & { status?: TenantStatus }): Promise<Tenant> {
+export async function createTenant(
+  deps: TenantDeps,
+  input: { actor: Actor } & Omit<TenantFields, 'status' | 'selfApplication' | 'verifierContacts'> & { status?: TenantStatus },
+): Promise<Tenant> {
   const { actor, ...fields } = input;
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -57,7 +70,8 @@ export async function createTenant(deps: TenantDeps, input: { actor: Actor } & O
   return tenant;
 }
 
-export async function getTenant(deps: Pick<TenantDeps, 'registry'>, input: { tenantId: string }): Promise<Tenant> {
+export async function getTenant(deps: Pick<TenantDeps, 'registry'>, input: { actor: Actor; tenantId: string }): Promise<Tenant> {
+  assertMaySee(input.actor, input.tenantId);
   return existing(deps, input.tenantId);
 }
 
@@ -66,6 +80,7 @@ export async function listTenants(deps: Pick<TenantDeps, 'directory'>, input: { 
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
+const sameContacts = (a: readonly VerifierContact[], b: readonly VerifierContact[]) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Changes some of a tenant's fields.
@@ -76,12 +91,21 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
  * 3. This process forgets the tenant it cached, so its own next request sees the change.
  */
 export async function updateTenant(deps: TenantDeps, input: { actor: Actor; tenantId: string; changes: Partial<TenantFields> }): Promise<Tenant> {
-  const previous = await existing(deps, input.tenantId);
-  const current: Partial<TenantFields> = { ...previous, status: previous.status ?? 'ACTIVE' };
+  assertMaySee(input.actor, input.tenantId);
   const changes = Object.fromEntries(Object.entries(input.changes).filter(([, value]) => value !== undefined)) as Partial<TenantFields>;
-  const changed = (Object.keys(changes) as (keyof TenantFields)[]).filter((field) => (field === 'emailDomains'
-    ? !sameList(changes.emailDomains!, previous.emailDomains)
-    : changes[field] !== current[field]));
+  // A verifier's request naming anything else is refused whole, even if that field would not change.
+  if (input.actor.role !== 'OPERATOR' && (Object.keys(changes) as (keyof TenantFields)[]).some((field) => !verifierFields.includes(field))) {
+    throw new AppError('FORBIDDEN');
+  }
+  const previous = await existing(deps, input.tenantId);
+  const current: Partial<TenantFields> = {
+    ...previous, status: previous.status ?? 'ACTIVE', selfApplication: previous.selfApplication ?? 'CLOSED', verifierContacts: previous.verifierContacts ?? [],
+  };
+  const changed = (Object.keys(changes) as (keyof TenantFields)[]).filter((field) => {
+    if (field === 'emailDomains') return !sameList(changes.emailDomains!, previous.emailDomains);
+    if (field === 'verifierContacts') return !sameContacts(changes.verifierContacts!, current.verifierContacts!);
+    return changes[field] !== current[field];
+  });
   if (changed.length === 0) return previous;
 
   const now = deps.clock.now();

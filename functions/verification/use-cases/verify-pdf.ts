@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/domain/errors.js';
 import type { UsageCounter } from '../../../shared/ports/usage.js';
 import type { CertificateStore } from '../../../shared/ports/certificates.js';
 import type { PkiStore } from '../../../shared/ports/pki.js';
+import { serviceSerialNumbers } from '../../../shared/pki/seal-runtime.js';
 import type { RateLimit, RateLimiter } from '../../../shared/ports/rate-limiter.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 import { verifyPdfSignatures, type PdfVerificationReport } from '../../../shared/signing/pdf-verification.js';
@@ -17,19 +18,19 @@ export interface VerificationDeps {
   /** The service's CA certificate (DER), the one trust anchor; undefined before the CA exists. */
   caCertificate: () => Promise<Uint8Array | undefined>;
   certificates: Pick<CertificateStore, 'findCertificate'>;
-  pki: Pick<PkiStore, 'tsaSerialNumbers'>;
+  pki: Pick<PkiStore, 'tsaSerialNumbers' | 'sealSerialNumbers'>;
   clock: Clock;
 }
 
 /**
  * The status of a certificate of this CA from its records, as the OCSP responder gives it: a
  * revocation with its time and reason; expired, renewed and suspended certificates were never
- * revoked, so good; the TSA's certificates good; a serial the CA never issued unknown.
+ * revoked, so good; the TSA's and the seal's certificates good; a serial the CA never issued unknown.
  */
 export function recordedStatus(deps: Pick<VerificationDeps, 'certificates' | 'pki'>): (serialNumber: string) => Promise<CertificateStatusAnswer> {
   return async (serialNumber) => {
     const certificate = await deps.certificates.findCertificate(serialNumber);
-    if (!certificate) return (await deps.pki.tsaSerialNumbers()).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
+    if (!certificate) return (await serviceSerialNumbers(deps.pki)).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
     if (certificate.status === 'REVOKED' && certificate.revocation) {
       return { status: 'revoked', revokedAt: new Date(certificate.revocation.at), reason: certificate.revocation.reason };
     }

@@ -94,6 +94,7 @@ ${postForm(action('identity'), [
         return web.page({
           title: `Aktivasi: ${title}`, heading: 'Aktivasi akun',
           body: html`${errorSummary(state, labels)}${intro}
+${activation.prefill && !activation.steps.employment ? html`<p class="notice prefill-note">Sebagian isian di bawah sudah diisi dari daftar pegawai yang dikirim instansi Anda. Periksa setiap isian dan betulkan bila ada yang keliru sebelum melanjutkan.</p>` : ''}
 ${postForm(action('employment'), [
   radioField({ name: 'employmentType', label: labels.employmentType, state, choices: [{ value: 'ASN', label: 'ASN' }, { value: 'POLRI', label: 'POLRI' }, { value: 'OTHER', label: 'Lainnya' }] }),
   textField({ name: 'nip', label: labels.nip, state, inputmode: 'numeric', maxlength: 18, hint: 'Bagi ASN: 18 angka.' }),
@@ -147,6 +148,13 @@ ${postForm(action('submit'), [
     }
   };
 
+  /** What the agency's list said of the job, until the employee saves their own answer (a NIP means ASN). */
+  const prefilled = (activation: Activation): Record<string, string> => {
+    if (!activation.prefill || activation.steps.employment) return {};
+    const { nip, position, unitName } = activation.prefill;
+    return { ...(nip ? { employmentType: 'ASN', nip } : {}), ...(position ? { position } : {}), ...(unitName ? { unitName } : {}) };
+  };
+
   const load = async (web: Web, token: string) => {
     const activation = await web.api.call(enrollmentRoutes, 'getActivation', { params: { token } });
     if (!activation.ok) web.fail(activation.problem);
@@ -157,7 +165,7 @@ ${postForm(action('submit'), [
     activationPage: async (request) => {
       const web = new Web(deps, request);
       const activation = await load(web, request.params.token);
-      return render(web, request.params.token, activation, currentStep(activation, request.query.langkah), emptyForm({ fullName: activation.fullName }));
+      return render(web, request.params.token, activation, currentStep(activation, request.query.langkah), emptyForm({ fullName: activation.fullName, ...prefilled(activation) }));
     },
     activationIdentity: async (request) => {
       const web = new Web(deps, request);

@@ -71,7 +71,10 @@ export function auditPageActions(deps: WebDeps): RouteActions<typeof auditPageRo
   const targetOf = (entry: Entry) => {
     if (!entry.target) return '';
     if (entry.action === 'PROFILE_VIEWED') {
-      return html`<br>Foto yang ditampilkan: ${entry.target.split(',').map((kind) => photoKindLabels[kind] ?? kind).join(', ')}`;
+      // The request letter is handed out with the photos (see getUser), named apart from them.
+      const shown = entry.target.split(',');
+      const photos = shown.filter((kind) => kind !== 'LETTER');
+      return html`${photos.length > 0 ? html`<br>Foto yang ditampilkan: ${photos.map((kind) => photoKindLabels[kind] ?? kind).join(', ')}` : ''}${shown.includes('LETTER') ? html`<br>Surat permohonan ditampilkan` : ''}`;
     }
     return html`<br><span class="hint">Rujukan: <code>${entry.target}</code></span>`;
   };

@@ -15,7 +15,9 @@ import { formatDate, formatDateTime, formatSerial } from '../format.js';
 import { checkboxField, emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
 import { actionLabels, auditNote, certificateStatusLabels, revocableStatuses, revocationLabels, roleLabels } from '../labels.js';
-import { formPost, page } from '../route-parts.js';
+import { formBody, formPost, page } from '../route-parts.js';
+import { letterErrorFields, letterField, letterFormMaxBytes, letterForPost, letterSection, letterSummaryLabel } from '../letter-form.js';
+import { consentStatementLabel, consoleConsentStatementPath } from './consent-statement.js';
 
 /**
  * The verifier console: the tenant's users by status and search, registering one or a CSV list,
@@ -64,18 +66,23 @@ export const consoleRoutes = {
     responses: { 200: page('Daftarkan pegawai'), 303: page('Not signed in: to the login page') },
   },
   consoleRegister: {
-    method: 'POST', path: '/web/console/register', summary: "Verifier console: register one employee (the activation e-mail is sent); on to the user's page", access: 'public',
-    ...formPost, responses: { 303: page("Registered: the user's page"), 403: page('No access, or the CSRF token missing'), 409: page('The form with its errors'), 422: page('The form with its errors') },
+    method: 'POST', path: '/web/console/register', summary: "Verifier console: register one employee, with the request letter (PDF) if attached (the activation e-mail is sent); on to the user's page", access: 'public',
+    // Multipart: the request letter travels with the form.
+    bodyType: 'multipart/form-data', body: formBody, maxBodyBytes: letterFormMaxBytes(20_000),
+    responses: {
+      303: page("Registered: the user's page"), 403: page('No access, or the CSRF token missing'), 409: page('The form with its errors'),
+      413: page('Larger than the form takes'), 422: page('The form with its errors'),
+    },
   },
   consoleImportPage: {
     method: 'GET', path: '/web/console/import', summary: 'Verifier console: the form to register employees from CSV', access: 'public',
     responses: { 200: page('Impor CSV'), 303: page('Not signed in: to the login page') },
   },
   consoleImport: {
-    method: 'POST', path: '/web/console/import', summary: 'Verifier console: CSV posted; the result of every row', access: 'public',
-    // A CSV of 1000 rows does not fit the usual bound on a form field.
-    bodyType: 'application/x-www-form-urlencoded', body: z.record(z.string().max(100), z.string().max(500_000)),
-    responses: { 200: page('Hasil impor'), 403: page('No access, or the CSRF token missing'), 422: page('The form with its errors') },
+    method: 'POST', path: '/web/console/import', summary: 'Verifier console: CSV posted, with the request letter (PDF) if attached; the result of every row', access: 'public',
+    // Multipart: the request letter travels with the list. A CSV of 1000 rows does not fit the usual bound on a form field.
+    bodyType: 'multipart/form-data', body: z.record(z.string().max(100), z.string().max(500_000)), maxBodyBytes: letterFormMaxBytes(500_000),
+    responses: { 200: page('Hasil impor'), 403: page('No access, or the CSRF token missing'), 413: page('Larger than the form takes'), 422: page('The form with its errors') },
   },
   consoleUserPage: {
     method: 'GET', path: '/web/console/users/{userId}', summary: 'Verifier console: a user (profile, activation data, photos, registry result, history, certificates, actions)', access: 'public',
@@ -144,8 +151,10 @@ const screeningLabels: Record<string, string> = {
 const employmentLabels: Record<string, string> = { ASN: 'ASN', POLRI: 'POLRI', OTHER: 'Lainnya' };
 const genderLabels: Record<string, string> = { MALE: 'Laki-laki', FEMALE: 'Perempuan' };
 
-const registerLabels = { fullName: 'Nama lengkap', email: 'Email', phone: 'Nomor ponsel (tidak wajib)' };
-const csvLabels = { csv: 'Data CSV' };
+const registerLabels = { fullName: 'Nama lengkap', email: 'Email', phone: 'Nomor ponsel (tidak wajib)', letter: letterSummaryLabel };
+const csvLabels = { csv: 'Data CSV', letter: letterSummaryLabel };
+/** A list's columns as a row's result names them. */
+const importColumnLabels = { fullName: 'Nama lengkap', email: 'Email', phone: 'Nomor ponsel', nip: 'NIP', position: 'Jabatan', unitName: 'Unit kerja' };
 
 /** A field's text, or nothing when blank: the API then says the field is required. */
 const given = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
@@ -206,6 +215,7 @@ export function consoleActions(deps: WebDeps): RouteActions<typeof consoleRoutes
 <li><a href="${web.path('/console/api-keys')}">Kunci API integrator (e-office, SIMPEG)</a></li>
 <li><a href="${web.path('/console/audit')}">Jejak audit instansi</a></li>
 <li><a href="${web.path('/console/data-changes')}">Perubahan data pegawai</a></li>
+<li><a href="${web.path('/console/contacts')}">Kontak verifikator (ditampilkan di halaman bantuan)</a></li>
 </ul>
 <h2>Pengguna</h2>
 <form method="get" action="${web.path('/console')}" role="search" class="search">
@@ -229,7 +239,7 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
 
   // ---- register one, or a CSV list ---------------------------------------------------------
 
-  const registerForm = (web: Web, me: Me, state: FormState, status = 200) => web.page({
+  const registerForm = (web: Web, me: Me, state: FormState, status = 200, filedLetterId?: string) => web.page({
     title: 'Daftarkan pegawai',
     heading: 'Daftarkan pegawai',
     nav: web.nav(me),
@@ -239,11 +249,12 @@ ${postForm(web.path('/console/register'), [
   textField({ name: 'fullName', label: registerLabels.fullName, state, autocomplete: 'off', hint: 'Tanpa gelar; nanti disesuaikan dengan KTP oleh pegawai.' }),
   textField({ name: 'email', label: registerLabels.email, type: 'email', inputmode: 'email', autocomplete: 'off', state, hint: 'Alamat e-mail dinas dengan domain instansi Anda.' }),
   textField({ name: 'phone', label: registerLabels.phone, type: 'tel', inputmode: 'tel', autocomplete: 'off', state, hint: 'Nomor ponsel Indonesia, misalnya 081234567890.' }),
+  letterField(state, filedLetterId),
   submitButton('Kirim undangan'),
-], { csrfToken: me.csrfToken })}`,
+], { csrfToken: me.csrfToken, multipart: true })}`,
   }, { status });
 
-  const importForm = (web: Web, me: Me, state: FormState, status = 200) => web.page({
+  const importForm = (web: Web, me: Me, state: FormState, status = 200, filedLetterId?: string) => web.page({
     title: 'Impor daftar pegawai',
     heading: 'Impor daftar pegawai',
     nav: web.nav(me),
@@ -252,14 +263,15 @@ ${postForm(web.path('/console/register'), [
 ${postForm(web.path('/console/import'), [
   textAreaField({
     name: 'csv', label: csvLabels.csv, state, rows: 10, className: 'csv',
-    hint: html`Baris pertama berisi judul kolom <code>fullName,email,phone</code> (kolom phone tidak wajib), lalu satu pegawai per baris, paling banyak 1000 baris. Contoh baris: <code class="csv-example">Dewi Lestari,dewi.lestari@instansi.go.id,081234567890</code>`,
+    hint: html`Baris pertama berisi judul kolom <code>fullName,email</code>, boleh ditambah <code>phone</code>, <code>nip</code>, <code>position</code> (jabatan) dan <code>unitName</code> (unit kerja) dalam urutan apa saja; pemisah koma atau titik koma seperti hasil simpan CSV dari Excel. Lalu satu pegawai per baris, paling banyak 1000 baris. NIP, jabatan dan unit kerja diisikan lebih dulu pada langkah data kepegawaian; pegawai memeriksa dan membetulkannya. Contoh baris: <code class="csv-example">Dewi Lestari;dewi.lestari@instansi.go.id;081234567890;198503152010012003;Analis Kebijakan;Bidang Aplikasi</code>`,
   }),
+  letterField(state, filedLetterId),
   submitButton('Impor dan kirim undangan'),
-], { csrfToken: me.csrfToken })}`,
+], { csrfToken: me.csrfToken, multipart: true })}`,
   }, { status });
 
   const fieldMessage = (error: { field: string; code: string }) => {
-    const label = (registerLabels as Record<string, string>)[error.field]?.replace(/ \(tidak wajib\)$/, '') ?? error.field;
+    const label = (importColumnLabels as Record<string, string>)[error.field] ?? error.field;
     const message = error.code in fieldErrorCatalog ? fieldErrorCatalog[error.code as FieldErrorCode].id : error.code;
     return `${label}: ${message}`;
   };
@@ -336,6 +348,7 @@ ${user.consent ? html`<dt>Kebijakan privasi</dt><dd>versi ${user.consent.version
 </dl>` : ''}
 <h2>Foto</h2>
 ${photos(user)}
+${letterSection(user)}
 ${user.screening ? html`<h2>Pemeriksaan data kepegawaian</h2>
 <dl class="summary">
 <dt>Hasil</dt><dd>${screeningLabels[user.screening.outcome] ?? user.screening.outcome}</dd>
@@ -370,6 +383,19 @@ ${postForm(`${base}/decision`, [
 </div>`;
       case 'INVITED':
       case 'ACTIVATING':
+        // A self-application the tenant holds for confirmation: nothing has been sent to the person yet.
+        if (user.selfApplication?.awaitingConfirmation) {
+          return html`<h2>Pengajuan mandiri menunggu persetujuan</h2>
+<p>Orang ini mengajukan akun sendiri pada ${formatDateTime(user.selfApplication.appliedAt)} dan belum menerima e-mail apa pun. Pastikan nama dan alamat e-mail ini memang pegawai instansi Anda.</p>
+<div class="console-decision">
+${postForm(`${base}/activation-link`, [submitButton('Kirim tautan aktivasi')], csrf)}
+${postForm(`${base}/decision`, [
+  hiddenField('decision', 'REJECT'),
+  textAreaField({ name: 'reason', label: userLabels.reason, state, hint: 'Wajib diisi bila menolak. Alasan hanya dicatat di riwayat; pengaju tidak menerima e-mail.' }),
+  submitButton('Tolak', 'warning'),
+], csrf)}
+</div>`;
+        }
         return html`<h2>Tautan aktivasi</h2>
 <p>Bila e-mail "Aktivasi Akun" hilang atau tautannya kedaluwarsa, kirim tautan baru. Tautan lama langsung tidak berlaku.</p>
 ${postForm(`${base}/activation-link`, [submitButton('Kirim ulang tautan aktivasi', 'secondary')], csrf)}`;
@@ -458,6 +484,9 @@ ${revocationReasons.map((reason) => html`<option value="${reason}"${reason === s
       nav: web.nav(me),
       body: html`${backToConsole(web, me)}${errorSummary(state, userLabels)}${notice(options.done ? userNotices[options.done] : undefined)}
 ${profile(user)}
+${user.consent && user.status !== 'ERASED' ? html`<h2>Surat pernyataan data pribadi</h2>
+<p class="hint">Dibuat dari persetujuan kebijakan privasi pengguna dan disegel secara elektronik oleh layanan. Setiap unduhan dicatat dalam jejak audit.</p>
+<p><a class="button button--secondary" href="${consoleConsentStatementPath(web, user.userId)}" download>${consentStatementLabel}</a></p>` : ''}
 ${me.role === 'OPERATOR' ? '' : actions(web, me, user, state)}
 ${certificatesSection(web, me, user, certificates, state)}
 ${me.role === 'OPERATOR' ? erasureSection(web, me, user, state) : ''}
@@ -549,18 +578,26 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
     },
     consoleRegister: async (request) => {
       const web = new Web(deps, request);
-      const { fullName = '', email = '', phone = '', csrfToken } = request.body;
+      const { fields, files } = request.body;
+      const { fullName = '', email = '', phone = '', csrfToken } = fields;
       const values = { fullName, email, phone };
-      const body = { fullName: fullName.trim(), email: email.trim(), ...(given(phone) ? { phone: given(phone) } : {}), ...(csrfToken ? { csrfToken } : {}) };
-      const result = await web.api.call(enrollmentRoutes, 'registerUser', { body });
-      if (result.ok) return web.seeOther(userPath(web, result.body.userId, 'terdaftar'));
-      const failure = failureOf(result.problem);
+      const letter = await letterForPost(web, { file: files.letter?.[0], keptId: fields.letterId, csrfToken });
+      const problem = 'problem' in letter ? letter.problem : undefined;
+      const filedLetterId = 'letterId' in letter ? letter.letterId : undefined;
+      const result = problem ? undefined : await web.api.call(enrollmentRoutes, 'registerUser', {
+        body: { fullName: fullName.trim(), email: email.trim(), ...(given(phone) ? { phone: given(phone) } : {}), ...(filedLetterId ? { letterId: filedLetterId } : {}), ...(csrfToken ? { csrfToken } : {}) },
+      });
+      if (result?.ok) return web.seeOther(userPath(web, result.body.userId, 'terdaftar'));
+      const refusal = problem ?? result!.problem;
+      // A letter that is not (or no longer) the tenant's is the form's to fix, not an error page.
+      const failure = refusal.code === 'LETTER_NOT_FOUND' ? { kind: 'form' as const } : failureOf(refusal);
       if (failure.kind === 'login') return web.toLogin(web.path('/console/register'));
-      if (failure.kind === 'page') web.fail(result.problem);
+      if (failure.kind === 'page') web.fail(refusal);
       const signedIn = await web.signedIn(web.path('/console/register'));
       if ('redirect' in signedIn) return signedIn.redirect;
-      const state = formStateOf(values, result.problem, { EMAIL_ALREADY_REGISTERED: 'email', EMAIL_DOMAIN_NOT_ALLOWED: 'email' });
-      return registerForm(web, signedIn.me, state, result.problem.status);
+      const state = formStateOf(values, refusal, { EMAIL_ALREADY_REGISTERED: 'email', EMAIL_DOMAIN_NOT_ALLOWED: 'email', ...letterErrorFields });
+      const keepLetter = refusal.code !== 'LETTER_NOT_FOUND' ? filedLetterId : undefined;
+      return registerForm(web, signedIn.me, state, refusal.status, keepLetter);
     },
 
     consoleImportPage: async (request) => {
@@ -571,18 +608,29 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
     },
     consoleImport: async (request) => {
       const web = new Web(deps, request);
-      const { csv = '', csrfToken } = request.body;
-      const result = await web.api.call(enrollmentRoutes, 'importUsers', { csv, ...(csrfToken ? { csrfToken } : {}) });
+      const { fields, files } = request.body;
+      const { csv = '', csrfToken } = fields;
+      const letter = await letterForPost(web, { file: files.letter?.[0], keptId: fields.letterId, csrfToken });
+      const letterProblem = 'problem' in letter ? letter.problem : undefined;
+      const filedLetterId = 'letterId' in letter ? letter.letterId : undefined;
+      const result = letterProblem ? undefined : await web.api.call(enrollmentRoutes, 'importUsers', {
+        csv, ...(filedLetterId ? { query: { letterId: filedLetterId } } : {}), ...(csrfToken ? { csrfToken } : {}),
+      });
       const signedIn = await web.signedIn(web.path('/console/import'));
       if ('redirect' in signedIn) return signedIn.redirect;
-      if (result.ok) return importResult(web, signedIn.me, result.body);
-      const failure = failureOf(result.problem);
-      if (failure.kind !== 'form') web.fail(result.problem);
+      if (result?.ok) return importResult(web, signedIn.me, result.body);
+      const refusal = letterProblem ?? result!.problem;
+      const failure = refusal.code === 'LETTER_NOT_FOUND' ? { kind: 'form' as const } : failureOf(refusal);
+      if (failure.kind !== 'form') web.fail(refusal);
       // Errors about the file as a whole (its header, its size) are shown beside the field.
-      const problem = result.problem.errors.length > 0
-        ? { ...result.problem, errors: [{ field: 'csv', code: result.problem.errors[0]!.code, message: importProblem(result.problem) }] }
-        : result.problem;
-      return importForm(web, signedIn.me, formStateOf({ csv }, problem, { VALIDATION_FAILED: 'csv', UNSUPPORTED_MEDIA_TYPE: 'csv', PAYLOAD_TOO_LARGE: 'csv' }), result.problem.status);
+      const problem = refusal.errors.length > 0
+        ? { ...refusal, errors: [{ field: 'csv', code: refusal.errors[0]!.code, message: importProblem(refusal) }] }
+        : refusal;
+      const fieldFor = letterProblem || refusal.code === 'LETTER_NOT_FOUND'
+        ? letterErrorFields
+        : { VALIDATION_FAILED: 'csv', UNSUPPORTED_MEDIA_TYPE: 'csv', PAYLOAD_TOO_LARGE: 'csv', IMPORT_TOO_MANY_ROWS: 'csv' } as const;
+      const keepLetter = refusal.code !== 'LETTER_NOT_FOUND' ? filedLetterId : undefined;
+      return importForm(web, signedIn.me, formStateOf({ csv }, problem, fieldFor), refusal.status, keepLetter);
     },
 
     consoleUserPage: async (request) => userPage(new Web(deps, request), request.params.userId, { done: request.query.selesai }),
@@ -661,8 +709,7 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
 /** Why the API refused a CSV as a whole, in words a verifier can act on. */
 function importProblem(problem: Problem): string {
   const error = problem.errors[0];
-  if (error?.field === 'header') return 'Baris pertama harus berisi judul kolom fullName,email dan boleh ditambah phone, dipisahkan koma.';
-  if (error?.field === 'rows') return 'Paling banyak 1000 baris sekali impor. Bagi daftar menjadi beberapa bagian.';
+  if (error?.field === 'header') return 'Baris pertama harus berisi judul kolom fullName dan email (masing-masing sekali), dan boleh ditambah phone, nip, position dan unitName, dipisahkan koma atau titik koma.';
   if (error?.field === 'body') return 'Data CSV tidak dapat dibaca. Periksa tanda kutip dan pemisah koma.';
   return error?.message ?? problem.detail;
 }

@@ -12,6 +12,7 @@ import { Web, type WebDeps } from '../kit.js';
 import { certificateStatusLabels, revocableStatuses } from '../labels.js';
 import { formPost, page } from '../route-parts.js';
 import { dataChangeOnMe } from './data-change.js';
+import { consentStatementLabel, myConsentStatementPath } from './consent-statement.js';
 
 /** What a finished action says on /web/me (`?selesai=`): what happened and what comes next. */
 const notices = {
@@ -86,6 +87,11 @@ export const meRoutes = {
 
 type Certificate = SuccessBody<typeof certificatesRoutes.routes.listMyCertificates>['items'][number];
 type Me = SuccessBody<typeof accountsRoutes.routes.getMe>;
+
+// Every signed-in USER consented before approval (activation asks for it), so the statement exists.
+const consentStatementSection = (web: Web) => html`<h2>Surat pernyataan penggunaan data pribadi</h2>
+<p>Surat pernyataan yang dibuat dari persetujuan kebijakan privasi yang Anda berikan saat aktivasi, disegel secara elektronik oleh layanan. Lampirkan bila instansi Anda memintanya; keasliannya dapat diperiksa di halaman <a href="${web.path('/verify')}">Periksa tanda tangan</a>.</p>
+<p><a class="button button--secondary" href="${myConsentStatementPath(web)}" download>${consentStatementLabel}</a></p>`;
 
 /** The RFC 5280 reasons as a holder reads them (in the first person; the console has the verifier's). */
 const reasonLabels: Record<RevocationReason, string> = {
@@ -196,7 +202,8 @@ ${actionForm(web.path(`/me/devices/${encodeURIComponent(device.deviceId)}/remove
 <p><a class="button button--secondary" href="${web.path('/me/devices/new')}">Tambah perangkat</a></p>
 <h2>Data pribadi Anda</h2>
 <p>Unduh semua data tentang Anda yang disimpan layanan ini: profil, data KTP dan kepegawaian, persetujuan yang Anda berikan, perangkat, sertifikat, dokumen yang Anda tandatangani, dan jejak audit (hak akses menurut UU Pelindungan Data Pribadi). Kata sandi, kunci, dan rahasia OTP tidak ikut diunduh. Setiap unduhan dicatat.</p>
-<p><a class="button button--secondary" href="${web.path('/me/personal-data')}" download="data-pribadi.json">Unduh data pribadi (JSON)</a></p>`,
+<p><a class="button button--secondary" href="${web.path('/me/personal-data')}" download="data-pribadi.json">Unduh data pribadi (JSON)</a></p>
+${me.role === 'USER' ? consentStatementSection(web) : ''}`,
     }, { status: view.problem ? 422 : 200 });
   };
 

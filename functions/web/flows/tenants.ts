@@ -10,6 +10,7 @@ import { formatDateTime } from '../format.js';
 import { emptyForm, errorSummary, formStateOf, hiddenField, postForm, submitButton, textAreaField, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
 import { formPost, page } from '../route-parts.js';
+import { selfServiceSection } from './tenant-self-service.js';
 
 /**
  * The operator console: the tenants (agencies), one tenant's data, its suspension and
@@ -211,6 +212,7 @@ ${errorSummary(failed, labels)}${options.done ? html`<p class="notice" role="sta
 <dt>Diperbarui</dt><dd>${formatDateTime(tenant.updatedAt)}</dd>
 </dl>
 ${statusSection(web, tenant)}
+${selfServiceSection(web, me, tenant)}
 <h2>Verifikator</h2>
 ${verifierList(verifiers)}
 <h3>Undang verifikator</h3>

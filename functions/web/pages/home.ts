@@ -2,14 +2,16 @@ import { html } from '../../../shared/web/html.js';
 import type { PageContent } from '../../../shared/web/layout.js';
 
 /** What the service is, what each e-mail a person receives asks them to do, and the two ways in. */
-export function homePage(links: { login: string; verify: string }): PageContent {
+export function homePage(links: { login: string; verify: string; help: string; apply: string }): PageContent {
   return {
     title: 'Beranda',
     heading: 'Layanan Tanda Tangan Elektronik',
     body: html`<p class="lead">Layanan ini menerbitkan sertifikat elektronik bagi pegawai instansi pemerintah, sehingga Anda dapat menandatangani dokumen dinas secara elektronik dan sah.</p>
 <ul class="console-links">
 <li><a href="${links.login}">Masuk</a> untuk menandatangani dokumen dan mengelola akun serta sertifikat Anda.</li>
+<li><a href="${links.apply}">Ajukan akun</a> sendiri dengan alamat e-mail dinas, bila instansi Anda membuka pengajuan mandiri.</li>
 <li><a href="${links.verify}">Periksa tanda tangan</a> pada dokumen PDF yang Anda terima, tanpa perlu masuk.</li>
+<li><a href="${links.help}">Bantuan</a>: e-mail tidak tiba, tautan kedaluwarsa, NIK atau NIP ditolak, dan masalah lain.</li>
 </ul>
 <h2>Langkah-langkahnya</h2>
 <ol>

@@ -31,10 +31,31 @@ export class DynamoPkiStore implements PkiStore {
   }
 
   async tsaSerialNumbers(): Promise<string[]> {
+    return this.serialNumbersUnder(keys.tsaPrefix);
+  }
+
+  async findSealCertificate(keyHash: string): Promise<string | undefined> {
+    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sealCertificate(keyHash), ConsistentRead: true }));
+    return result.Item?.pem as string | undefined;
+  }
+
+  async saveSealCertificate(keyHash: string, certificate: StoredTsaCertificate, at: string): Promise<boolean> {
+    return ifConditionHolds(this.db, new PutCommand({
+      TableName: this.tableName,
+      Item: { ...keys.sealCertificate(keyHash), pem: certificate.pem, serialNumber: certificate.serialNumber, createdAt: at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  }
+
+  async sealSerialNumbers(): Promise<string[]> {
+    return this.serialNumbersUnder(keys.sealPrefix);
+  }
+
+  private async serialNumbersUnder(prefix: string): Promise<string[]> {
     const items = await queryAll<{ serialNumber: string }>(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': keys.tsaPrefix },
+      ExpressionAttributeValues: { ':pk': keys.caPartition, ':prefix': prefix },
       ProjectionExpression: 'serialNumber',
       ConsistentRead: true,
     });

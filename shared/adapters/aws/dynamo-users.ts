@@ -120,9 +120,9 @@ export class DynamoUserDirectory implements UserDirectory {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...(token ? [{ Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
       auditPut(this.tableName, audit),
-      { Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...(message ? [{ Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
     ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 

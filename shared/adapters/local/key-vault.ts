@@ -11,7 +11,7 @@ import type { Sealer, SealingContext } from '../../ports/sealer.js';
  * The local stand-in for KMS: key files under `<dataDir>/keys`, made on first start and kept
  * (mode 0600) so data sealed in one run opens in the next.
  */
-export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner; tsaSigner: CaSigner; pseudonymizer: Pseudonymizer; keyWrapper: KeyWrapper } {
+export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: CaSigner; tsaSigner: CaSigner; serviceSealSigner: CaSigner; pseudonymizer: Pseudonymizer; keyWrapper: KeyWrapper } {
   const dir = join(dataDir, 'keys');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sealingKey = readOrCreate(join(dir, 'sealing.key'), () => randomBytes(32));
@@ -19,12 +19,15 @@ export function openLocalKeyVault(dataDir: string): { sealer: Sealer; caSigner: 
   const caKeyPem = readOrCreate(join(dir, 'ca-key.pem'), newSigningKeyPem);
   // The timestamp authority signs with a key of its own, as on AWS (a second KMS key).
   const tsaKeyPem = readOrCreate(join(dir, 'tsa-key.pem'), newSigningKeyPem);
+  // So does the service's electronic seal (a third KMS key on AWS).
+  const serviceSealKeyPem = readOrCreate(join(dir, 'service-seal-key.pem'), newSigningKeyPem);
   const indexKey = readOrCreate(join(dir, 'index.key'), () => randomBytes(32));
   const wrappingKey = readOrCreate(join(dir, 'key-wrapping.key'), () => randomBytes(32));
   return {
     sealer: new AesGcmSealer(sealingKey),
     caSigner: new FileCaSigner(createPrivateKey(caKeyPem)),
     tsaSigner: new FileCaSigner(createPrivateKey(tsaKeyPem)),
+    serviceSealSigner: new FileCaSigner(createPrivateKey(serviceSealKeyPem)),
     pseudonymizer: new HmacPseudonymizer(indexKey),
     keyWrapper: new LocalKeyWrapper(wrappingKey),
   };
