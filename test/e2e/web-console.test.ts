@@ -5,7 +5,7 @@ import { keys } from '../../shared/data/table.js';
 import { Authenticators, accountsClient, ahmadFauzi } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { client, otherEmployment, sampleSelfie } from './enrollment-flow.js';
-import { addOtherTenant, bootLocalRuntime, linkToken } from './runtime.js';
+import { addOtherTenant, bootLocalRuntime, linkToken, mailTo } from './runtime.js';
 import { lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -100,6 +100,15 @@ describe('the verifier console', () => {
     expect(await http.statusOf(userId)).toBe('APPROVED');
     await http.waitForMail('dewi.lestari@contoh.go.id', '[TTE] Informasi Akun');
     await lookAt(tab, 'console-user-approved');
+
+    // The e-mails went astray: both links again from the same page, each a new mail.
+    const informasiAkun = async () => (await mailTo(runtime.mail, 'dewi.lestari@contoh.go.id')).filter((mail) => mail.subject === '[TTE] Informasi Akun').length;
+    await page.getByRole('button', { name: 'Kirim ulang tautan pembuatan akun' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Tautan pembuatan akun baru sudah dikirim');
+    await expect.poll(informasiAkun, { timeout: 15_000 }).toBe(2);
+    await page.getByRole('button', { name: 'Kirim ulang tautan Set Passphrase' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Tautan Set Passphrase baru sudah dikirim');
+    await expect.poll(async () => (await mailTo(runtime.mail, 'dewi.lestari@contoh.go.id')).filter((mail) => mail.subject === '[TTE] Set Passphrase').length, { timeout: 15_000 }).toBe(2);
   });
 
   it('rejects with a reason, and asks for the reason first', async () => {

@@ -41,6 +41,8 @@ const userNotices = {
   disetujui: 'Pendaftaran disetujui. Pengguna menerima e-mail "Informasi Akun" untuk membuat kata sandi dan OTP, lalu "Set Passphrase".',
   ditolak: 'Pendaftaran ditolak. Pengguna menerima e-mail berisi alasan penolakan.',
   'tautan-terkirim': 'Tautan aktivasi baru sudah dikirim. Tautan sebelumnya tidak berlaku lagi.',
+  'tautan-akun-terkirim': 'Tautan pembuatan akun baru sudah dikirim (e-mail "Informasi Akun"). Tautan sebelumnya tidak berlaku lagi.',
+  'tautan-passphrase-terkirim': 'Tautan Set Passphrase baru sudah dikirim. Tautan sebelumnya tidak berlaku lagi.',
   dinonaktifkan: 'Akun dinonaktifkan. Semua sesi dan tautan pengguna dihentikan, dan pengguna diberi tahu melalui e-mail.',
   dicabut: 'Sertifikat dicabut. Daftar pencabutan (CRL) dan layanan OCSP langsung mencatatnya.',
   dihapus: 'Data pribadi pengguna dihapus: foto, data KTP, data kepegawaian, dan akunnya. Sertifikat (yang bersifat publik) dan jejak audit tetap disimpan.',
@@ -93,6 +95,11 @@ export const consoleRoutes = {
     method: 'POST', path: '/web/console/users/{userId}/decision', summary: 'Verifier console: approve, or reject with a reason', access: 'public',
     params: userIdParams, ...formPost,
     responses: { 303: page("Decided: the user's page"), 403: page('No access, or the CSRF token missing'), 404: page('Unknown user'), 409: page('Not awaiting review'), 422: page('The reason missing') },
+  },
+  consoleResendLink: {
+    method: 'POST', path: '/web/console/users/{userId}/links/{purpose}', summary: 'Verifier console: send a new account-setup or set-passphrase link', access: 'public',
+    params: userIdParams.extend({ purpose: z.enum(['account-setup', 'enroll']) }), ...formPost,
+    responses: { 303: page("Sent: the user's page"), 403: page('No access, or the CSRF token missing'), 404: page('Unknown user'), 409: page('That step is not pending') },
   },
   consoleActivationLink: {
     method: 'POST', path: '/web/console/users/{userId}/activation-link', summary: 'Verifier console: send a new activation link', access: 'public',
@@ -401,7 +408,10 @@ ${postForm(`${base}/decision`, [
 ${postForm(`${base}/activation-link`, [submitButton('Kirim ulang tautan aktivasi', 'secondary')], csrf)}`;
       case 'APPROVED':
       case 'ACTIVE':
-        return html`<h2>Perubahan data</h2>
+        return html`${user.status === 'APPROVED' ? html`<h2>Tautan pembuatan akun</h2>
+<p>Bila e-mail "Informasi Akun" hilang atau tautannya kedaluwarsa (72 jam), kirim tautan baru untuk membuat kata sandi dan mendaftarkan aplikasi autentikator. Tautan lama langsung tidak berlaku.</p>
+${postForm(`${base}/links/account-setup`, [submitButton('Kirim ulang tautan pembuatan akun', 'secondary')], csrf)}` : ''}
+<h2>Perubahan data</h2>
 <p>Bila nama, jabatan, unit kerja, e-mail atau nomor ponsel pegawai berubah, <a href="${base}/data-change">usulkan perubahan data</a>. Pegawai menyetujuinya melalui tautan di e-mail; selama menunggu, sertifikatnya ditangguhkan.</p>
 <h2>Nonaktifkan akun</h2>
 <p>Bila akun diduga disalahgunakan (ponsel hilang, kata sandi bocor), nonaktifkan akun. Semua sesi dan tautan berhenti; pengguna dapat meminta pemulihan dengan foto selfie baru, yang Anda setujui di halaman <a href="${web.path('/console/device-requests')}">permintaan perangkat OTP</a>.</p>
@@ -434,7 +444,11 @@ ${postForm(`${userPath(web, user.userId)}/erasure`, [
   };
 
   const certificatesSection = (web: Web, me: Me, user: UserDetail, certificates: readonly Certificate[], state: FormState) => {
-    if (certificates.length === 0) return user.status === 'APPROVED' || user.status === 'ACTIVE' ? html`<h2>Sertifikat elektronik</h2><p>Belum ada sertifikat.</p>` : '';
+    if (certificates.length === 0) {
+      return user.status === 'APPROVED' || user.status === 'ACTIVE' ? html`<h2>Sertifikat elektronik</h2><p>Belum ada sertifikat.</p>
+<p>Bila e-mail "Set Passphrase" hilang atau tautannya kedaluwarsa, kirim tautan baru. Tautan lama langsung tidak berlaku.</p>
+${postForm(`${userPath(web, user.userId)}/links/enroll`, [submitButton('Kirim ulang tautan Set Passphrase', 'secondary')], { csrfToken: me.csrfToken })}` : '';
+    }
     return html`<h2>Sertifikat elektronik</h2>
 <ul class="cards">${certificates.map((certificate) => {
       const key = `revocationReason-${certificate.serialNumber}`;
@@ -653,6 +667,13 @@ ${query.kursor || list.nextCursor ? html`<p class="pager">${query.kursor ? html`
       }
       const result = await web.api.call(enrollmentRoutes, 'eraseUser', { params: { userId }, body: csrfToken ? { csrfToken } : {} });
       return afterUserAction(web, userId, result, 'dihapus', { values: {} });
+    },
+    consoleResendLink: async (request) => {
+      const web = new Web(deps, request);
+      const { userId, purpose } = request.params;
+      const { csrfToken } = request.body;
+      const result = await web.api.call(enrollmentRoutes, 'resendLink', { params: { userId, purpose }, body: csrfToken ? { csrfToken } : {} });
+      return afterUserAction(web, userId, result, purpose === 'enroll' ? 'tautan-passphrase-terkirim' : 'tautan-akun-terkirim', { values: {} });
     },
     consoleActivationLink: async (request) => {
       const web = new Web(deps, request);
