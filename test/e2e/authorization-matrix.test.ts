@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTables } from '../../functions/route-tables.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
@@ -12,7 +12,7 @@ import type { ApiKeyScope } from '../../shared/domain/api-keys.js';
 import { hashApiKey } from '../../shared/http/auth.js';
 import type { CredentialKind, RouteSpec } from '../../shared/http/route.js';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
-import { bootLocalRuntime } from './runtime.js';
+import { allTableItems, bootLocalRuntime } from './runtime.js';
 
 /**
  * Every non-public route of every route table, called with every kind of caller, and (where the
@@ -359,13 +359,7 @@ function canonical(value: unknown): unknown {
 }
 
 async function tableFingerprint(): Promise<Set<string>> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: runtime.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await allTableItems(db, runtime.tableName);
   return new Set(items.filter((item) => !isEmailCount(item)).map((item) => {
     const pk = String(item.pk);
     const ignored = pk.startsWith('OUTBOX#') ? outboxDelivery : pk.startsWith('SESSION#') && item.sk === 'SESSION' ? sessionTouch : [];

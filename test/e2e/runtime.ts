@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { freePort } from '../../infra/local/ports.js';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { keys } from '../../shared/data/table.js';
 import { hashApiKey } from '../../shared/http/auth.js';
@@ -65,4 +65,16 @@ export async function addOtherTenant(runtime: LocalRuntime, label: string, tenan
     db.destroy();
   }
   return { tenantId, verifierKey };
+}
+
+/** Every item of the runtime's table, read consistently page by page (only tests scan). */
+export async function allTableItems(db: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
@@ -9,7 +9,7 @@ import { hashApiKey } from '../../shared/http/auth.js';
 import { APPLICATION_CLIENT_SCOPE } from '../../functions/enrollment/use-cases/apply.js';
 import { ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { client } from './enrollment-flow.js';
-import { addOtherTenant, bootLocalRuntime, linkToken, mailTo } from './runtime.js';
+import { addOtherTenant, allTableItems, bootLocalRuntime, linkToken, mailTo } from './runtime.js';
 
 /**
  * Self-application over HTTP (POST /v1/applications) with the deployed 400 ms floor and limits:
@@ -67,13 +67,7 @@ const quietPeriod = () => sleep(2500);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function tableItems(ignore?: RegExp): Promise<Set<string>> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: runtime.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await allTableItems(db, runtime.tableName);
   // Sessions slide, usage and outbox items change as mail goes out: none of them is the applications' doing.
   return new Set(items.filter((item) => !/^(SESSION|USAGE|OUTBOX)#/.test(String(item.pk)) && !ignore?.test(String(item.pk)))
     .map((item) => JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))));

@@ -1,10 +1,10 @@
-import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { indexKeys, keys } from '../../shared/data/table.js';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
-import { bootLocalRuntime, linkToken } from './runtime.js';
+import { allTableItems, bootLocalRuntime, linkToken } from './runtime.js';
 
 /**
  * Tenants over HTTP: an operator makes and changes them, invites their verifiers, and suspends
@@ -34,13 +34,7 @@ const send = (method: string, path: string, auth: Credentials, body?: unknown) =
  * and a session check may slide its expiry: of those, only their existence is compared.
  */
 async function tableFingerprint(): Promise<Set<string>> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: runtime.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const items = await allTableItems(db, runtime.tableName);
   return new Set(items.flatMap((item) => {
     const pk = String(item.pk);
     if (pk.startsWith('USAGE#')) return [];
