@@ -1,4 +1,5 @@
 import { provinces, regencies } from './regions.data.js';
+import { jakartaDay } from './jakarta-time.js';
 
 /**
  * Rules for the numbers on Indonesian identity documents. They catch typing errors and
@@ -23,8 +24,6 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 const isoDate = (year: number, month: number, day: number) =>
   `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 
-/** Today's date where the documents were issued (WIB, UTC+7), as YYYY-MM-DD. */
-const jakartaDate = (now: Date) => new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * NIK: 16 digits. 1–2 province (an existing one), 3–4 regency/city, 5–6 district, 7–12 the birth
@@ -40,7 +39,7 @@ export function parseNik(nik: string, today: Date = new Date()): NikFacts | unde
   const day = female ? rawDay - 40 : rawDay;
   const month = Number(nik.slice(8, 10));
   const shortYear = Number(nik.slice(10, 12));
-  const todayDate = jakartaDate(today);
+  const todayDate = jakartaDay(today);
   let year = 2000 + shortYear;
   if (isoDate(year, month, day) > todayDate) year -= 100;
   if (!isCalendarDate(year, month, day)) return undefined;
@@ -68,7 +67,7 @@ export function parseNip(nip: string, today: Date = new Date()): NipFacts | unde
   const birthDate = isoDate(year, month, day);
   const appointment = `${appointedYear}-${String(appointedMonth).padStart(2, '0')}`;
   const eighteenth = `${year + 18}-${String(month).padStart(2, '0')}`;
-  const todayDate = jakartaDate(today);
+  const todayDate = jakartaDay(today);
   if (appointment < eighteenth || appointment > todayDate.slice(0, 7) || birthDate > todayDate) return undefined;
   if (genderDigit !== '1' && genderDigit !== '2') return undefined;
   if (nip.slice(15) === '000') return undefined;

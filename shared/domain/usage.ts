@@ -1,3 +1,5 @@
+import { jakartaDay } from './jakarta-time.js';
+
 /**
  * The metered events (API.md "Operator, tenants and pay-per-use"): each is counted exactly once,
  * in the DynamoDB transaction of the work it bills, on a per-tenant, per-day counter.
@@ -13,15 +15,8 @@ export interface DailyUsage {
   count: number;
 }
 
-const WIB_OFFSET_MS = 7 * 3600_000;
-
-/**
- * The WIB calendar day an instant falls on. Indonesia has kept UTC+7 without daylight saving
- * since 1964, so a fixed offset is exact and cheaper than Intl in the write path.
- */
-export function usageDay(at: Date | string): string {
-  return new Date(new Date(at).getTime() + WIB_OFFSET_MS).toISOString().slice(0, 10);
-}
+/** A counter's day: the WIB calendar day of the work, the agencies' day and month. */
+export const usageDay = jakartaDay;
 
 /** A metered event that a change commits together with its own writes. */
 export interface UsageCount {

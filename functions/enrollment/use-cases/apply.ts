@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/domain/errors.js';
+import { takeOrRefuse } from '../../../shared/rate-limits.js';
 import { isSuspended } from '../../../shared/domain/tenants.js';
 import { emailDomain } from '../../../shared/domain/user.js';
 import type { DomainOwners } from '../../../shared/ports/domain-owners.js';
@@ -49,13 +50,7 @@ export interface ApplyDeps extends RegisterUserDeps {
  * 5. However it ended, the answer waits for the public request floor.
  */
 export async function applyForAccount(deps: ApplyDeps, input: { fullName: string; email: string; nip?: string; clientKey: string }): Promise<void> {
-  const client = await deps.rateLimiter.take(APPLICATION_CLIENT_SCOPE, input.clientKey, deps.limits.perClient);
-  if (!client.allowed) {
-    throw new AppError('TOO_MANY_REQUESTS', [], {
-      extensions: { retryAfterSeconds: client.retryAfterSeconds },
-      headers: { 'retry-after': String(client.retryAfterSeconds) },
-    });
-  }
+  await takeOrRefuse(deps.rateLimiter, APPLICATION_CLIENT_SCOPE, input.clientKey, deps.limits.perClient);
   const started = Date.now();
   try {
     const address = await deps.rateLimiter.take(APPLICATION_ADDRESS_SCOPE, input.email, deps.limits.perAddress);

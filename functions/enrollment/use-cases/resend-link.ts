@@ -1,4 +1,5 @@
 import type { Actor } from '../../../shared/domain/actor.js';
+import { takeOrRefuse } from '../../../shared/rate-limits.js';
 import { hasEnded } from '../../../shared/domain/certificates.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { normaliseEmail, type UserStatus } from '../../../shared/domain/user.js';
@@ -148,13 +149,7 @@ export async function resendLink(deps: ResendLinkDeps, input: { actor: Actor; us
 export async function renewLink(deps: RenewLinkDeps, input: { purpose: ResendablePurpose; email: string; clientKey: string }): Promise<void> {
   const started = Date.now();
   try {
-    const client = await deps.rateLimiter.take(CLIENT_SCOPE, input.clientKey, deps.settings.linkRenewalClientLimit);
-    if (!client.allowed) {
-      throw new AppError('TOO_MANY_REQUESTS', [], {
-        extensions: { retryAfterSeconds: client.retryAfterSeconds },
-        headers: { 'retry-after': String(client.retryAfterSeconds) },
-      });
-    }
+    await takeOrRefuse(deps.rateLimiter, CLIENT_SCOPE, input.clientKey, deps.settings.linkRenewalClientLimit);
     const email = normaliseEmail(input.email);
     if (!(await deps.rateLimiter.take(ADDRESS_SCOPE, email, RENEWALS_PER_ADDRESS)).allowed) return;
     const userId = await deps.users.findUserIdByEmail(email);

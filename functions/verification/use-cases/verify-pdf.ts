@@ -1,6 +1,6 @@
 import type { CertificateStatusAnswer } from '../../../shared/domain/certificates.js';
+import { takeOrRefuse } from '../../../shared/rate-limits.js';
 import type { Actor } from '../../../shared/domain/actor.js';
-import { AppError } from '../../../shared/domain/errors.js';
 import type { UsageCounter } from '../../../shared/ports/usage.js';
 import type { CertificateStore } from '../../../shared/ports/certificates.js';
 import type { PkiStore } from '../../../shared/ports/pki.js';
@@ -46,13 +46,7 @@ export function recordedStatus(deps: Pick<VerificationDeps, 'certificates' | 'pk
  * 3. Verify every signature, the service's certificate records being the live revocation source.
  */
 export async function verifyPdf(deps: VerificationDeps, input: { pdf: Uint8Array; clientKey: string }): Promise<PdfVerificationReport> {
-  const decision = await deps.rateLimiter.take(VERIFICATION_RATE_SCOPE, input.clientKey, deps.rateLimit);
-  if (!decision.allowed) {
-    throw new AppError('TOO_MANY_REQUESTS', [], {
-      extensions: { retryAfterSeconds: decision.retryAfterSeconds },
-      headers: { 'retry-after': String(decision.retryAfterSeconds) },
-    });
-  }
+  await takeOrRefuse(deps.rateLimiter, VERIFICATION_RATE_SCOPE, input.clientKey, deps.rateLimit);
   const anchor = await deps.caCertificate();
   return verifyPdfSignatures(input.pdf, { trustAnchors: anchor ? [anchor] : [], liveStatus: recordedStatus(deps), clock: deps.clock });
 }
