@@ -1,15 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser.js';
-import { Authenticators } from './accounts-flow.js';
+import { Authenticators, sitiAminah } from './accounts-flow.js';
 import { client } from './enrollment-flow.js';
-import { bootLocalRuntime, linkToken, mailTo } from './runtime.js';
-import { lookAt, newTab, phone, signsInOnPhone, type PhonePage } from './web-pages.js';
+import { bootLocalRuntime, mailTo } from './runtime.js';
+import { lookAt, newTab, phone, sendsPhotosAndConsent, setsPassphrase, setsUpAccount, signsInOnPhone, type PhonePage } from './web-pages.js';
 
 /**
  * Self-application in a browser on a phone: the operator opens it, with review, for the demo
  * tenant; a civil servant applies from the home page; the tenant's verifier sends the activation
- * e-mail from the user's page, and keeps the contacts their people see.
+ * e-mail from the user's page and she goes on alone to her certificate; the verifier keeps the
+ * contacts their people see.
  */
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
@@ -33,7 +34,7 @@ async function lookAtRefused(tab: PhonePage, name: string): Promise<void> {
 }
 
 describe('self-application pages', () => {
-  it('the operator opens self-application with review; a civil servant applies from the home page; the verifier sends the link', async () => {
+  it('the operator opens self-application with review; a civil servant applies from the home page; the verifier sends the link; she goes on alone to a certificate', async () => {
     const tenantId = runtime.seed.tenant.tenantId;
     const operator = await signsInOnPhone(browser, { api: runtime.api, path: `/web/console/tenants/${tenantId}` }, runtime.seed.operator, otp);
     const { page: console } = operator.tab;
@@ -83,10 +84,28 @@ describe('self-application pages', () => {
     await expect(verifier.tab.page.locator('h2', { hasText: 'Pengajuan mandiri menunggu persetujuan' }).count()).resolves.toBe(0);
     await verifier.context.close();
 
-    const mail = await client(runtime.api, runtime.mail, runtime.seed.verifier.apiKey).waitForMail('siti.web@contoh.go.id', '[TTE] Aktivasi Akun');
-    await page.goto(`${runtime.api}/web/activate/${linkToken(mail, 'activate')}`);
-    await expect(page.locator('main').textContent()).resolves.toContain('Siti Aminah');
-  }, 90_000);
+    // From here she goes on alone: nobody types her name or her NIP again.
+    const mails = client(runtime.api, runtime.mail, runtime.seed.verifier.apiKey);
+    const linkIn = async (subject: string) => /https?:\/\/\S+/.exec((await mails.waitForMail('siti.web@contoh.go.id', subject)).body.text ?? '')![0];
+    await page.goto(await linkIn('[TTE] Aktivasi Akun'));
+    await expect(page.getByLabel('Nama lengkap').inputValue()).resolves.toBe('Siti Aminah');
+    await page.getByLabel('NIK').fill(sitiAminah.nik);
+    await page.getByRole('button', { name: 'Lanjut' }).click();
+    // The NIP she applied with is already there, as ASN; she adds what only she knows.
+    await expect(page.getByLabel('NIP').inputValue()).resolves.toBe(sitiAminah.nip);
+    await expect(page.getByLabel('ASN').isChecked()).resolves.toBe(true);
+    await page.getByLabel('Jabatan').fill(sitiAminah.position);
+    await page.getByLabel('Unit kerja').fill(sitiAminah.unitName);
+    await page.getByLabel('Provinsi').selectOption({ label: 'Sulawesi Utara' });
+    await page.getByLabel('Kabupaten/Kota').selectOption({ label: 'Kota Manado' });
+    await page.getByRole('button', { name: 'Lanjut' }).click();
+    await sendsPhotosAndConsent(page);
+
+    // The ASN registry knows her: approved without a verifier, then her account and her certificate.
+    await setsUpAccount(page, await linkIn('[TTE] Informasi Akun'), otp, { password: 'Mandiri#Manado2026', deviceName: 'Ponsel Siti' });
+    await setsPassphrase(page, await linkIn('[TTE] Set Passphrase'), 'Kunci#Mandiri2026');
+    await lookAt(tab, 'apply-certificate-issued');
+  }, 150_000);
 
   it('the verifier keeps the contacts their people see, each named and reachable', async () => {
     const { context, tab } = await signsInOnPhone(browser, { api: runtime.api, path: '/web/console' }, runtime.seed.verifier, otp);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser.js';
 import { Authenticators, accountsClient, sitiAminah } from './accounts-flow.js';
 import { bootLocalRuntime, type Mail } from './runtime.js';
-import { lookAt, newTab, phone } from './web-pages.js';
+import { lookAt, newTab, phone, sendsPhotosAndConsent, setsPassphrase, setsUpAccount } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let browser: Browser;
@@ -16,8 +16,6 @@ afterAll(async () => {
   await runtime?.shutdown();
 });
 
-const ktpPhoto = new URL('../fixtures/sample-ktp.png', import.meta.url).pathname;
-const selfiePhoto = new URL('../fixtures/sample-selfie.jpg', import.meta.url).pathname;
 
 /** The link a person taps in an e-mail: the first http(s) URL of its text. */
 const linkIn = (mail: Mail) => /https?:\/\/\S+/.exec(mail.body.text ?? '')![0];
@@ -31,6 +29,7 @@ describe('a civil servant with only the e-mails and a phone', () => {
     const context = await phone(browser);
     const tab = await newTab(context);
     const { page } = tab;
+    const look = (name: string) => lookAt(tab, name);
 
     // "[TTE] Aktivasi Akun" → the activation steps.
     await page.goto(linkIn(await people.enrollment.waitForMail(email, '[TTE] Aktivasi Akun')));
@@ -54,49 +53,14 @@ describe('a civil servant with only the e-mails and a phone', () => {
     await lookAt(tab, 'activation-employment');
     await page.getByRole('button', { name: 'Lanjut' }).click();
 
-    await page.getByLabel('Foto KTP').setInputFiles(ktpPhoto);
-    await page.getByText('Foto tersimpan').waitFor();
-    await lookAt(tab, 'activation-ktp');
-    await page.getByRole('link', { name: 'Lanjut' }).click();
-    await page.getByLabel('Foto selfie').setInputFiles(selfiePhoto);
-    await page.getByText('Foto tersimpan').waitFor();
-    await page.getByRole('link', { name: 'Lanjut' }).click();
-
-    await expect(page.locator('.policy').textContent()).resolves.toContain('Kebijakan Privasi');
-    await lookAt(tab, 'activation-privacy');
-    await page.getByText('Anda sudah dapat mengirim pendaftaran.').waitFor();
-    await page.getByRole('checkbox', { name: /Kebijakan Privasi/ }).check();
-    await page.getByRole('button', { name: 'Kirim' }).click();
-    await expect(page.locator('h1').textContent()).resolves.toBe('Pendaftaran terkirim');
-    await lookAt(tab, 'activation-sent');
+    await sendsPhotosAndConsent(page, look);
 
     // The registry approves her: "[TTE] Informasi Akun" → account setup, reading the secret from the page.
-    await page.goto(linkIn(await people.enrollment.waitForMail(email, '[TTE] Informasi Akun')));
-    await lookAt(tab, 'account-setup');
-    const secret = (await page.locator('[data-otp-secret]').textContent())!.replace(/\s/g, '');
     const password = 'Kantor#Manado2026';
-    await page.getByLabel('Kata sandi', { exact: true }).fill(password);
-    await page.getByLabel('Ulangi kata sandi').fill(password);
-    await page.getByLabel('Nama perangkat').fill('Ponsel Siti');
-    await page.getByLabel('Kode OTP').fill(await otp.code(secret));
-    await page.getByRole('button', { name: 'Simpan' }).click();
-    await expect(page.locator('h1').textContent()).resolves.toBe('Akun aktif');
-    await lookAt(tab, 'account-active');
+    const secret = await setsUpAccount(page, linkIn(await people.enrollment.waitForMail(email, '[TTE] Informasi Akun')), otp, { password, deviceName: 'Ponsel Siti' }, look);
 
     // "[TTE] Set Passphrase" → fresh selfie, passphrase, agreement → the certificate.
-    await page.goto(linkIn(await people.enrollment.waitForMail(email, '[TTE] Set Passphrase')));
-    await page.getByLabel('Foto selfie').setInputFiles(selfiePhoto);
-    await page.getByText('Foto tersimpan').waitFor();
-    await page.getByRole('link', { name: 'Lanjut' }).click();
-    await lookAt(tab, 'enroll');
-    const passphrase = 'Tanda#Tangan2026';
-    await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
-    await page.getByLabel('Ulangi passphrase').fill(passphrase);
-    await page.getByRole('checkbox', { name: /Perjanjian/ }).check();
-    await page.getByRole('button', { name: 'Simpan' }).click();
-    await expect(page.locator('h1').textContent()).resolves.toBe('Sertifikat terbit');
-    await expect(page.locator('.serial').first().textContent()).resolves.toMatch(/^[0-9A-F ]{20,}$/);
-    await lookAt(tab, 'certificate-issued');
+    await setsPassphrase(page, linkIn(await people.enrollment.waitForMail(email, '[TTE] Set Passphrase')), 'Tanda#Tangan2026', look);
 
     // Sign in: password, then the OTP code; her page lists the certificate.
     await page.getByRole('link', { name: 'Ke halaman akun' }).click();

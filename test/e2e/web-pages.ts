@@ -76,3 +76,62 @@ export async function signsInOnPhone(
   await page.waitForURL((url) => url.pathname !== '/web/login');
   return { context, tab };
 }
+
+export const ktpPhoto = new URL('../fixtures/sample-ktp.png', import.meta.url).pathname;
+export const selfiePhoto = new URL('../fixtures/sample-selfie.jpg', import.meta.url).pathname;
+
+/** Screenshots a journey step takes, when the test wants them. */
+type Look = (name: string) => Promise<void>;
+const noLook: Look = async () => {};
+
+/**
+ * The activation's last steps, from the KTP photo page: both photos uploaded from files, the
+ * privacy policy read, consent given, sent ("Pendaftaran terkirim").
+ */
+export async function sendsPhotosAndConsent(page: Page, look: Look = noLook): Promise<void> {
+  await page.getByLabel('Foto KTP').setInputFiles(ktpPhoto);
+  await page.getByText('Foto tersimpan').waitFor();
+  await look('activation-ktp');
+  await page.getByRole('link', { name: 'Lanjut' }).click();
+  await page.getByLabel('Foto selfie').setInputFiles(selfiePhoto);
+  await page.getByText('Foto tersimpan').waitFor();
+  await page.getByRole('link', { name: 'Lanjut' }).click();
+  expect(await page.locator('.policy').textContent()).toContain('Kebijakan Privasi');
+  await look('activation-privacy');
+  await page.getByText('Anda sudah dapat mengirim pendaftaran.').waitFor();
+  await page.getByRole('checkbox', { name: /Kebijakan Privasi/ }).check();
+  await page.getByRole('button', { name: 'Kirim' }).click();
+  expect(await page.locator('h1').textContent()).toBe('Pendaftaran terkirim');
+  await look('activation-sent');
+}
+
+/** "[TTE] Informasi Akun" opened: the password and the first OTP code, read from the page's secret. Returns the secret. */
+export async function setsUpAccount(page: Page, link: string, otp: Authenticators, input: { password: string; deviceName: string }, look: Look = noLook): Promise<string> {
+  await page.goto(link);
+  await look('account-setup');
+  const secret = (await page.locator('[data-otp-secret]').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('Kata sandi', { exact: true }).fill(input.password);
+  await page.getByLabel('Ulangi kata sandi').fill(input.password);
+  await page.getByLabel('Nama perangkat').fill(input.deviceName);
+  await page.getByLabel('Kode OTP').fill(await otp.code(secret));
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  expect(await page.locator('h1').textContent()).toBe('Akun aktif');
+  await look('account-active');
+  return secret;
+}
+
+/** "[TTE] Set Passphrase" opened: a fresh selfie, the passphrase, the agreement, to "Sertifikat terbit". */
+export async function setsPassphrase(page: Page, link: string, passphrase: string, look: Look = noLook): Promise<void> {
+  await page.goto(link);
+  await page.getByLabel('Foto selfie').setInputFiles(selfiePhoto);
+  await page.getByText('Foto tersimpan').waitFor();
+  await page.getByRole('link', { name: 'Lanjut' }).click();
+  await look('enroll');
+  await page.getByLabel('Passphrase', { exact: true }).fill(passphrase);
+  await page.getByLabel('Ulangi passphrase').fill(passphrase);
+  await page.getByRole('checkbox', { name: /Perjanjian/ }).check();
+  await page.getByRole('button', { name: 'Simpan' }).click();
+  expect(await page.locator('h1').textContent()).toBe('Sertifikat terbit');
+  expect(await page.locator('.serial').first().textContent()).toMatch(/^[0-9A-F ]{20,}$/);
+  await look('certificate-issued');
+}

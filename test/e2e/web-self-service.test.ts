@@ -6,7 +6,7 @@ import { openssl } from '../openssl.js';
 import { accountsClient, ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { bootLocalRuntime, type Mail } from './runtime.js';
-import { lookAt, newTab, phone, type PhonePage } from './web-pages.js';
+import { lookAt, newTab, phone, selfiePhoto, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let browser: Browser;
@@ -17,7 +17,6 @@ const siti = { ...sitiAminah, email: 'siti.mandiri@contoh.go.id' };
 const ahmad = { ...ahmadFauzi, email: 'ahmad.mandiri@contoh.go.id' };
 const passwords = { siti: 'Rahasia-Siti-2026!', ahmad: 'Rahasia-Ahmad-2026!', ahmadNew: 'Baru#Ahmad2026' };
 const passphrases = { first: 'Kunci#Siti2026', wrong: 'Salah#Kunci2026', next: 'Ganti#Kunci2026' };
-const selfiePhoto = new URL('../fixtures/sample-selfie.jpg', import.meta.url).pathname;
 
 /**
  * Siti again in a runtime whose certificates are in the renewal window at once (20 days). Her own
