@@ -1,8 +1,8 @@
 import type { RouteActions } from '../../shared/http/route.js';
 import type { enrollmentRoutes } from './routes.js';
-import { renewLink, resendLink, type RenewLinkDeps } from './use-cases/resend-link.js';
+import { linkContacts, renewLink, resendLink, type RenewLinkDeps } from './use-cases/resend-link.js';
 
-type LinkRouteSpecs = Pick<typeof enrollmentRoutes.routes, 'resendLink' | 'renewLink' | 'resendActivationLink'>;
+type LinkRouteSpecs = Pick<typeof enrollmentRoutes.routes, 'resendLink' | 'renewLink' | 'resendActivationLink' | 'getLinkContacts'>;
 
 /** Thin actions for the links sent again; the older activation-link route is the activate case. */
 export function linkActions(deps: RenewLinkDeps): RouteActions<LinkRouteSpecs> {
@@ -12,6 +12,7 @@ export function linkActions(deps: RenewLinkDeps): RouteActions<LinkRouteSpecs> {
       await renewLink(deps, { purpose: params.purpose, email: body.email, clientKey: sourceIp });
       return { status: 202, body: { status: 'ACCEPTED' } };
     },
+    getLinkContacts: async ({ params }) => ({ status: 200, body: await linkContacts(deps, params.token) }),
     resendActivationLink: async ({ actor, params }) => {
       const { expiresAt } = await resendLink(deps, { actor, userId: params.userId, purpose: 'activate' });
       return { status: 202, body: { activationExpiresAt: expiresAt } };

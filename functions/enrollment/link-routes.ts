@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { tokenParams } from '../../shared/http/schemas.js';
 import type { ResendablePurpose } from './use-cases/resend-link.js';
 
 /** The purposes whose links can be sent again (the pages' forms read this list too). */
@@ -31,6 +32,18 @@ export const linkRoutes = {
     responses: {
       202: { description: 'Accepted', schema: z.object({ status: z.literal('ACCEPTED') }) },
       429: { description: 'TOO_MANY_REQUESTS from this client (retryAfterSeconds), whatever the address' },
+    },
+  },
+  getLinkContacts: {
+    method: 'GET',
+    // Not under /v1/links/: API Gateway allows one variable name per level, and that one is {purpose}.
+    path: '/v1/link-contacts/{token}',
+    summary: "The verifier contacts of the agency a link was sent for, used or expired alike: the dead link's page says whom to ask",
+    access: 'public',
+    params: tokenParams,
+    responses: {
+      200: { description: 'The contacts (possibly none)', schema: z.object({ verifierContacts: z.array(z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() })) }) },
+      404: { description: 'TOKEN_NOT_FOUND' },
     },
   },
 } as const;

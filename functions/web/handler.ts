@@ -30,6 +30,7 @@ import { contactPageActions } from './flows/contacts.js';
 import { tenantSelfServiceActions } from './flows/tenant-self-service.js';
 import { consentStatementPageActions } from './flows/consent-statement.js';
 import { Web, type WebDeps } from './kit.js';
+import { withLinkContacts } from './link-contacts.js';
 import { homePage } from './pages/home.js';
 import { webRoutes } from './routes.js';
 
@@ -61,7 +62,7 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
   };
   // The web function authenticates nobody itself: the API does, for every call a page makes.
   const authenticator = new Authenticator({ apiKeys: { findApiKey: async () => undefined }, clock: systemClock });
-  return createHttpHandler(webRoutes, {
+  return createHttpHandler(webRoutes, withLinkContacts<typeof webRoutes.routes>(webDeps, {
     home: async (request) => {
       const web = new Web(webDeps, request);
       return web.page(homePage({ login: web.path('/login'), verify: web.path('/verify'), help: web.path('/help'), apply: web.path('/apply') }), { cacheable: true });
@@ -93,7 +94,7 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     ...contactPageActions(webDeps),
     ...tenantSelfServiceActions(webDeps),
     ...consentStatementPageActions(webDeps),
-  }, { authenticator, logger: createLogger('web'), pages: { basePath } });
+  }), { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 
 export const handler = lambdaEntry(() => {

@@ -53,7 +53,7 @@ async function lookAtHelp(tab: PhonePage, name: string, anchor: string) {
 }
 
 describe('an expired link is never a dead end', () => {
-  it('says what happened, links its help entry, and sends a new link from the page', async () => {
+  it("says what happened, names the agency's verifiers, links its help entry, and sends a new link from the page", async () => {
     const email = 'lina.kedaluwarsa@contoh.go.id';
     const { userId, token: old } = await people.enrollment.register('Lina Marlina', email);
     expect((await people.send('POST', `/v1/users/${userId}/links/activate`, { auth: { key: runtime.seed.verifier.apiKey } })).status).toBe(202);
@@ -67,6 +67,11 @@ describe('an expired link is never a dead end', () => {
     expect(main).toContain('Tautan ini sudah diganti dengan tautan yang lebih baru');
     expect(main).toContain('Kirim tautan baru');
     expect(await tab.page.getByRole('link', { name: 'Bantuan: apa yang dapat Anda lakukan' }).getAttribute('href')).toBe('/web/help#tautan-kedaluwarsa');
+    // Nobody is signed in, but the link says which agency sent it: its verifiers are named.
+    const named = (await tab.page.locator('.verifier-contacts').textContent())!.replace(/\s+/g, ' ');
+    expect(named).toContain('Hubungi verifikator instansi Anda:');
+    expect(named).toContain('Rina Verifikator');
+    expect(named).toContain('+6281234500002');
     await lookAt(tab, 'link-expired-renewal');
 
     await tab.page.getByLabel('Email').fill(email);
@@ -84,6 +89,9 @@ describe('an expired link is never a dead end', () => {
     await tab.page.waitForURL((url) => url.pathname === '/web/links/sent');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(await people.mailsWith('tidak.terdaftar@contoh.go.id', '[TTE] Aktivasi Akun')).toEqual([]);
+    // A link nobody sent names no agency.
+    expect((await tab.page.goto(web(`/activate/${'A'.repeat(43)}`)))?.status()).toBe(404);
+    expect(await tab.page.locator('.verifier-contacts').count()).toBe(0);
     await context.close();
   });
 });

@@ -10,6 +10,8 @@ import type { OutboxMessage } from '../../../shared/ports/outbox.js';
 import type { RateLimit, RateLimiter } from '../../../shared/ports/rate-limiter.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { TenantDirectory } from '../../../shared/ports/tenants.js';
+import type { VerifierContact } from '../../../shared/domain/tenants.js';
+import { hashToken, isWellFormedToken } from '../../../shared/domain/tokens.js';
 import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
 import { auditEntry, type AuditActor } from '../../../shared/audit.js';
 import { findTenantUser } from '../../../shared/tenant-users.js';
@@ -166,4 +168,19 @@ export async function renewLink(deps: RenewLinkDeps, input: { purpose: Resendabl
   } finally {
     await holdUntilFloor(started, deps.settings.publicRequestFloorMs);
   }
+}
+
+/**
+ * The verifier contacts of the agency a link was sent for, whatever became of the link (used,
+ * expired, replaced): the page of a dead link says whom to ask. Holding the link proves the
+ * e-mail reached its reader; the contacts are what the agency publishes to its people anyway.
+ */
+export async function linkContacts(
+  deps: { users: Pick<UserDirectory, 'findToken'>; tenants: Pick<TenantDirectory, 'findTenant'> },
+  rawToken: string,
+): Promise<{ verifierContacts: VerifierContact[] }> {
+  const token = isWellFormedToken(rawToken) ? await deps.users.findToken(hashToken(rawToken)) : undefined;
+  if (!token) throw new AppError('TOKEN_NOT_FOUND');
+  const tenant = await deps.tenants.findTenant(token.tenantId);
+  return { verifierContacts: [...(tenant?.verifierContacts ?? [])] };
 }
