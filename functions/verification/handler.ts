@@ -13,26 +13,33 @@ import { verificationRoutes } from './routes.js';
 import { verifyForTenant, verifyPdf, type VerificationDeps } from './use-cases/verify-pdf.js';
 import { bsreV1Report, bsreV2Report } from './bsre-reports.js';
 import { AppError } from '../../shared/domain/errors.js';
+import { businessMetrics } from '../../shared/adapters/aws/business-metrics.js';
 import { DynamoUsageCounter } from '../../shared/adapters/aws/dynamo-usage.js';
 import type { UsageCounter } from '../../shared/ports/usage.js';
 import { cachedTenants } from '../../shared/tenants.js';
 
 export type VerificationPorts = VerificationDeps & { tenants: TenantDirectory; usage: UsageCounter; logger: Logger };
 
+/** Each verification answered, public or an integrator's, is one business event. */
+function counted<T>(report: T): T {
+  businessMetrics.count({ Verifications: 1 });
+  return report;
+}
+
 export function createVerificationHandler(ports: VerificationPorts): HttpHandler {
   return createHttpHandler(verificationRoutes, {
     verifyPdf: async ({ body, sourceIp }) => {
       const pdf = body instanceof Uint8Array ? body : new Uint8Array(Buffer.from(body.pdfBase64, 'base64'));
-      return { status: 200, body: await verifyPdf(ports, { pdf, clientKey: sourceIp }) };
+      return { status: 200, body: counted(await verifyPdf(ports, { pdf, clientKey: sourceIp })) };
     },
     bsreVerifyPdf: async ({ actor, body }) => {
       const file = body.files.signed_file?.[0];
       if (!file) throw new AppError('VALIDATION_FAILED', [{ field: 'signed_file', code: 'REQUIRED' }]);
-      return { status: 200, body: bsreV1Report(await verifyForTenant(ports, { actor, pdf: file.bytes }), file.fileName || 'dokumen.pdf') };
+      return { status: 200, body: bsreV1Report(counted(await verifyForTenant(ports, { actor, pdf: file.bytes })), file.fileName || 'dokumen.pdf') };
     },
     bsreVerifyPdfV2: async ({ actor, body }) => ({
       status: 200,
-      body: bsreV2Report(await verifyForTenant(ports, { actor, pdf: new Uint8Array(Buffer.from(body.file, 'base64')) })),
+      body: bsreV2Report(counted(await verifyForTenant(ports, { actor, pdf: new Uint8Array(Buffer.from(body.file, 'base64')) }))),
     }),
   }, {
     // Public, except BSrE's paths: a tenant's signing key (read from the table, like every key).

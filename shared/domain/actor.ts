@@ -9,3 +9,6 @@ export interface Actor {
   /** An integrator key's scopes; absent for people (their role says what they may do). */
   scopes?: readonly ApiKeyScope[];
 }
+
+/** Who made the account, for a self-application: no verifier or key did. */
+export const SELF_APPLICATION_ACTOR = 'SELF_APPLICATION';

@@ -5,7 +5,7 @@ import { emailDomain } from '../../../shared/domain/user.js';
 import type { DomainOwners } from '../../../shared/ports/domain-owners.js';
 import type { RateLimit, RateLimiter } from '../../../shared/ports/rate-limiter.js';
 import { holdUntilFloor } from '../../accounts/use-cases/guards.js';
-import type { Actor } from '../../../shared/domain/actor.js';
+import { SELF_APPLICATION_ACTOR, type Actor } from '../../../shared/domain/actor.js';
 import { auditEntry } from '../../../shared/audit.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { UserDirectory, UserRecord } from '../../../shared/ports/users.js';
@@ -15,8 +15,6 @@ import { registerPerson, type RegisterUserDeps } from './register-user.js';
 export const APPLICATION_CLIENT_SCOPE = 'application-client';
 export const APPLICATION_ADDRESS_SCOPE = 'application-address';
 
-/** Who made the account, for a self-application: no verifier or key did. */
-export const SELF_APPLICATION_ACTOR = 'SELF_APPLICATION';
 
 export interface ApplicationLimits {
   /** Per client IP: beyond it, 429 (it tells the client about itself, nothing about any address). */

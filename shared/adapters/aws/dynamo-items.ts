@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { QueryCommand, TransactWriteCommand, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
+import { businessEventsOf, businessMetrics } from './business-metrics.js';
 
 const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl'] as const;
 
@@ -91,6 +92,7 @@ export async function transactWrite(
 ): Promise<void> {
   try {
     await withConflictRetry(() => db.send(new TransactWriteCommand({ TransactItems: items })));
+    businessMetrics.count(businessEventsOf(items));
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;
