@@ -2,25 +2,25 @@ import { App, Aspects, Duration } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ServiceStack } from './stacks/service-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
+import { requestedStage, resolveStage, type StageSettings } from './stage-config.js';
 
-/** Reads a required CDK context value, failing with its name. */
-function contextValue(app: App, name: string): string {
-  const value: unknown = app.node.tryGetContext(name);
-  if (value === undefined || value === null) throw new Error(`Missing CDK context "${name}" (set it in cdk.json or with -c ${name}=...)`);
-  return String(value);
-}
+export interface BuiltStage { stage: string; settings: StageSettings; stateful: StatefulStack; service: ServiceStack }
 
-export function buildApp(app: App = new App()): { app: App; stateful: StatefulStack; service: ServiceStack } {
-  // Explicit, so cross-stack exports between the stateful and service stacks are protected.
-  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
-  const stage = contextValue(app, 'tte:stage');
+/**
+ * One stage's pair of stacks, `Tte-<stage>-Stateful` and `Tte-<stage>-Service`. Everything either
+ * stack names physically carries the stage too, so any two stages live side by side in an account.
+ * The only place the CDK context is read: the stacks get typed settings.
+ */
+export function buildStage(app: App, stageName: string): BuiltStage {
+  const { stage, settings } = resolveStage((key) => app.node.tryGetContext(key), stageName);
   const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  const webBaseUrl = contextValue(app, 'tte:webBaseUrl');
 
   const stateful = new StatefulStack(app, `Tte-${stage}-Stateful`, {
     env,
-    photoRetentionDays: Number(contextValue(app, 'tte:photoRetentionDays')),
-    webOrigin: new URL(webBaseUrl).origin,
+    stage,
+    photoRetentionDays: settings.photoRetentionDays,
+    webOrigin: new URL(settings.webBaseUrl).origin,
+    backupRetentionDays: settings.backupRetentionDays,
   });
   const service = new ServiceStack(app, `Tte-${stage}-Service`, {
     env,
@@ -37,27 +37,40 @@ export function buildApp(app: App = new App()): { app: App; stateful: StatefulSt
     registrySecret: stateful.registrySecret,
     settings: {
       stage,
-      webBaseUrl,
-      mailFrom: contextValue(app, 'tte:mailFrom'),
-      sesConfigurationSet: String(app.node.tryGetContext('tte:sesConfigurationSet') ?? ''),
-      emailSubjectPrefix: contextValue(app, 'tte:emailSubjectPrefix'),
-      approvalTimeout: Duration.days(Number(contextValue(app, 'tte:approvalTimeoutDays'))),
-      registryUrl: contextValue(app, 'tte:registryUrl'),
-      serviceName: contextValue(app, 'tte:serviceName'),
-      sessionIdleMinutes: Number(contextValue(app, 'tte:sessionIdleMinutes')),
-      sessionMaxHours: Number(contextValue(app, 'tte:sessionMaxHours')),
-      publicBaseUrl: contextValue(app, 'tte:publicBaseUrl'),
-      certificatePolicyOid: contextValue(app, 'tte:certificatePolicyOid'),
-      certificateValidityDays: Number(contextValue(app, 'tte:certificateValidityDays')),
-      caCommonName: contextValue(app, 'tte:caCommonName'),
-      caOrganizationName: contextValue(app, 'tte:caOrganizationName'),
-      tsaCommonName: String(app.node.tryGetContext('tte:tsaCommonName') ?? ''),
-      closedApplicationPhotoDays: Number(contextValue(app, 'tte:closedApplicationPhotoDays')),
-      erasedNikClaimDays: Number(contextValue(app, 'tte:erasedNikClaimDays')),
+      webBaseUrl: settings.webBaseUrl,
+      mailFrom: settings.mailFrom,
+      mailDomain: settings.mailDomain,
+      mailFromSubdomain: settings.mailFromSubdomain,
+      dmarcReportEmail: settings.dmarcReportEmail,
+      sesConfigurationSet: settings.sesConfigurationSet,
+      emailSubjectPrefix: settings.emailSubjectPrefix,
+      alarmEmails: settings.alarmEmails,
+      monthlyBudgetUsd: settings.monthlyBudgetUsd,
+      approvalTimeout: Duration.days(settings.approvalTimeoutDays),
+      registryUrl: settings.registryUrl,
+      serviceName: settings.serviceName,
+      sessionIdleMinutes: settings.sessionIdleMinutes,
+      sessionMaxHours: settings.sessionMaxHours,
+      publicBaseUrl: settings.publicBaseUrl,
+      certificatePolicyOid: settings.certificatePolicyOid,
+      certificateValidityDays: settings.certificateValidityDays,
+      caCommonName: settings.caCommonName,
+      caOrganizationName: settings.caOrganizationName,
+      tsaCommonName: settings.tsaCommonName,
+      closedApplicationPhotoDays: settings.closedApplicationPhotoDays,
+      erasedNikClaimDays: settings.erasedNikClaimDays,
     },
   });
+  return { stage, settings, stateful, service };
+}
+
+/** The app for the stage asked for with `-c stage=<name>` (dev when absent), cdk-nag on every stack. */
+export function buildApp(app: App = new App()): { app: App } & BuiltStage {
+  // Explicit, so cross-stack exports between the stateful and service stacks are protected.
+  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  const built = buildStage(app, requestedStage((key) => app.node.tryGetContext(key)));
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  return { app, stateful, service };
+  return { app, ...built };
 }
 
 // Run as the CDK app (cdk.json), not when imported by the tests.

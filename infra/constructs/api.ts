@@ -31,12 +31,17 @@ export interface ApiProps {
  */
 export class Api extends Construct {
   readonly restApi: RestApi;
+  /** The stage's access log: one JSON line per answer, with its status and route (resourcePath). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.accessLogs = accessLogs;
     this.restApi = new RestApi(this, 'RestApi', {
-      description: 'TTE service API',
+      // The stage in the name: the API's CloudWatch metrics are per name, and stages share an account.
+      restApiName: `tte-${props.stageName}`,
+      description: `TTE service API (${props.stageName})`,
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
       // Every body reaches the functions as base64 and base64 replies go out as bytes, whatever
       // the client's Accept header (OCSP and CRL clients send */* or nothing).
@@ -91,7 +96,7 @@ export class Api extends Construct {
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api', sampledRequestsEnabled: true },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-${props.stageName}-api`, sampledRequestsEnabled: true },
       rules: [
         {
           name: 'common',
@@ -106,14 +111,14 @@ export class Api extends Construct {
               ruleActionOverrides: [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }],
             },
           },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-common', sampledRequestsEnabled: true },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-${props.stageName}-api-common`, sampledRequestsEnabled: true },
         },
         {
           name: 'rate-per-ip',
           priority: 1,
           action: { block: {} },
           statement: { rateBasedStatement: { limit: props.rateLimitPerFiveMinutes ?? 2000, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'tte-api-rate', sampledRequestsEnabled: true },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-${props.stageName}-api-rate`, sampledRequestsEnabled: true },
         },
         ...(props.pathRateLimits ?? []).map((rule, index): CfnWebACL.RuleProperty => ({
           name: `rate-per-ip-path-${index + 1}`,
@@ -130,7 +135,7 @@ export class Api extends Construct {
               },
             },
           },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-api-rate-path-${index + 1}`, sampledRequestsEnabled: true },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-${props.stageName}-api-rate-path-${index + 1}`, sampledRequestsEnabled: true },
         })),
       ],
     });

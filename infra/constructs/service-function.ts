@@ -5,12 +5,15 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Architecture, LoggingFormat, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { LambdaApplication, LambdaDeploymentConfig, LambdaDeploymentGroup } from 'aws-cdk-lib/aws-codedeploy';
+import { Alias, Architecture, LoggingFormat, Runtime, Tracing, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,6 +48,64 @@ export interface ServiceFunctionProps {
   nativeModules?: readonly string[];
   /** Build-time constants for esbuild (the web function's bundled page scripts). */
   define?: Record<string, string>;
+  /**
+   * For a function behind the API: its versions are published behind the alias `live`, and a
+   * new version takes 10 % of the traffic for 5 minutes before the rest, rolled back by CodeDeploy
+   * if its server errors or its p95 duration alarm in the meantime.
+   */
+  live?: LiveDeploymentProps;
+}
+
+export interface LiveDeploymentProps {
+  deployments: LiveDeployments;
+  /** The p95 duration (ms) this function should stay under; above it for 3 minutes of 5, it alarms. */
+  p95TargetMs: number;
+}
+
+/** The name of the alias API Gateway and the pages invoke, never $LATEST. */
+export const liveAliasName = 'live';
+
+/**
+ * What every gradual deployment of a stack shares: one CodeDeploy application and one service
+ * role (a role per deployment group would spend a resource each, for the same permissions).
+ */
+export class LiveDeployments extends Construct {
+  readonly application: LambdaApplication;
+  readonly role: Role;
+  /** The stage, which names the alarms and the server-error metrics of the functions. */
+  readonly stage: string;
+
+  constructor(scope: Construct, id: string, props: { stage: string }) {
+    super(scope, id);
+    this.stage = props.stage;
+    this.application = new LambdaApplication(this, 'Application', { applicationName: `tte-${props.stage}-functions` });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('codedeploy.amazonaws.com'),
+      description: `CodeDeploy shifts traffic between versions of the TTE ${props.stage} API functions`,
+    });
+    NagSuppressions.addResourceSuppressions(this.role, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'CodeDeploy requires its AWS managed AWSCodeDeployRoleForLambdaLimited (alias updates, alarm reads, hooks named CodeDeployHook_*); the role is assumable only by codedeploy.amazonaws.com.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited'],
+    }]);
+  }
+}
+
+/**
+ * Build-time constants as an esbuild inject file (`export const NAME = <value>`), which esbuild
+ * substitutes for the global NAME as `define` would. Not `define` itself: CDK runs the esbuild CLI,
+ * and one argument holding the inlined page scripts (PDF.js alone is over 1 MB) is more than Linux
+ * takes (E2BIG). Named by its content, so the same constants always give the same file.
+ */
+function injectFile(constants: Record<string, string>): string {
+  const source = Object.entries(constants).map(([name, value]) => `export const ${name} = ${value};\n`).join('');
+  const directory = `${repoRoot}node_modules/.cache/tte-esbuild-inject`;
+  const file = `${directory}/${createHash('sha256').update(source).digest('hex').slice(0, 16)}.mjs`;
+  if (!existsSync(file)) {
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(file, source);
+  }
+  return file;
 }
 
 /** The locked version of an installed package. */
@@ -78,9 +139,19 @@ export function bundlingWithNativeModules(modules: readonly string[]): BundlingO
 export class ServiceFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  /** The bounded context the function serves (POWERTOOLS_SERVICE_NAME). */
+  readonly context: string;
+  /** The alias `live` of an API function (props.live), which callers invoke. */
+  readonly alias?: Alias;
+  /** Its server errors (unhandled, and handled as 500/503) and p95 duration over target (props.live). */
+  readonly serverErrorsAlarm?: Alarm;
+  readonly latencyAlarm?: Alarm;
+  readonly deploymentGroup?: LambdaDeploymentGroup;
+  readonly p95TargetMs?: number;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.context = props.context;
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -104,7 +175,7 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       projectRoot: repoRoot,
       depsLockFilePath: `${repoRoot}package-lock.json`,
-      bundling: { ...bundlingWithNativeModules(props.nativeModules ?? []), ...(props.define ? { define: props.define } : {}) },
+      bundling: { ...bundlingWithNativeModules(props.nativeModules ?? []), ...(props.define ? { inject: [injectFile(props.define)] } : {}) },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.context,
@@ -120,6 +191,77 @@ export class ServiceFunction extends Construct {
       id: 'AwsSolutions-L1',
       reason: 'The product pins the Lambda runtime to nodejs22.x (tested locally on Node 20/22); upgrades are a deliberate change.',
     }]);
+    if (props.live) {
+      const live = this.deployLive(logGroup, props.live);
+      this.alias = live.alias;
+      this.serverErrorsAlarm = live.serverErrors;
+      this.latencyAlarm = live.latency;
+      this.deploymentGroup = live.group;
+      this.p95TargetMs = props.live.p95TargetMs;
+    }
+  }
+
+  /** What API Gateway and other functions invoke: the alias `live` when there is one. */
+  get target(): IFunction {
+    return this.alias ?? this.fn;
+  }
+
+  /** The alarms of this function that should reach the operators (see Monitoring). */
+  get alarms(): IAlarm[] {
+    return [this.serverErrorsAlarm, this.latencyAlarm].filter((alarm): alarm is Alarm => alarm !== undefined);
+  }
+
+  private deployLive(logGroup: LogGroup, props: LiveDeploymentProps): { alias: Alias; serverErrors: Alarm; latency: Alarm; group: LambdaDeploymentGroup } {
+    const { stage } = props.deployments;
+    const alias = new Alias(this, 'Live', { aliasName: liveAliasName, version: this.fn.currentVersion });
+    // An error the HTTP stack turns into a 500/503 answer is no Lambda error: the function returned.
+    // The kernel logs each one as "Request failed" (shared/http/service.ts); this counts those lines.
+    // A metric filter publishes nothing (and costs nothing) while no line matches.
+    const handled = new MetricFilter(this, 'HandledServerErrors', {
+      logGroup,
+      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.level', '=', 'ERROR'), FilterPattern.stringValue('$.message', '=', 'Request failed')),
+      metricNamespace: `TTE/${stage}`,
+      metricName: `${this.context}.ServerErrors`,
+      metricValue: '1',
+    });
+    const minute = Duration.minutes(1);
+    const serverErrors = new Alarm(this, 'ServerErrorsAlarm', {
+      alarmName: `tte-${stage}-${this.context}-server-errors`,
+      alarmDescription: `The ${this.context} function answered a 5xx (a crash, a timeout, or an error it logged as "Request failed"). Any is a bug or an outage: see docs/operations.md "Server errors".`,
+      // Ids unique per function, so the dashboard can graph every function's expression together.
+      metric: new MathExpression({
+        expression: `FILL(crashed_${this.context}, 0) + FILL(handled_${this.context}, 0)`,
+        usingMetrics: {
+          [`crashed_${this.context}`]: alias.metricErrors({ period: minute, statistic: 'Sum' }),
+          [`handled_${this.context}`]: handled.metric({ period: minute, statistic: 'Sum' }),
+        },
+        period: minute,
+        label: `${this.context} server errors`,
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const latency = new Alarm(this, 'LatencyAlarm', {
+      alarmName: `tte-${stage}-${this.context}-p95-latency`,
+      alarmDescription: `The ${this.context} function's p95 duration is over its target of ${props.p95TargetMs} ms in 3 of the last 5 minutes: see docs/operations.md "p95 latency over target".`,
+      metric: alias.metricDuration({ period: minute, statistic: 'p95' }),
+      threshold: props.p95TargetMs,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const group = new LambdaDeploymentGroup(this, 'Deployment', {
+      application: props.deployments.application,
+      role: props.deployments.role,
+      alias,
+      deploymentConfig: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+      alarms: [serverErrors, latency],
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+    return { alias, serverErrors, latency, group };
   }
 
   /**
@@ -174,7 +316,7 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * The API functions the web pages call, named by CONTEXT_FUNCTIONS ({context: function name}):
+   * The API functions the web pages call, named by CONTEXT_FUNCTIONS ({context: function or alias ARN}):
    * invoke on exactly these, so the pages reach data only through the API's own checks.
    */
   useApiFunctions(functions: Readonly<Record<string, IFunction>>): this {
@@ -182,7 +324,9 @@ export class ServiceFunction extends Construct {
       actions: ['lambda:InvokeFunction'],
       resources: Object.values(functions).map((fn) => fn.functionArn),
     }));
-    const names = Object.fromEntries(Object.entries(functions).map(([context, fn]) => [context, fn.functionName]));
+    // By ARN: an alias's ARN carries its qualifier (…:live), which Invoke takes as FunctionName,
+    // so the pages reach the same version API Gateway does, canary included.
+    const names = Object.fromEntries(Object.entries(functions).map(([context, fn]) => [context, fn.functionArn]));
     this.fn.addEnvironment('CONTEXT_FUNCTIONS', Stack.of(this).toJsonString(names));
     return this;
   }

@@ -7,8 +7,13 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { photoBucketCors } from '../../shared/data/buckets.js';
 import { tableDesign } from '../../shared/data/table.js';
+import { Backups } from '../constructs/backups.js';
 
 export interface StatefulStackProps extends StackProps {
+  /** The deployment stage: it names what this stack names physically (the backup vault and plan). */
+  stage: string;
+  /** How long AWS Backup keeps the daily backups of the table and the photo bucket, in days. */
+  backupRetentionDays: number;
   /** How long KYC photos are kept (UU PDP retention), in days. */
   photoRetentionDays: number;
   /** The web front end's origin, allowed to upload photos with presigned URLs. */
@@ -32,6 +37,7 @@ export class StatefulStack extends Stack {
   readonly documentsBucket: Bucket;
   readonly pseudonymKey: Key;
   readonly registrySecret: Secret;
+  readonly backups: Backups;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -181,6 +187,15 @@ export class StatefulStack extends Stack {
         allowedMethods: rule.allowedMethods.map((method) => HttpMethods[method]), allowedOrigins: rule.allowedOrigins, allowedHeaders: rule.allowedHeaders, maxAge: rule.maxAgeSeconds,
       })),
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // PITR above covers the last 35 days to the second; these are the daily copies kept longer,
+    // in a vault apart from the table (a deleted table or an emptied bucket leaves them intact).
+    this.backups = new Backups(this, 'Backups', {
+      stage: props.stage,
+      table: this.table,
+      photoBucket: this.photoBucket,
+      retentionDays: props.backupRetentionDays,
     });
   }
 }

@@ -31,6 +31,11 @@ const fn = (context: string): FunctionInfo => {
   return found[0]!;
 };
 const statementsOf = (context: string): PolicyStatement[] => roleStatements(template, fn(context).roleId);
+/** What callers invoke: an API function's alias `live` (a Ref gives its ARN), else the function. */
+const invokeTarget = (context: string): string => {
+  const aliases = resourcesOf(template, 'AWS::Lambda::Alias').filter(([, alias]) => flatten(props(alias).FunctionName) === `<${fn(context).logicalId}>`);
+  return aliases.length === 1 ? `<${aliases[0]![0]}>` : `<${fn(context).logicalId}.Arn>`;
+};
 
 /** Statements whose resources point at the stateful table (its ARN, index ARNs or stream). */
 const touchesTable = (statement: PolicyStatement) => resourcesText(statement).some((resource) => resource.includes(tableId));
@@ -80,9 +85,9 @@ describe('service stack: the web pages function', () => {
     expect(statements.flatMap(actionsOf)).toEqual(['lambda:InvokeFunction']);
     const invoked = statements.flatMap(resourcesText).sort();
     const called = ['accounts', 'certificates', 'enrollment', 'operator', 'signing', 'verification'] as const;
-    expect(invoked).toEqual(called.map((context) => `<${fn(context).logicalId}.Arn>`).sort());
+    expect(invoked).toEqual(called.map(invokeTarget).sort());
     const names = flatten(fn('web').environment.CONTEXT_FUNCTIONS);
-    for (const context of called) expect(names).toContain(fn(context).logicalId);
+    for (const context of called) expect(names).toContain(invokeTarget(context));
   });
 
   it('knows the photo bucket\'s S3 origin for its CSP (uploads go there from the browser)', () => {
@@ -116,7 +121,7 @@ describe('service stack: API', () => {
   it.each(routes)('has $method $path ($context.$name), proxied to the $context function', (route) => {
     const matching = methods.filter((method) => method.httpMethod === route.method && method.path === route.path);
     expect(matching, `${route.method} ${route.path} among ${methods.map((m) => `${m.httpMethod} ${m.path}`).join(', ')}`).toHaveLength(1);
-    expect(matching[0]!.uri).toContain(`<${fn(route.context).logicalId}.Arn>`);
+    expect(matching[0]!.uri).toContain(invokeTarget(route.context));
   });
 
   it('forwards the pages\' prefix whole (any method, the prefix and below) to the web function', () => {
@@ -124,7 +129,7 @@ describe('service stack: API', () => {
     for (const path of ['/web', '/web/{proxy+}']) {
       const matching = methods.filter((method) => method.path === path);
       expect(matching.map((method) => method.httpMethod)).toEqual(['ANY']);
-      expect(matching[0]!.uri).toContain(`<${fn('web').logicalId}.Arn>`);
+      expect(matching[0]!.uri).toContain(invokeTarget('web'));
     }
   });
 

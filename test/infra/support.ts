@@ -3,10 +3,12 @@
  * readers over CloudFormation JSON (intrinsics flattened to strings, IAM statements per role, API
  * resource paths). Not a test file: each *.test.ts calls `synthesize()` once at module scope.
  */
-import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { App, Aspects, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
-import { buildApp } from '../../infra/app.js';
+import { buildApp, buildStage, type BuiltStage } from '../../infra/app.js';
+import { requestedStage, resolveStage, type StageSettingName, type StageSettings } from '../../infra/stage-config.js';
 
 /** The "context" object of cdk.json: the same values `cdk synth` uses. */
 export const cdkContext: Readonly<Record<string, unknown>> = (() => {
@@ -16,15 +18,27 @@ export const cdkContext: Readonly<Record<string, unknown>> = (() => {
   return context as Record<string, unknown>;
 })();
 
+/** The stage `synthesize()` builds (cdk.json's default: no -c stage) and its resolved settings. */
+export const testStage = requestedStage((key) => cdkContext[key]);
+export const stageSettingsOf = (stage: string): StageSettings => resolveStage((key) => cdkContext[key], stage).settings;
+export const testStageSettings: StageSettings = stageSettingsOf(testStage);
+
+/** A setting of the synthesized stage ("tte:defaults" + its "tte:stages" block), by its `tte:` name. */
+function setting(name: string): unknown {
+  const key = name.replace(/^tte:/, '') as StageSettingName;
+  if (!(key in testStageSettings)) throw new Error(`no stage setting "${name}"`);
+  return testStageSettings[key];
+}
+
 export function contextString(name: string): string {
-  const value = cdkContext[name];
-  if (typeof value !== 'string') throw new Error(`cdk.json context "${name}" is not a string`);
+  const value = setting(name);
+  if (typeof value !== 'string') throw new Error(`stage setting "${name}" is not a string`);
   return value;
 }
 
 export function contextNumber(name: string): number {
-  const value = Number(cdkContext[name]);
-  if (!Number.isFinite(value)) throw new Error(`cdk.json context "${name}" is not a number`);
+  const value = Number(setting(name));
+  if (!Number.isFinite(value)) throw new Error(`stage setting "${name}" is not a number`);
   return value;
 }
 
@@ -43,6 +57,24 @@ export function synthesize(): Synthesized {
     statefulTemplate: Template.fromStack(built.stateful),
     serviceTemplate: Template.fromStack(built.service),
   };
+}
+
+export type SynthesizedStage = BuiltStage & { statefulTemplate: Template; serviceTemplate: Template };
+
+/**
+ * Several stages side by side in one app (as one account would hold them), cdk-nag on all,
+ * bundling skipped as in `synthesize()`.
+ */
+export function synthesizeStages(stages: readonly string[]): Map<string, SynthesizedStage> {
+  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+  app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  const built = stages.map((stage) => buildStage(app, stage));
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  return new Map(built.map((stage) => [stage.stage, {
+    ...stage,
+    statefulTemplate: Template.fromStack(stage.stateful),
+    serviceTemplate: Template.fromStack(stage.service),
+  }]));
 }
 
 /** The logical id a construct's L1 resource gets in its stack's template. */
