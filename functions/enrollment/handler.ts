@@ -49,6 +49,9 @@ import { DynamoDomainOwners } from '../../shared/adapters/aws/dynamo-domain-owne
 import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
 import { PUBLIC_REQUEST_FLOOR_MS } from '../accounts/use-cases/guards.js';
 import { linkActions } from './link-actions.js';
+import { emailBlockActions } from './email-block-routes.js';
+import type { DeliveryLog } from '../../shared/ports/delivery.js';
+import { DynamoDeliveryLog } from '../../shared/adapters/aws/dynamo-delivery.js';
 import { LINK_RENEWAL_CLIENT_LIMIT } from './use-cases/resend-link.js';
 import type { CertificateStore } from '../../shared/ports/certificates.js';
 import type { RateLimit } from '../../shared/ports/rate-limiter.js';
@@ -67,6 +70,8 @@ export interface EnrollmentPorts {
   letterFiles: LetterFileStore;
   personalData: PersonalDataStore;
   audit: Pick<AuditTrail, 'record'>;
+  /** E-mail delivery status on a user's page, and a verifier lifting a spam block. */
+  deliveries: DeliveryLog;
   workflow: ApprovalWorkflow;
   sealer: Sealer;
   pseudonymizer: Pseudonymizer;
@@ -116,8 +121,11 @@ export function createEnrollmentHandler(ports: EnrollmentPorts): HttpHandler {
     listUsers: async ({ actor, query }) => ({ status: 200, body: await listUsers(users, { actor, ...query }) }),
     getUser: async ({ actor, params }) => ({
       status: 200,
-      body: await getUser({ users, photos, letters: ports.letters, letterFiles: ports.letterFiles, audit: ports.audit, clock, ids }, { actor, userId: params.userId }),
+      body: await getUser({
+        users, photos, letters: ports.letters, letterFiles: ports.letterFiles, audit: ports.audit, deliveries: ports.deliveries, clock, ids,
+      }, { actor, userId: params.userId }),
     }),
+    ...emailBlockActions({ users, deliveries: ports.deliveries, clock, ids }),
     uploadRequestLetter: async ({ actor, body }) => ({
       status: 201,
       body: await uploadRequestLetter({ letters: ports.letters, files: ports.letterFiles, clock, ids }, { actor, bytes: body }),
@@ -168,6 +176,7 @@ export const handler = lambdaEntry(() => {
     letterFiles: new S3LetterFiles(s3, required(base.config, 'PHOTO_BUCKET')),
     personalData: new DynamoPersonalData(base.dynamo, base.config.TABLE_NAME),
     audit: new DynamoAuditTrail(base.dynamo, base.config.TABLE_NAME),
+    deliveries: new DynamoDeliveryLog(base.dynamo, base.config.TABLE_NAME),
     workflow: new StepFunctionsWorkflow(createSfnClient(), required(base.config, 'APPROVAL_STATE_MACHINE_ARN')),
     sealer: new KmsSealer(kms, required(base.config, 'SEALING_KEY_ID')),
     pseudonymizer: new KmsPseudonymizer(kms, required(base.config, 'PSEUDONYM_KEY_ID')),

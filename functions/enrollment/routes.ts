@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { userStatuses } from '../../shared/domain/user.js';
+import { userListings, userStatuses } from '../../shared/domain/user.js';
 import { photoKinds } from '../../shared/ports/photos.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { decisionBody, officialEmail, photoUploadBody, photoUploadResponse, text, tokenParams } from '../../shared/http/schemas.js';
@@ -8,6 +8,7 @@ import { personName, registrationRow } from './schemas.js';
 import { letterId, letterRoutes } from './letter-routes.js';
 import { photoIdPattern } from '../../shared/domain/photo-ids.js';
 import { linkRoutes } from './link-routes.js';
+import { emailBlockRoutes, userEmailFields } from './email-block-routes.js';
 import { parseNip } from '../../shared/domain/identity.js';
 
 const verifierRoles = ['VERIFIER'] as const;
@@ -35,6 +36,7 @@ const linkProblems = {
 export const enrollmentRoutes = defineRoutes('enrollment', {
   ...linkRoutes,
   ...letterRoutes,
+  ...emailBlockRoutes,
   registerUser: {
     method: 'POST',
     path: '/v1/users',
@@ -81,7 +83,8 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
     access: userManagers,
     apiKeyScope: users,
     query: z.strictObject({
-      status: z.enum(userStatuses).optional(),
+      status: z.enum(userListings).optional()
+        .describe('A status, or HELD: the self-applications held for a verifier\'s confirmation (their status is INVITED; the INVITED list leaves them out)'),
       q: z.string().trim().max(254).optional()
         .describe('Search: a whole e-mail address is looked up exactly; other text matches names and addresses containing it, ignoring case (a page may then hold fewer than `limit` users, and still have a next one)'),
       limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -94,12 +97,12 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   getUser: {
     method: 'GET',
     path: '/v1/users/{userId}',
-    summary: "A user of the verifier's tenant (an operator: of any tenant): profile, activation data, photos (links valid 5 minutes), registry result, history; each read by someone else is audited",
+    summary: "A user of the verifier's tenant (an operator: of any tenant): profile, activation data, photos (links valid 5 minutes), registry result, history, the latest e-mails with their delivery status (`emails`, newest first) and whether mail to the address is blocked (`emailBlocked`); each read by someone else is audited",
     access: [...userManagers, 'OPERATOR'],
     apiKeyScope: users,
     params: userIdParams,
     responses: {
-      200: { description: 'The user', schema: userSummary.extend({ tenantId: z.string(), createdAt: z.string() }).loose() },
+      200: { description: 'The user', schema: userSummary.extend({ tenantId: z.string(), createdAt: z.string(), ...userEmailFields }).loose() },
       404: problem,
     },
   },

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { businessMetrics } from '../../shared/adapters/aws/business-metrics.js';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { required } from '../../shared/config.js';
 import { createKmsClient, createSesClient } from '../../shared/adapters/aws/clients.js';
@@ -7,7 +8,7 @@ import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
 import { awsBasePorts } from '../../shared/adapters/aws/runtime.js';
 import { lambdaEntry } from '../../shared/lambda-entry.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
-import { dispatchMessage, type DispatchDeps } from './use-cases/dispatch-message.js';
+import { dispatchMessage, type DispatchDeps, type DispatchOutcome } from './use-cases/dispatch-message.js';
 
 export interface OutboxPorts extends DispatchDeps {
   logger: Logger;
@@ -23,6 +24,13 @@ export function insertedMessageIds(event: DynamoDBStreamEvent): { messageId: str
   });
 }
 
+/** One message through the dispatch use case, and into the business metrics once sent (the stream handler and the local loop). */
+export async function dispatchCounted(deps: DispatchDeps, messageId: string): Promise<DispatchOutcome> {
+  const outcome = await dispatchMessage(deps, messageId);
+  if (outcome === 'sent') businessMetrics.count({ EmailsSent: 1 });
+  return outcome;
+}
+
 /**
  * Fed by the table stream. Each failed message is reported by its sequence number, so Lambda
  * retries from there (and, after the retries, sends the batch to the dead-letter queue) while
@@ -32,7 +40,7 @@ export function createOutboxHandler(ports: OutboxPorts) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     for (const { messageId, sequenceNumber } of insertedMessageIds(event)) {
       try {
-        const outcome = await dispatchMessage(ports, messageId);
+        const outcome = await dispatchCounted(ports, messageId);
         ports.logger.info('Outbox message processed', { messageId, outcome });
       } catch (error) {
         ports.logger.error('Outbox message failed', { messageId, error: error as Error });

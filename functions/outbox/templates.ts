@@ -83,6 +83,15 @@ const renderers: Renderers = {
     ],
     action: { label: 'Periksa Pendaftaran', url: data.reviewUrl },
   }),
+  selfApplicationHeld: (data) => ({
+    subject: 'Pengajuan Mandiri Menunggu Persetujuan',
+    paragraphs: [
+      `Yth. Verifikator ${data.tenantName},`,
+      `${data.applicantName} (${data.applicantEmail}) mengajukan akun tanda tangan elektronik melalui halaman pengajuan mandiri.`,
+      'Pemohon belum menerima e-mail apa pun. Bila Anda mengenal pemohon sebagai pegawai instansi Anda, kirimkan tautan aktivasi dari halaman pemohon di konsol. Bila tidak, tolak pengajuan tersebut.',
+    ],
+    action: { label: 'Periksa Pengajuan', url: data.reviewUrl },
+  }),
   certificateExpiring: (data) => ({
     subject: 'Sertifikat Elektronik Akan Berakhir',
     paragraphs: [
@@ -406,6 +415,16 @@ const renderers: Renderers = {
       `Mulai sekarang Anda masuk ke layanan TTE dengan alamat ${data.newEmail}, dan semua e-mail layanan dikirim ke alamat tersebut.`,
       'Jika bukan Anda yang melakukannya, segera hubungi verifikator instansi Anda.',
     ],
+  }),
+  emailBounced: (data) => ({
+    subject: 'E-mail Tidak Sampai',
+    paragraphs: [
+      'Yth. Verifikator,',
+      `E-mail "${data.subject}" untuk ${data.fullName} (${data.email}) tidak sampai: server e-mail penerima menolaknya pada ${formatJakartaTime(data.bouncedAt)}.`,
+      `Alasan: ${data.reason}.`,
+      'Periksa apakah alamat e-mail tersebut benar dan masih aktif. Bila salah ketik, usulkan perubahan alamat e-mail melalui halaman pengguna; bila alamat sudah benar, minta pegawai atau pengelola e-mail instansi memeriksa kotak suratnya, lalu kirim ulang tautannya dari halaman pengguna.',
+    ],
+    action: { label: 'Buka Halaman Pengguna', url: data.userUrl },
   }),
 };
 

@@ -29,6 +29,7 @@ import { applyPageActions } from './flows/apply.js';
 import { contactPageActions } from './flows/contacts.js';
 import { tenantSelfServiceActions } from './flows/tenant-self-service.js';
 import { consentStatementPageActions } from './flows/consent-statement.js';
+import { emailStatusPageActions } from './flows/email-status.js';
 import { Web, type WebDeps } from './kit.js';
 import { withLinkContacts } from './link-contacts.js';
 import { homePage } from './pages/home.js';
@@ -94,6 +95,7 @@ export function createWebHandler(deps: { api: ApiClient; assets: readonly WebAss
     ...contactPageActions(webDeps),
     ...tenantSelfServiceActions(webDeps),
     ...consentStatementPageActions(webDeps),
+    ...emailStatusPageActions(webDeps),
   }), { authenticator, logger: createLogger('web'), pages: { basePath } });
 }
 

@@ -19,6 +19,7 @@ import { applyPageRoutes } from './flows/apply.js';
 import { contactPageRoutes } from './flows/contacts.js';
 import { tenantSelfServiceRoutes } from './flows/tenant-self-service.js';
 import { consentStatementPageRoutes } from './flows/consent-statement.js';
+import { emailStatusPageRoutes } from './flows/email-status.js';
 import { page } from './route-parts.js';
 
 /** The pages people use in a browser (API.md "Web pages"), and the files they load. */
@@ -66,4 +67,5 @@ export const webRoutes = defineRoutes('web', {
   ...contactPageRoutes,
   ...tenantSelfServiceRoutes,
   ...consentStatementPageRoutes,
+  ...emailStatusPageRoutes,
 }, { gatewayProxy: '/web' });

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { OutboxStore } from '../../shared/ports/outbox.js';
-import { dispatchMessage, type DispatchDeps } from '../../functions/outbox/use-cases/dispatch-message.js';
+import type { DispatchDeps } from '../../functions/outbox/use-cases/dispatch-message.js';
+import { dispatchCounted } from '../../functions/outbox/handler.js';
 
 /**
  * Locally, the table stream is replaced by a loop over the pending-outbox index; it calls the same
@@ -18,7 +19,7 @@ export function startOutboxLoop(deps: DispatchDeps & { outbox: OutboxStore; logg
       const wait = backoff.get(messageId);
       if (wait && wait.until > Date.now()) continue;
       try {
-        await dispatchMessage(deps, messageId);
+        await dispatchCounted(deps, messageId);
         backoff.delete(messageId);
       } catch (error) {
         const failures = (wait?.failures ?? 0) + 1;

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { Duration } from 'aws-cdk-lib';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { businessMetrics } from '../../shared/adapters/aws/business-metrics.js';
 import { fileURLToPath } from 'node:url';
 import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activation.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
@@ -15,6 +16,9 @@ import { DynamoClosedApplications } from '../../shared/adapters/aws/dynamo-close
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
 import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { SesMailer } from '../../shared/adapters/aws/ses-mailer.js';
+import { MailboxSimulatorMailer } from '../../shared/adapters/local/mailbox-simulator.js';
+import { DynamoDeliveryLog } from '../../shared/adapters/aws/dynamo-delivery.js';
+import { createDeliveryHandler } from '../../functions/delivery/handler.js';
 import { openLocalKeyVault } from '../../shared/adapters/local/key-vault.js';
 import { createLogger } from '../../shared/logger.js';
 import { loadConfig } from '../../shared/config.js';
@@ -117,6 +121,8 @@ export const localPhotoBucket = 'tte-local-photos';
 export const localPkiBucket = 'tte-local-pki';
 /** Signed PDFs, kept 24 hours (on AWS a lifecycle rule removes them). */
 export const localDocumentsBucket = 'tte-local-documents';
+/** The SES configuration set the local mail goes through (the mailbox simulator's events name it). */
+export const localConfigurationSet = 'tte-local';
 
 /** The local CA: the same profile as on AWS, with its URLs on the local gateway. */
 export function localCaSettings(apiUrl: string, validityDays = 730): CaSettings {
@@ -176,8 +182,11 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): LocalRunti
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const logger = createLogger('local');
+  // The business metrics as the functions write them on AWS (EMF lines), kept in a log file here.
+  const metricsLog = join(dataDir, 'logs', 'metrics.log');
+  businessMetrics.configure('local', (line) => appendFileSync(metricsLog, `${line}\n`));
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const webBaseUrl = options.webBaseUrl ?? `${apiUrl}/web`;
 
@@ -218,9 +227,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const seed = await seedDemo({ db: clients.dynamo, tableName: localTableName, sealer, dataDir, urls: { apiUrl, mailUrl: standIns.endpoints.mailUrl } });
 
+    // SES's reports on what became of each e-mail: the stand-in makes none, so the mailbox
+    // simulator makes them (bounce*, complaint* addresses) and hands them to the same handler as on AWS.
+    const delivery = createDeliveryHandler({
+      deliveries: new DynamoDeliveryLog(clients.dynamo, localTableName),
+      users: new DynamoUserDirectory(clients.dynamo, localTableName),
+      tenants: new DynamoTenantDirectory(clients.dynamo, localTableName),
+      ids: randomIds,
+      clock: systemClock,
+      logger: createLogger('delivery'),
+      settings: { webBaseUrl, configurationSet: localConfigurationSet },
+    });
+    const simulator = new MailboxSimulatorMailer(new SesMailer(clients.ses, 'TTE <no-reply@tte.local>', localConfigurationSet), {
+      configurationSet: localConfigurationSet, region: localRegion, deliver: delivery, logger,
+    });
+    stops.push(async () => simulator.stop());
     const outbox = startOutboxLoop({
       outbox: new DynamoOutboxStore(clients.dynamo, localTableName),
-      mailer: new SesMailer(clients.ses, 'TTE <no-reply@tte.local>'),
+      mailer: simulator,
       sealer,
       clock: systemClock,
       logger,
@@ -315,6 +339,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         logger: createLogger('enrollment'),
         personalData,
         audit: new DynamoAuditTrail(clients.apiDynamo, localTableName),
+        deliveries: new DynamoDeliveryLog(clients.apiDynamo, localTableName),
         domains: new DynamoDomainOwners(clients.apiDynamo, localTableName),
         rateLimiter: new DynamoRateLimiter(clients.apiDynamo, localTableName, systemClock),
         ...(options.applicationLimits ? { applicationLimits: options.applicationLimits } : {}),

@@ -282,7 +282,7 @@ export class ServiceStack extends Stack {
       .useTable(table, 'read')
       .withSettings({ ...common, SES_CONFIGURATION_SET: configurationSetName });
     delivery.role.addToPolicy(new PolicyStatement({
-      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       resources: [table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys.outbox('*').pk, keys.userPartition('*'), keys.emailBlock('*').pk] } },
     }));

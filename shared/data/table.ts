@@ -66,6 +66,14 @@ export const keys = {
   revocationPrefix: 'REVOKED#',
   outbox: (messageId: string) => ({ pk: `OUTBOX#${messageId}`, sk: 'OUTBOX' }),
   /**
+   * What became of one e-mail sent to a user (subject, purpose, delivery state), in their partition:
+   * the user's page reads the newest with one Query. Never the body or a link.
+   */
+  userEmail: (userId: string, createdAt: string, messageId: string) => ({ pk: `USER#${userId}`, sk: `EMAIL#${createdAt}#${messageId}` }),
+  userEmailPrefix: 'EMAIL#',
+  /** An address whose owner marked our mail as spam: nothing is sent to it until a verifier clears it. */
+  emailBlock: (normalisedEmail: string) => ({ pk: `EMAILBLOCK#${normalisedEmail}`, sk: 'BLOCK' }),
+  /**
    * An application that ended without an account, by when: the daily job deletes its photos once
    * the retention period has passed, reading the due ones with one Query.
    */
@@ -100,7 +108,7 @@ export const keys = {
 
 /** Secondary index keys, sparse: an item is in an index only while it carries these. */
 export const indexKeys = {
-  /** Verifier queue: a tenant's users in one status, most recently changed last. */
+  /** Verifier queue: a tenant's users in one listing (a status, or HELD), most recently changed last. */
   usersByStatus: (tenantId: string, status: string, updatedAt: string, userId: string) => ({
     gsi1pk: `TENANT#${tenantId}#STATUS#${status}`,
     gsi1sk: `${updatedAt}#${userId}`,

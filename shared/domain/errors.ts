@@ -19,6 +19,7 @@ export const errorCatalog = {
   TOKEN_USED: { status: 410, id: 'Tautan ini sudah digunakan.', en: 'This link has already been used.' },
   EMAIL_ALREADY_REGISTERED: { status: 409, id: 'Alamat e-mail ini sudah terdaftar.', en: 'This e-mail address is already registered.' },
   EMAIL_DOMAIN_NOT_ALLOWED: { status: 422, id: 'Gunakan alamat e-mail dinas dengan domain yang diizinkan untuk instansi Anda.', en: 'Use an official e-mail address in one of your agency domains.' },
+  EMAIL_NOT_BLOCKED: { status: 404, id: 'E-mail ke alamat pengguna ini tidak sedang diblokir.', en: "E-mail to this user's address is not blocked." },
   USER_NOT_INVITED: { status: 409, id: 'Tautan aktivasi hanya dapat dikirim ulang untuk pengguna yang belum menyelesaikan aktivasi.', en: 'An activation link can only be resent to a user who has not finished activation.' },
   NO_PENDING_STEP: { status: 409, id: 'Langkah ini tidak sedang menunggu pengguna (sudah selesai atau belum waktunya), jadi tidak ada tautan yang dikirim.', en: 'This step is not pending for the user (done already or not yet due), so no link was sent.' },
   NIK_ALREADY_REGISTERED: { status: 409, id: 'NIK ini sudah digunakan oleh akun lain. Hubungi verifikator instansi Anda bila ini keliru.', en: 'This NIK is already used by another account. Contact your agency verifier if this is wrong.' },

@@ -15,6 +15,8 @@ export interface MessageTemplates {
   applicationRejected: { data: { fullName: string; tenantName: string; reason: string }; secret: Record<string, never> };
   applicationExpired: { data: { fullName: string; tenantName: string }; secret: Record<string, never> };
   reviewRequested: { data: { applicantName: string; tenantName: string; employmentType: string; screening: string; reviewUrl: string }; secret: Record<string, never> };
+  /** "Pengajuan Mandiri Menunggu Persetujuan": to the tenant's verifiers, for a self-application held for confirmation. */
+  selfApplicationHeld: { data: { applicantName: string; applicantEmail: string; tenantName: string; reviewUrl: string }; secret: Record<string, never> };
   certificateExpiring: { data: { fullName: string; serialNumber: string; notAfter: string; daysLeft: string }; secret: Record<string, never> };
   // Accounts: passwords, OTP devices, lockouts and compromised accounts.
   /** "Atur Ulang Kata Sandi": the reset-password link (1 hour). */
@@ -87,6 +89,12 @@ export interface MessageTemplates {
   emailChangeConfirmation: { data: { fullName: string; newEmail: string; expiresAt: string }; secret: { link: string } };
   /** "Alamat E-mail Diperbarui", to the old and the new address once the new one is confirmed. */
   emailChanged: { data: { fullName: string; oldEmail: string; newEmail: string; changedAt: string }; secret: Record<string, never> };
+  /**
+   * "E-mail Tidak Sampai", to the tenant's verifiers: the receiving server refused an e-mail for
+   * good (a hard bounce). `subject` is the refused e-mail's, `reason` in plain words, `userUrl` the
+   * person's console page (no token).
+   */
+  emailBounced: { data: { fullName: string; email: string; subject: string; reason: string; bouncedAt: string; userUrl: string }; secret: Record<string, never> };
 }
 
 export type TemplateName = keyof MessageTemplates;

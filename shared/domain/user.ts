@@ -5,6 +5,19 @@ export const userStatuses = [
 ] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
+/**
+ * A list of its own besides the statuses: self-applications held for a verifier's confirmation.
+ * Their status is INVITED, but nobody was invited yet, so they are listed here and not there.
+ */
+export const HELD_APPLICATIONS = 'HELD';
+export const userListings = [...userStatuses, HELD_APPLICATIONS] as const;
+export type UserListing = (typeof userListings)[number];
+
+/** The list a user is in: their status, or the held self-applications. */
+export function listingOf(user: { status: UserStatus; selfApplication?: { awaitingConfirmation?: true } }): UserListing {
+  return user.status === 'INVITED' && user.selfApplication?.awaitingConfirmation ? HELD_APPLICATIONS : user.status;
+}
+
 export const roles = ['OPERATOR', 'VERIFIER', 'INTEGRATOR', 'USER'] as const;
 export type Role = (typeof roles)[number];
 

@@ -1,4 +1,4 @@
-import type { Role, UserStatus } from '../domain/user.js';
+import type { Role, UserListing, UserStatus } from '../domain/user.js';
 import type { UsageCount } from '../domain/usage.js';
 import type { LinkTokenRecord } from './links.js';
 import type { TokenPurpose } from '../domain/tokens.js';
@@ -110,6 +110,8 @@ export interface Registration {
   token?: LinkTokenRecord;
   audit: AuditEntry;
   message?: OutboxMessage;
+  /** Mail to others about it, in the same transaction (a held self-application tells the verifiers). */
+  notices?: OutboxMessage[];
 }
 
 /**
@@ -155,5 +157,5 @@ export interface UserDirectory {
    * With `search`, only those whose name or e-mail contains it, ignoring case; such a page may
    * hold fewer than `limit` users, even none, and still have a next page.
    */
-  listUsers(query: { tenantId: string; status?: UserStatus; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>>;
+  listUsers(query: { tenantId: string; status?: UserListing; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>>;
 }

@@ -170,6 +170,10 @@ th,td{text-align:left;padding:.5rem .25rem;border-bottom:1px solid #b1b4b6;verti
 .filters .button{margin:0 0 1rem}
 .price-fields{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1rem}
 @media (min-width:40rem){.price-fields{grid-template-columns:repeat(2,minmax(0,1fr))}}
+/* A user's e-mails in the console, laid out as the history; a bounce's reason quotes the server, which may be long. */
+.email-status{list-style:none;padding:0}
+.email-status li{margin:0 0 .75rem;padding-left:.75rem;border-left:3px solid #b1b4b6;overflow-wrap:anywhere}
+.status--problem{background:#fdf3f1;border-color:#d4351c;color:#942514}
 `.trim();
 
 const hash = createHash('sha256').update(css).digest('hex').slice(0, 12);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import { keys } from '../../shared/data/table.js';
+import { userItem } from '../../shared/adapters/aws/table-items.js';
 import { hashApiKey } from '../../shared/http/auth.js';
 import { APPLICATION_CLIENT_SCOPE } from '../../functions/enrollment/use-cases/apply.js';
 import { ahmadFauzi, sitiAminah } from './accounts-flow.js';
@@ -25,6 +26,7 @@ let reviewTenant = { tenantId: '', verifierKey: '' };
 let otherVerifierKey = '';
 
 const ACTIVATION = '[TTE] Aktivasi Akun';
+const REVIEW_VERIFIER = 'verifikator@tinjau.go.id';
 const FLOOR_MS = 400;
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; text: string; body: Record<string, unknown>; ms: number }
@@ -89,6 +91,15 @@ async function tenantWith(domain: string, selfApplication?: 'OPEN' | 'REVIEW'): 
   return tenantId;
 }
 
+/** An active verifier account of the tenant (the one its notices go to), written as the seed writes its own. */
+async function activeVerifier(tenantId: string, email: string): Promise<void> {
+  const at = new Date().toISOString();
+  await db.send(new PutCommand({
+    TableName: runtime.tableName,
+    Item: userItem({ userId: `verifier-${tenantId}`, tenantId, role: 'VERIFIER', fullName: 'Verifikator Tinjau', email, status: 'ACTIVE', createdAt: at, updatedAt: at, createdBy: 'uji', version: 1 }),
+  }));
+}
+
 /** A verifier API key of the tenant, written straight into the table as the seed writes its own. */
 async function verifierKeyOf(tenantId: string): Promise<string> {
   const key = `tte_${randomUUID().replaceAll('-', '')}`;
@@ -111,6 +122,7 @@ beforeAll(async () => {
   await tenantWith('tutup.go.id');
   const reviewId = await tenantWith('tinjau.go.id', 'REVIEW');
   reviewTenant = { tenantId: reviewId, verifierKey: await verifierKeyOf(reviewId) };
+  await activeVerifier(reviewId, REVIEW_VERIFIER);
 }, 120_000);
 
 afterAll(async () => {
@@ -233,13 +245,20 @@ describe('self-application', () => {
     expect(await mailsTo('klien.baru@contoh.go.id')).toHaveLength(1);
   }, 60_000);
 
-  it('REVIEW: nothing is sent until a verifier sends the link; a renewal cannot go round them; "Tolak" sends nothing', async () => {
+  it('REVIEW: the verifiers are told and list it; nothing is sent until one sends the link; a renewal cannot go round them; "Tolak" sends nothing', async () => {
     const email = 'ahmad.tinjau@tinjau.go.id';
     expect((await apply({ fullName: ahmadFauzi.fullName, email, nip: ahmadFauzi.nip }, '127.0.0.51')).status).toBe(202);
-    const queue = await send('GET', '/v1/users?status=INVITED', { key: reviewTenant.verifierKey });
-    const held = (queue.body.items as { userId: string; email: string }[]).find((item) => item.email === email)!;
+    const listed = async (listing: string) => ((await send('GET', `/v1/users?status=${listing}`, { key: reviewTenant.verifierKey })).body.items as { userId: string; email: string }[])
+      .filter((item) => item.email === email);
+    const [held] = await listed('HELD');
     expect(held).toBeDefined();
-    const detail = await send('GET', `/v1/users/${held.userId}`, { key: reviewTenant.verifierKey });
+    // Nobody was invited yet: not in the INVITED list.
+    expect(await listed('INVITED')).toEqual([]);
+    // The tenant's verifier is told, with the way to the applicant's page.
+    const notice = await enrollment.waitForMail(REVIEW_VERIFIER, '[TTE] Pengajuan Mandiri Menunggu Persetujuan');
+    expect(notice.body.text).toContain(`${ahmadFauzi.fullName} (${email})`);
+    expect(notice.body.text).toContain(`/web/console/users/${held!.userId}`);
+    const detail = await send('GET', `/v1/users/${held!.userId}`, { key: reviewTenant.verifierKey });
     expect(detail.body).toMatchObject({ status: 'INVITED', selfApplication: { awaitingConfirmation: true }, employmentPrefill: { nip: ahmadFauzi.nip } });
     expect(detail.body.activationExpiresAt).toBeUndefined();
     // The person asks for a fresh link from an expired-link page: still nothing.
@@ -247,16 +266,19 @@ describe('self-application', () => {
     await quietPeriod();
     expect(await mailTo(runtime.mail, email)).toHaveLength(0);
 
-    const sent = await send('POST', `/v1/users/${held.userId}/links/activate`, { key: reviewTenant.verifierKey });
+    const sent = await send('POST', `/v1/users/${held!.userId}/links/activate`, { key: reviewTenant.verifierKey });
     expect(sent.status, sent.text).toBe(202);
     const mail = await enrollment.waitForMail(email, ACTIVATION);
     expect(linkToken(mail, 'activate')).toHaveLength(43);
-    const confirmed = await send('GET', `/v1/users/${held.userId}`, { key: reviewTenant.verifierKey });
+    const confirmed = await send('GET', `/v1/users/${held!.userId}`, { key: reviewTenant.verifierKey });
     expect(confirmed.body.selfApplication).toEqual({ appliedAt: expect.any(String) });
+    // Confirmed: an invited user like any other.
+    expect(await listed('HELD')).toEqual([]);
+    expect((await listed('INVITED')).map((item) => item.userId)).toEqual([held!.userId]);
 
     const other = 'tolak.tinjau@tinjau.go.id';
     expect((await apply({ fullName: 'Pelamar Ditolak', email: other }, '127.0.0.53')).status).toBe(202);
-    const again = await send('GET', '/v1/users?status=INVITED', { key: reviewTenant.verifierKey });
+    const again = await send('GET', '/v1/users?status=HELD', { key: reviewTenant.verifierKey });
     const rejectId = (again.body.items as { userId: string; email: string }[]).find((item) => item.email === other)!.userId;
     // A verifier of another tenant does not see it.
     expect((await send('POST', `/v1/users/${rejectId}/decision`, { key: otherVerifierKey, body: { decision: 'REJECT', reason: 'Bukan pegawai' } })).status).toBe(404);
@@ -268,7 +290,7 @@ describe('self-application', () => {
     expect(await mailTo(runtime.mail, other)).toHaveLength(0);
     // The address is free again: it may apply once more (and is held again).
     expect((await apply({ fullName: 'Pelamar Ditolak', email: other }, '127.0.0.54')).status).toBe(202);
-    const third = await send('GET', '/v1/users?status=INVITED', { key: reviewTenant.verifierKey });
+    const third = await send('GET', '/v1/users?status=HELD', { key: reviewTenant.verifierKey });
     expect((third.body.items as { email: string }[]).filter((item) => item.email === other)).toHaveLength(1);
   }, 60_000);
 });

@@ -76,8 +76,13 @@ describe('self-application pages', () => {
     // Held for the verifier: nothing goes out until they send the link from the user's page.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await mailTo(runtime.mail, 'siti.web@contoh.go.id')).toEqual([]);
-    const verifier = await signsInOnPhone(browser, { api: runtime.api, path: `/web/console?cari=${encodeURIComponent('siti.web@contoh.go.id')}` }, runtime.seed.verifier, otp);
-    await verifier.tab.page.getByRole('link', { name: /Siti Aminah/ }).first().click();
+    const verifier = await signsInOnPhone(browser, { api: runtime.api, path: '/web/console' }, runtime.seed.verifier, otp);
+    // The console's "Pengajuan mandiri" list holds her (the verifiers were e-mailed too).
+    await verifier.tab.page.getByRole('link', { name: 'Pengajuan mandiri' }).click();
+    const card = verifier.tab.page.locator('.user-list .card', { hasText: 'siti.web@contoh.go.id' });
+    await expect(card.locator('.tag').textContent()).resolves.toBe('Menunggu persetujuan');
+    await lookAt(verifier.tab, 'console-held-applications');
+    await card.getByRole('link', { name: /Siti Aminah/ }).click();
     await expect(verifier.tab.page.locator('h2', { hasText: 'Pengajuan mandiri menunggu persetujuan' }).count()).resolves.toBe(1);
     await lookAt(verifier.tab, 'console-self-application-held');
     await verifier.tab.page.getByRole('button', { name: 'Kirim tautan aktivasi' }).click();

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser.js';
 import { Authenticators, accountsClient, sitiAminah } from './accounts-flow.js';
+import { businessMetricTotals } from './metrics.js';
 import { bootLocalRuntime, type Mail } from './runtime.js';
 import { lookAt, newTab, phone, sendsPhotosAndConsent, setsPassphrase, setsUpAccount } from './web-pages.js';
 
@@ -78,6 +79,10 @@ describe('a civil servant with only the e-mails and a phone', () => {
     await expect(page.locator('main').textContent()).resolves.toContain('Berlaku');
     await lookAt(tab, 'me');
     await context.close();
+
+    // What the journey did is in the business metrics, as EMF lines the functions write on AWS.
+    const totals = businessMetricTotals(runtime);
+    expect(totals).toMatchObject({ Registrations: 1, Submissions: 1, Approvals: 1, CertificatesIssued: 1 });
   });
 });
 

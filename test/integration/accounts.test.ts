@@ -756,7 +756,7 @@ describe('device requests: a lost phone', () => {
     });
     expect((await ctx.item(keys.token(hashToken(token))))?.usedAt).toBe(iso(now));
     expect((await ctx.outbox(ctx.verifierEmail, 'otpDeviceReviewRequested')).map((message) => message.data)).toEqual([{
-      applicantName: 'Siti Aminah', tenantName: ctx.tenant.name, kind: 'ADD_DEVICE', reviewUrl: 'https://tte.uji.go.id/console',
+      applicantName: 'Siti Aminah', tenantName: ctx.tenant.name, kind: 'ADD_DEVICE', reviewUrl: 'https://tte.uji.go.id/console/device-requests',
     }]);
     expect(await codeOf(getOtpDeviceLink(ctx.deps, { token }))).toBe('TOKEN_USED');
     expect(await codeOf(confirmSelfie(ctx.deps, { token, photoId: good.photoId }))).toBe('TOKEN_USED');

@@ -11,6 +11,7 @@ import { auditActions } from '../../functions/operator/audit-actions.js';
 import { auditRoutes } from '../../functions/operator/audit-routes.js';
 import { DynamoActivationStore } from '../../shared/adapters/aws/dynamo-activation.js';
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
+import { DynamoDeliveryLog } from '../../shared/adapters/aws/dynamo-delivery.js';
 import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
 import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
@@ -62,6 +63,7 @@ async function auditWorld() {
     letterFiles: new S3LetterFiles(s3Client(), 'audit-test-photos'),
     personalData: new DynamoPersonalData(dynamo, tableName),
     audit,
+    deliveries: new DynamoDeliveryLog(dynamo, tableName),
     workflow: { start: failIfCalled, resume: failIfCalled },
     sealer: testSealer(),
     pseudonymizer: new HmacPseudonymizer(randomBytes(32)),

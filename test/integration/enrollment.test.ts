@@ -11,6 +11,7 @@ import { resendLink } from '../../functions/enrollment/use-cases/resend-link.js'
 import { DynamoCertificates } from '../../shared/adapters/aws/dynamo-certificates.js';
 import { S3PhotoStore } from '../../shared/adapters/aws/s3-photo-store.js';
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
+import { DynamoDeliveryLog } from '../../shared/adapters/aws/dynamo-delivery.js';
 import { codeOf, freshTable, latestLinkToken, manualClock, putTenant, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = { webBaseUrl: 'https://tte.uji.go.id', activationLinkHours: 24, privacyMinReadSeconds: 60 };
@@ -102,7 +103,7 @@ describe('the activation link', () => {
     ctx.clock.advance(-23 * 3600_000); // even within the old link's lifetime, it stays dead
     expect(await codeOf(getActivation(ctx.deps, { token: first }))).toBe('TOKEN_EXPIRED');
 
-    const detail = await getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId });
+    const detail = await getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, deliveries: new DynamoDeliveryLog(ctx.dynamo, ctx.tableName), clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId });
     expect(detail.history.map((entry) => entry.action)).toEqual(['USER_REGISTERED', 'ACTIVATION_LINK_RESENT']);
   });
 
@@ -129,7 +130,7 @@ describe('tenant isolation and the verifier list', () => {
     const ctx = await setup();
     const other = await putTenant(ctx.dynamo, ctx.tableName, { emailDomains: ['lain.go.id'] });
     const { userId } = await registerUser(ctx.deps, { actor: verifierOf(other), fullName: 'Orang Lain', email: 'orang@lain.go.id' });
-    expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
+    expect(await codeOf(getUser({ users: ctx.users, photos: ctx.photos, audit: ctx.audit, deliveries: new DynamoDeliveryLog(ctx.dynamo, ctx.tableName), clock: ctx.clock, ids: randomIds }, { actor: ctx.actor, userId }))).toBe('USER_NOT_FOUND');
     expect(await codeOf(resendLink({ ...ctx.deps, certificates: new DynamoCertificates(ctx.dynamo, ctx.tableName) }, { actor: ctx.actor, userId, purpose: 'activate' }))).toBe('USER_NOT_FOUND');
     const page = await listUsers(ctx.users, { actor: ctx.actor, limit: 100 });
     expect(page.items.map((item) => item.userId)).not.toContain(userId);

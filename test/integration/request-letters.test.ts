@@ -7,6 +7,7 @@ import { eraseUser } from '../../functions/enrollment/use-cases/erase-user.js';
 import { getUser } from '../../functions/enrollment/use-cases/get-user.js';
 import { uploadRequestLetter } from '../../functions/enrollment/use-cases/request-letters.js';
 import { DynamoAuditTrail } from '../../shared/adapters/aws/dynamo-audit.js';
+import { DynamoDeliveryLog } from '../../shared/adapters/aws/dynamo-delivery.js';
 import { DynamoPersonalData } from '../../shared/adapters/aws/dynamo-personal-data.js';
 import { DynamoRequestLetters } from '../../shared/adapters/aws/dynamo-request-letters.js';
 import { S3LetterFiles } from '../../shared/adapters/aws/s3-letter-files.js';
@@ -45,7 +46,7 @@ async function setup() {
     return user;
   };
   const [first, second] = [await invited('Dina Amalia'), await invited('Eko Saputra')];
-  const readDeps = { users: table.users, photos, letters, letterFiles, audit, clock, ids: randomIds };
+  const readDeps = { users: table.users, photos, letters, letterFiles, audit, deliveries: new DynamoDeliveryLog(table.dynamo, table.tableName), clock, ids: randomIds };
   const erasureDeps = { personalData: new DynamoPersonalData(table.dynamo, table.tableName), photos, clock, ids: randomIds, settings: { erasedNikClaimDays: 365 } };
   return { ...table, tenant, s3, bucket, letters, letterId, first, second, readDeps, erasureDeps };
 }

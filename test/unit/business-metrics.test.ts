@@ -1,9 +1,5 @@
-import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BusinessMetrics, businessEventsOf, businessMetrics } from '../../shared/adapters/aws/business-metrics.js';
-import { transactWrite } from '../../shared/adapters/aws/dynamo-items.js';
+import { BusinessMetrics, businessEventsOf } from '../../shared/adapters/aws/business-metrics.js';
 import { auditPut, revocationItem, usageIncrement } from '../../shared/adapters/aws/table-items.js';
 import { auditEntry } from '../../shared/audit.js';
 import { SELF_APPLICATION_ACTOR } from '../../shared/domain/actor.js';
@@ -40,29 +36,6 @@ describe('the business events of a committed transaction', () => {
   });
 });
 
-describe('transactWrite counts', () => {
-  const dynamo = mockClient(DynamoDBDocumentClient);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  let counted: ReturnType<typeof vi.spyOn>;
-  beforeEach(() => {
-    dynamo.reset();
-    counted = vi.spyOn(businessMetrics, 'count');
-  });
-  afterEach(() => counted.mockRestore());
-
-  it('what a committed transaction carried, once', async () => {
-    dynamo.on(TransactWriteCommand).resolves({});
-    await transactWrite(db, 'approve', [usageIncrement(TABLE, 'tenant-a', 'USER_APPROVED', at.toISOString())]);
-    expect(counted.mock.calls).toEqual([[{ Approvals: 1 }]]);
-  });
-
-  it('nothing for a cancelled transaction: the event did not happen', async () => {
-    dynamo.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }));
-    await expect(transactWrite(db, 'approve', [usageIncrement(TABLE, 'tenant-a', 'USER_APPROVED', at.toISOString())])).rejects.toThrow();
-    expect(counted).not.toHaveBeenCalled();
-  });
-});
-
 describe('the embedded metric lines', () => {
   let written: string[];
   let write: ReturnType<typeof vi.spyOn>;
@@ -76,7 +49,8 @@ describe('the embedded metric lines', () => {
   afterEach(() => write.mockRestore());
 
   it('name the TTE namespace and the stage as the only dimension (no tenant, no service), summed per invocation', () => {
-    const metrics = new BusinessMetrics('staging');
+    const metrics = new BusinessMetrics();
+    metrics.configure('staging');
     metrics.count({ DocumentsSigned: 3 });
     metrics.count({ DocumentsSigned: 2, Approvals: 1 });
     metrics.flush();
@@ -90,11 +64,26 @@ describe('the embedded metric lines', () => {
     for (const name of Object.keys(line!).filter((key) => !['_aws', 'stage'].includes(key))) expect(businessMetricNames).toContain(name);
   });
 
-  it('print nothing where no stage is configured (the local runtime), and nothing for an invocation that counted nothing', () => {
-    const local = new BusinessMetrics(undefined);
+  it('print nothing until a stage is configured, and nothing for an invocation that counted nothing', () => {
+    const unconfigured = new BusinessMetrics();
+    unconfigured.count({ Registrations: 1 });
+    unconfigured.flush();
+    const idle = new BusinessMetrics();
+    idle.configure('prod');
+    idle.flush();
+    expect(written.join('')).toBe('');
+  });
+
+  it('go to a given writer at once, one line per event, where no invocation ends to batch them (the local runtime)', () => {
+    const lines: string[] = [];
+    const local = new BusinessMetrics();
+    local.configure('local', (line) => lines.push(line));
     local.count({ Registrations: 1 });
-    local.flush();
-    new BusinessMetrics('prod').flush();
+    local.count({ DocumentsSigned: 2 });
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ stage: 'local', Registrations: 1 }),
+      expect.objectContaining({ stage: 'local', DocumentsSigned: 2 }),
+    ]);
     expect(written.join('')).toBe('');
   });
 });

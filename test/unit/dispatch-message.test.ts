@@ -39,7 +39,11 @@ describe('dispatchMessage', () => {
     expect(mailer.messages).toHaveLength(1);
     expect(mailer.messages[0]).toMatchObject({ to: 'siti@sultengprov.go.id', subject: '[TTE] Aktivasi Akun' });
     expect(mailer.messages[0]?.text).toContain(LINK);
-    expect(outbox.sent).toEqual([{ messageId: message.messageId, sentAt: clock.now(), providerMessageId: 'provider-1' }]);
+    // No recipient registered: the summary names nobody's e-mail list.
+    expect(outbox.sent).toEqual([{
+      messageId: message.messageId, sentAt: clock.now(), providerMessageId: 'provider-1',
+      summary: { purpose: 'activation', subject: '[TTE] Aktivasi Akun', createdAt: message.createdAt },
+    }]);
     // Nobody is registered with that address: nothing is billed.
     expect(outbox.records.get(message.messageId)).toMatchObject({ status: 'SENT' });
     expect(outbox.records.get(message.messageId)?.sealedData).toBeUndefined();
@@ -47,7 +51,7 @@ describe('dispatchMessage', () => {
   });
 
   it('bills the e-mail to the tenant of the registered recipient', async () => {
-    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    outbox.recipients.set('siti@sultengprov.go.id', { userId: 'user-siti', tenantId: 'tenant-sulteng' });
     const message = await queueActivation();
     await dispatchMessage(deps, message.messageId);
     expect(outbox.sent).toEqual([expect.objectContaining({ messageId: message.messageId, billedTenantId: 'tenant-sulteng' })]);
@@ -57,7 +61,7 @@ describe('dispatchMessage', () => {
     const named = await queueActivation('baru@sultengprov.go.id');
     outbox.records.set(named.messageId, { ...outbox.records.get(named.messageId)!, billedTenantId: 'tenant-named' });
     const unbilled = await queueActivation();
-    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    outbox.recipients.set('siti@sultengprov.go.id', { userId: 'user-siti', tenantId: 'tenant-sulteng' });
     outbox.records.set(unbilled.messageId, { ...outbox.records.get(unbilled.messageId)!, billedTenantId: null });
 
     await dispatchMessage(deps, named.messageId);
@@ -67,7 +71,7 @@ describe('dispatchMessage', () => {
   });
 
   it('does not mark or bill a message whose lease another worker took over meanwhile', async () => {
-    outbox.recipients.set('siti@sultengprov.go.id', 'tenant-sulteng');
+    outbox.recipients.set('siti@sultengprov.go.id', { userId: 'user-siti', tenantId: 'tenant-sulteng' });
     const message = await queueActivation();
     const send = mailer.send.bind(mailer);
     vi.spyOn(mailer, 'send').mockImplementationOnce(async (mail) => {

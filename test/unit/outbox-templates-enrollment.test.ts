@@ -32,6 +32,11 @@ const messages = {
     { applicantName: 'Ahmad Fauzi', tenantName: 'Dinas Kominfo Sulteng', employmentType: 'ASN', screening: 'Data tidak cocok', reviewUrl: REVIEW_URL },
     {}, '[TTE]',
   ),
+  selfApplicationHeld: renderMessage(
+    'selfApplicationHeld', 'verifikator@sultengprov.go.id',
+    { applicantName: 'Ahmad Fauzi', applicantEmail: 'ahmad@sultengprov.go.id', tenantName: 'Dinas Kominfo Sulteng', reviewUrl: REVIEW_URL },
+    {}, '[TTE]',
+  ),
 };
 
 describe('enrollment e-mails', () => {
@@ -41,6 +46,7 @@ describe('enrollment e-mails', () => {
     ['applicationRejected', '[TTE] Pendaftaran Ditolak', 'budi@sultengprov.go.id'],
     ['applicationExpired', '[TTE] Pendaftaran Kedaluwarsa', 'budi@sultengprov.go.id'],
     ['reviewRequested', '[TTE] Permintaan Verifikasi Pendaftaran', 'verifikator@sultengprov.go.id'],
+    ['selfApplicationHeld', '[TTE] Pengajuan Mandiri Menunggu Persetujuan', 'verifikator@sultengprov.go.id'],
   ] as const)('%s has the subject %j and goes to %s', (template, subject, to) => {
     expect(messages[template].subject).toBe(subject);
     expect(messages[template].to).toBe(to);
@@ -58,6 +64,7 @@ describe('enrollment e-mails', () => {
     ['accountInfo', ACCOUNT_LINK],
     ['setPassphrase', PASSPHRASE_LINK],
     ['reviewRequested', REVIEW_URL],
+    ['selfApplicationHeld', REVIEW_URL],
   ] as const)('%s carries its link in the text and as a button in the HTML', (template, link) => {
     const { text, html } = messages[template];
     expect(text).toContain(link);
@@ -83,6 +90,7 @@ describe('enrollment e-mails', () => {
     ['applicationRejected', 'Yth. Budi Santoso,'],
     ['applicationExpired', 'Yth. Budi Santoso,'],
     ['reviewRequested', 'Yth. Verifikator Dinas Kominfo Sulteng,'],
+    ['selfApplicationHeld', 'Yth. Verifikator Dinas Kominfo Sulteng,'],
   ] as const)('%s greets with %j', (template, greeting) => {
     expect(messages[template].text.startsWith(greeting)).toBe(true);
     expect(messages[template].html).toContain(`<p>${greeting}</p>`);

@@ -1,4 +1,5 @@
 import { currentPeriod, previousPeriod, shiftPeriod, type PriceVersion } from '../../../shared/domain/billing.js';
+import { consoleUrl } from '../../../shared/domain/console-urls.js';
 import type { MessageTemplates } from '../../../shared/domain/messages.js';
 import type { PriceListStore, StatementStore } from '../../../shared/ports/billing.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
@@ -101,7 +102,7 @@ async function closeTenantMonth(deps: MonthEndDeps, tenant: Tenant, period: stri
       period,
       lines: JSON.stringify(statement.lines),
       total: String(statement.total),
-      statementUrl: `${deps.settings.webBaseUrl.replace(/\/+$/, '')}/console/usage?instansi=${encodeURIComponent(tenant.tenantId)}&bulan=${period}`,
+      statementUrl: consoleUrl(deps.settings.webBaseUrl, `/usage?instansi=${encodeURIComponent(tenant.tenantId)}&bulan=${period}`),
     } satisfies MessageTemplates['monthlyStatement']['data'],
     createdAt: deps.clock.now().toISOString(),
     billedTenantId: null,

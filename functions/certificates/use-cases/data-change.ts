@@ -1,4 +1,5 @@
 import type { Actor } from '../../../shared/domain/actor.js';
+import { consoleUrl, consoleUserUrl } from '../../../shared/domain/console-urls.js';
 import { hasEnded } from '../../../shared/domain/certificates.js';
 import {
   dataChangeFieldLabels, dataChangeFields, dataChangeLines, effectiveChanges, revocationReasonFor, touchesCertificate,
@@ -78,7 +79,6 @@ export type DataChangeView = ReturnType<typeof dataChangeView>;
 
 const changesText = (request: Pick<DataChangeRequest, 'changes' | 'previous'>) => JSON.stringify(dataChangeLines(request.changes, request.previous));
 const fieldsChanged = (changes: DataChangeValues) => dataChangeFields.filter((field) => changes[field] !== undefined).map((field) => dataChangeFieldLabels[field]).join(', ');
-const consoleUrl = (deps: Pick<CertificatesDeps, 'settings'>, suffix: string) => `${deps.settings.webBaseUrl.replace(/\/+$/, '')}/console${suffix}`;
 
 /** The user's current certificate (the one their signing key belongs to), if any. */
 async function currentCertificate(deps: DataChangeDeps, userId: string): Promise<CertificateRecord | undefined> {
@@ -135,7 +135,7 @@ export async function requestDataChange(deps: DataChangeDeps, input: { actor: Ac
     messages.push(await deps.composer.compose('dataChangeRequested', user.email, { fullName, changes: changesText(request), reason, held }, {}));
     for (const email of await deps.tenants.listVerifierEmails(user.tenantId)) {
       messages.push(await deps.composer.compose('dataChangeReviewRequested', email, {
-        applicantName: fullName, tenantName: tenant?.name ?? '', changes: changesText(request), reason, reviewUrl: consoleUrl(deps, '/data-changes'),
+        applicantName: fullName, tenantName: tenant?.name ?? '', changes: changesText(request), reason, reviewUrl: consoleUrl(deps.settings.webBaseUrl, '/data-changes'),
       }, {}));
     }
   } else {
@@ -275,7 +275,7 @@ async function decide(
     const proposer = await deps.users.findUser(request.requestedBy);
     if (proposer) {
       messages.push(await deps.composer.compose('dataChangeAnswered', proposer.email, {
-        applicantName: displayName(user), decision: input.decision, changes, reason: input.reason ?? '', reviewUrl: consoleUrl(deps, `/users/${encodeURIComponent(user.userId)}`),
+        applicantName: displayName(user), decision: input.decision, changes, reason: input.reason ?? '', reviewUrl: consoleUserUrl(deps.settings.webBaseUrl, user.userId),
       }, {}));
     }
   }

@@ -1,4 +1,8 @@
 import { AppError } from '../../../shared/domain/errors.js';
+import { consoleUserUrl } from '../../../shared/domain/console-urls.js';
+import { noticesToVerifiers } from '../../../shared/verifier-notices.js';
+import type { OutboxMessage } from '../../../shared/ports/outbox.js';
+import type { Tenant, TenantDirectory } from '../../../shared/ports/tenants.js';
 import { takeOrRefuse } from '../../../shared/rate-limits.js';
 import { isSuspended } from '../../../shared/domain/tenants.js';
 import { emailDomain } from '../../../shared/domain/user.js';
@@ -14,6 +18,8 @@ import { registerPerson, type RegisterUserDeps } from './register-user.js';
 /** Rate-limit scopes of self-applications: one counts per client, the other per address. */
 export const APPLICATION_CLIENT_SCOPE = 'application-client';
 export const APPLICATION_ADDRESS_SCOPE = 'application-address';
+/** The verifiers are told of held applications, up to a limit per tenant (a flood mails them a few times, not a thousand). */
+const HELD_NOTICE_SCOPE = 'application-held-notice';
 
 
 export interface ApplicationLimits {
@@ -21,14 +27,18 @@ export interface ApplicationLimits {
   perClient: RateLimit;
   /** Per address: beyond it the same 202 and nothing done, so a flood mails no one. */
   perAddress: RateLimit;
+  /** Per tenant: held applications its verifiers are e-mailed about; beyond it they are only listed in the console. */
+  heldNoticesPerTenant: RateLimit;
 }
 
 export const defaultApplicationLimits: ApplicationLimits = {
   perClient: { limit: 20, windowSeconds: 3600 },
   perAddress: { limit: 3, windowSeconds: 3600 },
+  heldNoticesPerTenant: { limit: 10, windowSeconds: 3600 },
 };
 
 export interface ApplyDeps extends RegisterUserDeps {
+  tenants: RegisterUserDeps['tenants'] & Pick<TenantDirectory, 'listVerifierEmails'>;
   domains: DomainOwners;
   rateLimiter: RateLimiter;
   limits: ApplicationLimits;
@@ -43,8 +53,10 @@ export interface ApplyDeps extends RegisterUserDeps {
  * 3. The tenant owning the address's domain, active and with self-application OPEN or REVIEW;
  *    otherwise nothing is done.
  * 4. The person is registered as a verifier would register them, the NIP kept for the employment
- *    step. OPEN: the "[TTE] Aktivasi Akun" link goes out in the same transaction. REVIEW: no link
- *    and no e-mail until a verifier confirms. An address already registered writes nothing.
+ *    step. OPEN: the "[TTE] Aktivasi Akun" link goes out in the same transaction. REVIEW: no mail
+ *    to the applicant until a verifier confirms; the tenant's verifiers are told in the same
+ *    transaction (a few times an hour per tenant at most; the console lists every one). An
+ *    address already registered writes nothing.
  * 5. However it ended, the answer waits for the public request floor.
  */
 export async function applyForAccount(deps: ApplyDeps, input: { fullName: string; email: string; nip?: string; clientKey: string }): Promise<void> {
@@ -62,7 +74,7 @@ export async function applyForAccount(deps: ApplyDeps, input: { fullName: string
       fullName: input.fullName,
       email: input.email,
       ...(input.nip ? { employmentPrefill: { nip: input.nip } } : {}),
-      selfApplication: { holdLink: mode === 'REVIEW' },
+      selfApplication: mode === 'REVIEW' ? { holdLink: true, notices: (user) => heldNotices(deps, tenant, user) } : { holdLink: false },
     });
   } catch (error) {
     // Telling "already registered" apart is exactly what the answer must not do.
@@ -70,6 +82,14 @@ export async function applyForAccount(deps: ApplyDeps, input: { fullName: string
   } finally {
     await holdUntilFloor(started, deps.settings.publicRequestFloorMs);
   }
+}
+
+/** "[TTE] Pengajuan Mandiri Menunggu Persetujuan" to each of the tenant's verifiers, while the tenant's notices last. */
+async function heldNotices(deps: ApplyDeps, tenant: Tenant, user: UserRecord): Promise<OutboxMessage[]> {
+  if (!(await deps.rateLimiter.take(HELD_NOTICE_SCOPE, tenant.tenantId, deps.limits.heldNoticesPerTenant)).allowed) return [];
+  return noticesToVerifiers(deps, tenant.tenantId, 'selfApplicationHeld', {
+    applicantName: user.fullName, applicantEmail: user.email, tenantName: tenant.name, reviewUrl: consoleUserUrl(deps.settings.webBaseUrl, user.userId),
+  });
 }
 
 /** The user's self-application without its hold, for the change that sends its first link. */

@@ -9,6 +9,10 @@ import { recordPersonalDataRead } from '../../../shared/audit.js';
 import type { AuditTrail } from '../../../shared/ports/audit.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { LetterFileStore, RequestLetterStore } from '../../../shared/ports/request-letters.js';
+import type { DeliveryLog } from '../../../shared/ports/delivery.js';
+
+// The user's page lists this many of their latest e-mails.
+const EMAILS_SHOWN = 20;
 
 export interface GetUserDeps {
   users: Pick<UserDirectory, 'findUserWithHistory'>;
@@ -17,6 +21,8 @@ export interface GetUserDeps {
   letters?: Pick<RequestLetterStore, 'findLetter'>;
   letterFiles?: Pick<LetterFileStore, 'presignDownload'>;
   audit: Pick<AuditTrail, 'record'>;
+  /** What became of the e-mails sent to the user, and whether their address is held. */
+  deliveries: Pick<DeliveryLog, 'listUserEmails' | 'isBlocked'>;
   clock: Clock;
   ids: IdGenerator;
 }
@@ -27,6 +33,8 @@ export interface GetUserDeps {
  * 1. Only a user the reader may see (another tenant's is unknown).
  * 2. The read is recorded (PROFILE_VIEWED, naming the photos and the request letter handed
  *    out) before anything is: the letter carries the person's data as the photos do.
+ * 3. The latest e-mails (newest first) with what SES reported of them, and whether mail to the
+ *    address is held after a spam complaint.
  */
 export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: string }) {
   const found = await deps.users.findUserWithHistory(input.userId);
@@ -36,6 +44,10 @@ export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: 
   const letter = user.requestLetterId && deps.letterFiles ? await deps.letters?.findLetter(user.requestLetterId) : undefined;
   const handedOut = [...photoIds.map(kindOfPhotoId), ...(letter ? ['LETTER'] : [])];
   await recordPersonalDataRead(deps, input.actor, 'PROFILE_VIEWED', user, handedOut.length ? { target: handedOut.join(',') } : {});
+  const [emails, emailBlocked] = await Promise.all([
+    deps.deliveries.listUserEmails(user.userId, EMAILS_SHOWN),
+    user.status === 'ERASED' ? false : deps.deliveries.isBlocked(user.email),
+  ]);
   const photos = await Promise.all(photoIds
     .map(async (photoId) => ({ kind: kindOfPhotoId(photoId), url: await deps.photos.presignDownload(activationPhotoKey(user, photoId), PHOTO_LINK_SECONDS) })));
   const requestLetter = letter ? {
@@ -70,6 +82,8 @@ export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: 
     ...(user.decision ? { decision: user.decision } : {}),
     ...(user.workflowFailure ? { workflowFailure: user.workflowFailure } : {}),
     ...(user.disabled ? { disabled: user.disabled } : {}),
+    emails: emails.map(({ purpose, subject, status, at, detail }) => ({ purpose, subject, status, at, ...(detail ? { detail } : {}) })),
+    emailBlocked,
     history: history.map(({ at, action, actorRole, status, reason }) => ({
       at, action, actorRole, ...(status ? { status } : {}), ...(reason ? { reason } : {}),
     })),

@@ -6,6 +6,7 @@ import type { EmploymentPrefill, UserDirectory, UserRecord } from '../../../shar
 import type { RequestLetterStore } from '../../../shared/ports/request-letters.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
+import type { OutboxMessage } from '../../../shared/ports/outbox.js';
 import { newActivationLink, type ActivationLinkSettings } from './activation-link.js';
 import { auditEntry } from '../../../shared/audit.js';
 import { findTenantLetter, noLetters } from './request-letters.js';
@@ -33,7 +34,11 @@ export interface RegisterUserInput {
   email: string;
   phone?: string;
   /** The person applied on their own: whether the link waits for a verifier's confirmation (nothing is sent then). */
-  selfApplication?: { holdLink: boolean };
+  selfApplication?: {
+    holdLink: boolean;
+    /** Mail to others about the held application, written with it (its verifiers are told). */
+    notices?: (user: UserRecord) => Promise<OutboxMessage[]>;
+  };
   /** The request letter filed with the registration, already found to be the actor's tenant's. */
   requestLetterId?: string;
   /** Employment details from the agency's list, to prefill the employment step. */
@@ -92,9 +97,11 @@ export async function registerPerson(deps: RegisterUserDeps, input: RegisterUser
       selfApplication: { appliedAt: at, ...(link ? {} : { awaitingConfirmation: true as const }) },
     } : {}),
   };
+  const notices = link ? [] : await input.selfApplication?.notices?.(user) ?? [];
   await deps.users.register({
     user,
     ...(link ? { token: link.token, message: link.message } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
     audit: auditEntry(deps, now, input.actor, 'USER_REGISTERED', user, { status: 'INVITED' }),
   });
   return { user, activationExpiresAt: link?.token.expiresAt };

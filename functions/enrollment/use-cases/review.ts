@@ -1,4 +1,5 @@
 import { comparableName, nikSealingContext } from '../../../shared/domain/identity.js';
+import { consoleUserUrl } from '../../../shared/domain/console-urls.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { newLink } from '../../../shared/links.js';
 import { auditEntry } from '../../../shared/audit.js';
@@ -151,7 +152,7 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
     tenantName: tenant?.name ?? '',
     employmentType: user.employment?.employmentType ?? '-',
     screening: summary,
-    reviewUrl: `${deps.settings.webBaseUrl.replace(/\/+$/, '')}/verifier/users/${user.userId}`,
+    reviewUrl: consoleUserUrl(deps.settings.webBaseUrl, user.userId),
   }, {})));
   await transition(deps, user, ['SUBMITTED'], 'AWAITING_REVIEW', workflowActor, 'REVIEW_REQUESTED', {
     changes: { reviewTaskToken: taskToken, screening },

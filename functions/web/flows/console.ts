@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { revocationReasons, serialNumberPattern } from '../../../shared/domain/certificates.js';
 import { fieldErrorCatalog, type FieldErrorCode } from '../../../shared/domain/errors.js';
-import { userStatuses, type UserStatus } from '../../../shared/domain/user.js';
+import { HELD_APPLICATIONS, userListings, userStatuses, type UserListing, type UserStatus } from '../../../shared/domain/user.js';
 import type { Reply, RouteActions, RouteSpec } from '../../../shared/http/route.js';
 import { deviceRequestStatuses, type DeviceRequestStatus } from '../../../shared/ports/accounts.js';
 import { html } from '../../../shared/web/html.js';
@@ -18,6 +18,7 @@ import { actionLabels, auditNote, certificateStatusLabels, revocableStatuses, re
 import { formBody, formPost, page } from '../route-parts.js';
 import { letterErrorFields, letterField, letterFormMaxBytes, letterForPost, letterSection, letterSummaryLabel } from '../letter-form.js';
 import { consentStatementLabel, consoleConsentStatementPath } from './consent-statement.js';
+import { emailSection } from './email-status.js';
 
 /**
  * The verifier console: the tenant's users by status and search, registering one or a CSV list,
@@ -46,6 +47,7 @@ const userNotices = {
   dinonaktifkan: 'Akun dinonaktifkan. Semua sesi dan tautan pengguna dihentikan, dan pengguna diberi tahu melalui e-mail.',
   dicabut: 'Sertifikat dicabut. Daftar pencabutan (CRL) dan layanan OCSP langsung mencatatnya.',
   dihapus: 'Data pribadi pengguna dihapus: foto, data KTP, data kepegawaian, dan akunnya. Sertifikat (yang bersifat publik) dan jejak audit tetap disimpan.',
+  'email-diizinkan': 'E-mail ke alamat pengguna diizinkan lagi. Kirim ulang tautan yang ia perlukan.',
 } as const;
 type UserNotice = keyof typeof userNotices;
 
@@ -60,7 +62,7 @@ const noticeKeys = <T extends Record<string, string>>(notices: T) => Object.keys
 export const consoleRoutes = {
   consolePage: {
     method: 'GET', path: '/web/console', summary: "Verifier console: the tenant's users by status (the review queue first) and search", access: 'public',
-    query: z.strictObject({ status: z.enum([...userStatuses, ALL]).optional(), cari: z.string().max(254).optional(), kursor: cursor }),
+    query: z.strictObject({ status: z.enum([...userListings, ALL]).optional(), cari: z.string().max(254).optional(), kursor: cursor }),
     responses: { 200: page('Konsol verifikator'), 303: page('Not signed in: to the login page'), 403: page('Not a verifier') },
   },
   consoleRegisterPage: {
@@ -137,9 +139,10 @@ const statusLabels: Record<UserStatus, string> = {
   INVITED: 'Diundang', ACTIVATING: 'Sedang aktivasi', SUBMITTED: 'Diperiksa sistem', AWAITING_REVIEW: 'Menunggu verifikasi',
   APPROVED: 'Disetujui', ACTIVE: 'Aktif', REJECTED: 'Ditolak', EXPIRED: 'Kedaluwarsa', DISABLED: 'Dinonaktifkan', ERASED: 'Data dihapus',
 };
-/** The tabs of the list: the review queue first, then everyone, then each status in its order. */
-const tabs: readonly (UserStatus | typeof ALL)[] = ['AWAITING_REVIEW', ALL, ...userStatuses.filter((status) => status !== 'AWAITING_REVIEW')];
-const tabLabel = (status: UserStatus | typeof ALL) => (status === ALL ? 'Semua' : statusLabels[status]);
+const listingLabels: Record<UserListing, string> = { ...statusLabels, [HELD_APPLICATIONS]: 'Pengajuan mandiri' };
+/** The tabs of the list: what waits for the verifier first (reviews, held self-applications), then everyone, then each status. */
+const tabs: readonly (UserListing | typeof ALL)[] = ['AWAITING_REVIEW', HELD_APPLICATIONS, ALL, ...userStatuses.filter((status) => status !== 'AWAITING_REVIEW')];
+const tabLabel = (listing: UserListing | typeof ALL) => (listing === ALL ? 'Semua' : listingLabels[listing]);
 
 const deviceStatusLabels: Record<DeviceRequestStatus, string> = {
   AWAITING_SELFIE: 'Menunggu foto selfie', AWAITING_REVIEW: 'Menunggu keputusan', APPROVED: 'Disetujui', REJECTED: 'Ditolak', COMPLETED: 'Selesai',
@@ -198,7 +201,7 @@ export function consoleActions(deps: WebDeps): RouteActions<typeof consoleRoutes
 
   // ---- the list ----------------------------------------------------------------------------
 
-  const userList = async (web: Web, me: Me, query: { status?: UserStatus | typeof ALL; cari?: string; kursor?: string }) => {
+  const userList = async (web: Web, me: Me, query: { status?: UserListing | typeof ALL; cari?: string; kursor?: string }) => {
     const cari = query.cari?.trim() || undefined;
     // Without a search the review queue comes first; a search looks through everyone unless narrowed.
     const status = query.status ?? (cari ? ALL : 'AWAITING_REVIEW');
@@ -209,7 +212,8 @@ export function consoleActions(deps: WebDeps): RouteActions<typeof consoleRoutes
     // A search reads a bounded part of the list per page: an empty page may still have a next one.
     const empty = cari
       ? (list.nextCursor ? 'Belum ada yang cocok di bagian daftar ini. Pilih "Berikutnya" untuk mencari lebih jauh.' : 'Tidak ada pengguna yang cocok dengan pencarian ini.')
-      : status === 'AWAITING_REVIEW' ? 'Tidak ada pendaftaran yang menunggu verifikasi.' : 'Belum ada pengguna dengan status ini.';
+      : status === 'AWAITING_REVIEW' ? 'Tidak ada pendaftaran yang menunggu verifikasi.'
+        : status === HELD_APPLICATIONS ? 'Tidak ada pengajuan mandiri yang menunggu persetujuan Anda.' : 'Belum ada pengguna dengan status ini.';
     return web.page({
       title: 'Konsol verifikator',
       heading: 'Konsol verifikator',
@@ -236,7 +240,7 @@ ${tabs.map((tab) => (tab === status
 </ul></nav>
 <h3>${tabLabel(status)}${cari ? html`: pencarian "${cari}"` : ''}</h3>
 ${list.items.length === 0 ? html`<p>${empty}</p>` : html`<ul class="cards user-list">${list.items.map((user) => html`<li class="card">
-<a href="${userPath(web, user.userId)}"><strong>${user.status === 'ERASED' ? '(data dihapus)' : user.fullName}</strong></a> <span class="tag">${statusLabels[user.status]}</span>
+<a href="${userPath(web, user.userId)}"><strong>${user.status === 'ERASED' ? '(data dihapus)' : user.fullName}</strong></a> <span class="tag">${status === HELD_APPLICATIONS ? 'Menunggu persetujuan' : statusLabels[user.status]}</span>
 <br><span class="email">${user.email}</span>
 <br><span class="hint">Diperbarui ${formatDateTime(user.updatedAt)}</span>
 </li>`)}</ul>`}
@@ -502,6 +506,7 @@ ${user.consent && user.status !== 'ERASED' ? html`<h2>Surat pernyataan data prib
 <p class="hint">Dibuat dari persetujuan kebijakan privasi pengguna dan disegel secara elektronik oleh layanan. Setiap unduhan dicatat dalam jejak audit.</p>
 <p><a class="button button--secondary" href="${consoleConsentStatementPath(web, user.userId)}" download>${consentStatementLabel}</a></p>` : ''}
 ${me.role === 'OPERATOR' ? '' : actions(web, me, user, state)}
+${emailSection(web, user, me.role === 'OPERATOR' ? undefined : me.csrfToken)}
 ${certificatesSection(web, me, user, certificates, state)}
 ${me.role === 'OPERATOR' ? erasureSection(web, me, user, state) : ''}
 ${history(web, user)}`,

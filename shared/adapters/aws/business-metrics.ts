@@ -3,6 +3,7 @@ import { SELF_APPLICATION_ACTOR } from '../../domain/actor.js';
 import { businessMetricsDimension, businessMetricsNamespace, type BusinessMetricName } from '../../domain/business-metrics.js';
 import type { UsageEvent } from '../../domain/usage.js';
 import { keys } from '../../data/table.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TransactItems } from './dynamo-items.js';
 
 /** Usage counters that are also business events. EMAIL_SENT and VERIFICATION are counted where every one of them happens, billed or not. */
@@ -40,32 +41,63 @@ export function businessEventsOf(items: TransactItems): Counts {
 }
 
 /**
- * The business metrics of one function, as CloudWatch embedded-metric lines in its log (no API
- * call). One dimension, the stage (see shared/domain/business-metrics.ts for why not the tenant).
- * Off where no stage is configured (the local runtime and the tests): nothing is printed there.
+ * Every write the client commits is read for business events once it succeeded: whichever
+ * adapter wrote it, a transaction or a single put or update, and never one that failed.
+ */
+export function countBusinessEvents(client: DynamoDBDocumentClient): void {
+  client.middlewareStack.add((next, context) => async (args) => {
+    const result = await next(args);
+    const input = args.input as Record<string, unknown>;
+    // The document client names the low-level commands; the input is still plain (not yet marshalled) here.
+    const items: TransactItems | undefined = context.commandName === 'TransactWriteItemsCommand' ? input.TransactItems as TransactItems
+      : context.commandName === 'PutItemCommand' ? [{ Put: input }] as TransactItems
+        : context.commandName === 'UpdateItemCommand' ? [{ Update: input }] as TransactItems
+          : undefined;
+    if (items) businessMetrics.count(businessEventsOf(items));
+    return result;
+  }, { step: 'initialize', name: 'countBusinessEvents' });
+}
+
+/**
+ * The business metrics of one function, as CloudWatch embedded-metric (EMF) lines in its log: no
+ * API call. One dimension, the stage (see shared/domain/business-metrics.ts for why not the tenant).
+ * Off until configured with a stage: on AWS from the function's environment, locally by the runtime.
  */
 export class BusinessMetrics {
-  private readonly metrics?: Metrics;
+  private metrics?: Metrics;
+  private write?: (line: string) => void;
 
-  constructor(stage: string | undefined) {
-    if (!stage) return;
+  /**
+   * `write` takes each EMF line instead of the process's standard output, one per event (the local
+   * runtime keeps them in its log file: no invocation ends there to batch them).
+   */
+  configure(stage: string, write?: (line: string) => void): void {
     this.metrics = new Metrics({ namespace: businessMetricsNamespace });
     // Powertools adds a `service` dimension by default; the dashboard reads the stage alone.
     this.metrics.clearDefaultDimensions();
     this.metrics.setDefaultDimensions({ [businessMetricsDimension]: stage });
+    this.write = write;
   }
 
   count(counts: Counts): void {
     for (const [name, quantity] of Object.entries(counts)) {
       if (quantity) this.metrics?.addMetric(name, MetricUnit.Count, quantity);
     }
+    if (this.write) this.flush();
   }
 
   /** Writes what this invocation counted (called once per invocation, by the Lambda entry). */
   flush(): void {
-    if (this.metrics?.hasStoredMetrics()) this.metrics.publishStoredMetrics();
+    if (!this.metrics?.hasStoredMetrics()) return;
+    if (!this.write) {
+      this.metrics.publishStoredMetrics();
+      return;
+    }
+    this.write(JSON.stringify(this.metrics.serializeMetrics()));
+    this.metrics.clearMetrics();
   }
 }
 
-/** The function's own instance: the stage comes from its environment (set by the ServiceFunction construct). */
-export const businessMetrics = new BusinessMetrics(process.env.TTE_STAGE);
+/** The function's own instance: on AWS the stage comes from its environment (set by the ServiceFunction construct). */
+export const businessMetrics = new BusinessMetrics();
+if (process.env.TTE_STAGE) businessMetrics.configure(process.env.TTE_STAGE);

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { countBusinessEvents } from './business-metrics.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -26,7 +27,9 @@ const common = (endpoints: ClientEndpoints) => ({
 
 export function createDynamoClient(endpoints: ClientEndpoints = {}): DynamoDBDocumentClient {
   const base = new DynamoDBClient({ ...common(endpoints), ...(endpoints.dynamodb ? { endpoint: endpoints.dynamodb } : {}) });
-  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  countBusinessEvents(client);
+  return client;
 }
 
 export function createKmsClient(endpoints: ClientEndpoints = {}): KMSClient {

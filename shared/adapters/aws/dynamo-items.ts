@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { QueryCommand, TransactWriteCommand, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type QueryCommandInput, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors.js';
-import { businessEventsOf, businessMetrics } from './business-metrics.js';
 
 const keyAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'ttl'] as const;
 
@@ -92,7 +91,6 @@ export async function transactWrite(
 ): Promise<void> {
   try {
     await withConflictRetry(() => db.send(new TransactWriteCommand({ TransactItems: items })));
-    businessMetrics.count(businessEventsOf(items));
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;

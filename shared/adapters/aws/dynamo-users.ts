@@ -1,10 +1,11 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
+import type { UserListing } from '../../domain/user.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { Page, Registration, UserChange, UserDirectory, UserRecord } from '../../ports/users.js';
 import { decodeCursor, encodeCursor, fromItem, transactWrite, versionGuard } from './dynamo-items.js';
-import { auditPut, billedTo, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
+import { addressedTo, auditPut, billedTo, outboxItem, tokenItem, usageIncrement, userItem } from './table-items.js';
 import { queryTrail, userTrail } from './dynamo-audit.js';
 import { personalDataReads } from '../../audit.js';
 
@@ -56,7 +57,7 @@ export class DynamoUserDirectory implements UserDirectory {
     return user ? { user, history: changes.items.reverse() } : undefined;
   }
 
-  async listUsers(query: { tenantId: string; status?: UserRecord['status']; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>> {
+  async listUsers(query: { tenantId: string; status?: UserListing; limit: number; cursor?: string; search?: string }): Promise<Page<UserRecord>> {
     const byStatus = query.status !== undefined;
     const partition = byStatus
       ? indexKeys.usersByStatus(query.tenantId, query.status!, '', '').gsi1pk
@@ -110,7 +111,7 @@ export class DynamoUserDirectory implements UserDirectory {
   }
 
   async register(registration: Registration): Promise<void> {
-    const { user, token, audit, message } = registration;
+    const { user, token, audit, message, notices = [] } = registration;
     await transactWrite(this.db, 'register', [
       { Put: { TableName: this.tableName, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } },
       {
@@ -122,7 +123,9 @@ export class DynamoUserDirectory implements UserDirectory {
       },
       ...(token ? [{ Put: { TableName: this.tableName, Item: tokenItem(token), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
       auditPut(this.tableName, audit),
-      ...(message ? [{ Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' } }] : []),
+      ...[...(message ? [message] : []), ...notices].map((mail) => ({
+        Put: { TableName: this.tableName, Item: outboxItem(billedTo(addressedTo(mail, user), user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' },
+      })),
     ], (reasons) => (reasons[1]?.failed ? new AppError('EMAIL_ALREADY_REGISTERED') : undefined));
   }
 
@@ -138,7 +141,7 @@ export class DynamoUserDirectory implements UserDirectory {
       ...tokens.map((token) => ({ Put: { TableName: this.tableName, Item: tokenItem(token) } })),
       auditPut(this.tableName, audit),
       ...messages.map((message) => ({
-        Put: { TableName: this.tableName, Item: outboxItem(billedTo(message, user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' },
+        Put: { TableName: this.tableName, Item: outboxItem(billedTo(addressedTo(message, user), user.tenantId)), ConditionExpression: 'attribute_not_exists(pk)' },
       })),
       ...(releaseClaims.email ? [release(keys.emailUnique(releaseClaims.email))] : []),
       ...(releaseClaims.nikIndex ? [release(keys.nikUnique(releaseClaims.nikIndex))] : []),

@@ -20,6 +20,8 @@ export class SesMailer implements Mailer {
         },
       },
       ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+      // SES hands the tags back in every event about the message (bounce, complaint, delivery).
+      ...(message.tags ? { Tags: Object.entries(message.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
     }));
     return { providerMessageId: result.MessageId ?? 'unknown' };
   }

@@ -1,5 +1,6 @@
 import { indexKeys, keys } from '../../data/table.js';
 import { usageDay, type UsageEvent } from '../../domain/usage.js';
+import { listingOf } from '../../domain/user.js';
 import type { Credential, DeviceRequest, LoginTicket, OtpDevice, PendingDevice, SessionRecord } from '../../ports/accounts.js';
 import type { CertificateRecord, RevocationEntry, SigningKeyRecord } from '../../ports/certificates.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
@@ -32,7 +33,7 @@ function userIndexKeys(user: UserRecord) {
   if (user.role === 'VERIFIER') return indexKeys.verifiersOfTenant(user.tenantId, user.userId);
   if (user.role === 'OPERATOR') return {};
   return {
-    ...indexKeys.usersByStatus(user.tenantId, user.status, user.updatedAt, user.userId),
+    ...indexKeys.usersByStatus(user.tenantId, listingOf(user), user.updatedAt, user.userId),
     ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
   };
 }
@@ -64,6 +65,15 @@ export function auditPut(tableName: string, entry: AuditEntry) {
  */
 export function billedTo(message: OutboxMessage, tenantId: string): OutboxMessage {
   return message.billedTenantId === undefined ? { ...message, billedTenantId: tenantId } : message;
+}
+
+/**
+ * A message to the user whose record the change writes is theirs: what became of it is listed on
+ * their page. Mail the same change sends to others (their verifiers) is not.
+ */
+export function addressedTo(message: OutboxMessage, user: Pick<UserRecord, 'userId' | 'tenantId' | 'email'>): OutboxMessage {
+  if (message.userId !== undefined || message.to.toLowerCase() !== user.email.toLowerCase()) return message;
+  return { ...message, userId: user.userId, tenantId: user.tenantId };
 }
 
 export function outboxItem(message: OutboxMessage) {

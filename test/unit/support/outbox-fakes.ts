@@ -1,5 +1,5 @@
 import type { MailMessage, Mailer } from '../../../shared/ports/mailer.js';
-import type { OutboxMessage, OutboxRecord, OutboxStore } from '../../../shared/ports/outbox.js';
+import type { OutboxMessage, OutboxRecord, OutboxStore, Recipient, SentMessageSummary } from '../../../shared/ports/outbox.js';
 import type { Clock } from '../../../shared/ports/runtime.js';
 import type { Sealer, SealingContext } from '../../../shared/ports/sealer.js';
 
@@ -7,9 +7,12 @@ import type { Sealer, SealingContext } from '../../../shared/ports/sealer.js';
 export class InMemoryOutbox implements OutboxStore {
   readonly records = new Map<string, OutboxRecord>();
   readonly released: { messageId: string; error: string }[] = [];
-  readonly sent: { messageId: string; sentAt: Date; providerMessageId: string; billedTenantId?: string }[] = [];
-  /** Registered addresses and their tenants, as the e-mail claims hold them. */
-  readonly recipients = new Map<string, string>();
+  readonly sent: { messageId: string; sentAt: Date; providerMessageId: string; billedTenantId?: string; summary?: SentMessageSummary }[] = [];
+  readonly suppressed: { messageId: string; summary: SentMessageSummary }[] = [];
+  /** Registered addresses and their accounts, as the e-mail claims hold them. */
+  readonly recipients = new Map<string, Recipient>();
+  /** Addresses whose mail is held (their owners complained). */
+  readonly blocked = new Set<string>();
 
   add(message: OutboxMessage): void {
     this.records.set(message.messageId, { ...message, status: 'PENDING', attempts: 0 });
@@ -17,7 +20,7 @@ export class InMemoryOutbox implements OutboxStore {
 
   async claim(messageId: string, now: Date, leaseSeconds: number): Promise<OutboxRecord | undefined> {
     const record = this.records.get(messageId);
-    if (!record || record.status === 'SENT') return undefined;
+    if (!record || record.status === 'SENT' || record.status === 'SUPPRESSED') return undefined;
     if (record.status === 'SENDING' && record.leaseUntil && Date.parse(record.leaseUntil) > now.getTime()) return undefined;
     const claimed: OutboxRecord = {
       ...record, status: 'SENDING', attempts: record.attempts + 1, leaseUntil: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
@@ -26,17 +29,30 @@ export class InMemoryOutbox implements OutboxStore {
     return { ...claimed };
   }
 
-  async markSent(messageId: string, sentAt: Date, providerMessageId: string, claim: { leaseUntil: string; billedTenantId?: string }): Promise<void> {
+  async markSent(messageId: string, sentAt: Date, providerMessageId: string, claim: { leaseUntil: string; billedTenantId?: string }, summary?: SentMessageSummary): Promise<void> {
     const record = this.records.get(messageId);
     if (!record) throw new Error(`no message ${messageId}`);
     if (record.status !== 'SENDING' || record.leaseUntil !== claim.leaseUntil) return;
     const { sealedData: _dropped, leaseUntil: _lease, ...rest } = record;
     this.records.set(messageId, { ...rest, status: 'SENT', sentAt: sentAt.toISOString() });
-    this.sent.push({ messageId, sentAt, providerMessageId, ...(claim.billedTenantId ? { billedTenantId: claim.billedTenantId } : {}) });
+    this.sent.push({ messageId, sentAt, providerMessageId, ...(claim.billedTenantId ? { billedTenantId: claim.billedTenantId } : {}), ...(summary ? { summary } : {}) });
   }
 
-  async recipientTenant(email: string): Promise<string | undefined> {
+  async markSuppressed(messageId: string, at: Date, claim: { leaseUntil: string }, summary: SentMessageSummary): Promise<void> {
+    const record = this.records.get(messageId);
+    if (!record) throw new Error(`no message ${messageId}`);
+    if (record.status !== 'SENDING' || record.leaseUntil !== claim.leaseUntil) return;
+    const { sealedData: _dropped, leaseUntil: _lease, ...rest } = record;
+    this.records.set(messageId, { ...rest, status: 'SUPPRESSED' });
+    this.suppressed.push({ messageId, summary });
+  }
+
+  async recipient(email: string): Promise<Recipient | undefined> {
     return this.recipients.get(email);
+  }
+
+  async isBlocked(email: string): Promise<boolean> {
+    return this.blocked.has(email.toLowerCase());
   }
 
   async release(messageId: string, error: string): Promise<void> {
@@ -48,7 +64,7 @@ export class InMemoryOutbox implements OutboxStore {
   }
 
   async listPending(limit: number): Promise<string[]> {
-    return [...this.records.values()].filter((record) => record.status !== 'SENT').slice(0, limit).map((record) => record.messageId);
+    return [...this.records.values()].filter((record) => record.status === 'PENDING' || record.status === 'SENDING').slice(0, limit).map((record) => record.messageId);
   }
 }
 
