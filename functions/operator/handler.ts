@@ -13,6 +13,8 @@ import type { SessionStore } from '../../shared/ports/accounts.js';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import { cachedTenants } from '../../shared/tenants.js';
 import { operatorRoutes } from './routes.js';
+import { createAdminTasks, isAdminTask } from './admin-tasks.js';
+import { messageComposer } from '../../shared/outbox.js';
 import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyDeps } from './use-cases/api-keys.js';
 import { tenantActions, type TenantPorts } from './tenant-actions.js';
 import { billingActions, billingStores, type BillingPorts } from './billing-actions.js';
@@ -50,7 +52,7 @@ export function createOperatorHandler(ports: OperatorPorts): HttpHandler {
 export const handler = lambdaEntry(() => {
   const base = awsBasePorts('operator');
   const table = base.config.TABLE_NAME;
-  return createOperatorHandler({
+  const ports: OperatorPorts = {
     ...base,
     apiKeys: new DynamoApiKeyRegistry(base.dynamo, table),
     sessions: new DynamoSessionStore(base.dynamo, table),
@@ -61,5 +63,9 @@ export const handler = lambdaEntry(() => {
     ...billingStores(new DynamoBilling(base.dynamo, table)),
     sealer: new KmsSealer(createKmsClient(), required(base.config, 'SEALING_KEY_ID')),
     settings: { webBaseUrl: base.config.WEB_BASE_URL },
-  });
+  };
+  const http = createOperatorHandler(ports);
+  const tasks = createAdminTasks({ ...ports, registry: ports.tenantRegistry, composer: messageComposer(ports) }, ports.logger);
+  // A direct invoke with a `task` (the deployment's administrator) or API Gateway's request.
+  return async (event: unknown, context: unknown) => (isAdminTask(event) ? tasks(event) : http(event as never, context as never));
 });

@@ -1,4 +1,4 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
@@ -196,6 +196,8 @@ export class ServiceStack extends Stack {
       // A verifier's invitation seals its account-setup link into the outbox (encrypt only).
       .useSealingKey(dataKey, ['encrypt'], ['outbox'])
       .withSettings({ ...common, ...sessions });
+    // The first operator is invited by invoking this function (README "Deploying to AWS").
+    new CfnOutput(this, 'OperatorFunctionName', { description: 'Invoke with {"task":"inviteOperator","fullName":…,"email":…} to invite an operator', value: operator.fn.functionName });
     new Rule(this, 'DailyCrl', {
       description: 'A fresh CRL at least daily, even without revocations',
       schedule: Schedule.cron({ minute: '5', hour: '0' }),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -129,6 +129,7 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'The registry credential is issued and rotated by the registry operator (BKN / the province gateway), not by this account.',
     }]);
+    new CfnOutput(this, 'RegistryCredentialArn', { description: 'Set the registry credential here after deploying (aws secretsmanager put-secret-value)', value: this.registrySecret.secretArn });
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -379,6 +379,20 @@ describe('the dashboard', () => {
   });
 });
 
+describe('the first operator', () => {
+  it('is invited by invoking the operator function, whose name the stack prints', () => {
+    const outputs = (template.toJSON() as { Outputs: Record<string, { Value: unknown; Description?: string }> }).Outputs;
+    expect(flatten(outputs.OperatorFunctionName!.Value)).toBe(`<${fnId('operator')}>`);
+    expect(outputs.OperatorFunctionName!.Description).toContain('inviteOperator');
+  });
+
+  it('finds the registry credential to set by the stateful stack\'s output', () => {
+    const outputs = (prod.statefulTemplate.toJSON() as { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    const [secretId] = resourcesOf(prod.statefulTemplate, 'AWS::SecretsManager::Secret')[0]!;
+    expect(flatten(outputs.RegistryCredentialArn!.Value)).toBe(`<${secretId}>`);
+  });
+});
+
 describe('business metrics', () => {
   it('every function emits them with its stage (TTE_STAGE), the one dimension the dashboard reads', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => (props(fn).Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.POWERTOOLS_SERVICE_NAME);

@@ -74,7 +74,10 @@ export class DynamoTenantRegistry implements TenantRegistry {
     const { user, token, message, audit } = invitation;
     const { items, add, explain } = guardedItems();
     const table = this.tableName;
-    add({ ConditionCheck: { TableName: table, Key: keys.tenant(user.tenantId), ConditionExpression: 'attribute_exists(pk)' } }, new AppError('TENANT_NOT_FOUND'));
+    // A verifier's tenant must exist; operators belong to the service team, which is no tenant record.
+    if (user.role !== 'OPERATOR') {
+      add({ ConditionCheck: { TableName: table, Key: keys.tenant(user.tenantId), ConditionExpression: 'attribute_exists(pk)' } }, new AppError('TENANT_NOT_FOUND'));
+    }
     add({ Put: { TableName: table, Item: userItem(user), ConditionExpression: 'attribute_not_exists(pk)' } });
     add({
       Put: { TableName: table, Item: { ...keys.emailUnique(user.email), userId: user.userId, tenantId: user.tenantId }, ConditionExpression: 'attribute_not_exists(pk)' },
