@@ -46,7 +46,7 @@ const event = (resource: string, path: string, pathParameters: Record<string, st
 describe('every function bundles as the stack bundles it', () => {
   // The functions with native modules (argon2) get them beside the bundle; every other one must
   // bundle without: a route table importing a use case once pulled argon2 into the docs function.
-  const withoutNativeModules = ['enrollment', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices'];
+  const withoutNativeModules = ['enrollment', 'verification', 'pki', 'web', 'docs', 'flows', 'outbox', 'notices', 'delivery', 'billing', 'operator'];
 
   it.each(withoutNativeModules)('%s bundles with no native module left unresolved', async (context) => {
     const result = await build({
