@@ -146,8 +146,8 @@ describe('stages: two stages side by side in one account', () => {
     }
   });
 
-  it('keeps each service stack well within CloudFormation\'s 500 resources', () => {
-    for (const [stage, built] of stages) expect(Object.keys(built.serviceTemplate.toJSON().Resources as object).length, stage).toBeLessThan(400);
+  it('keeps each service stack within CloudFormation\'s 500 resources, with a margin of 50 (see service-stack.test.ts)', () => {
+    for (const [stage, built] of stages) expect(Object.keys(built.serviceTemplate.toJSON().Resources as object).length, stage).toBeLessThan(450);
   });
 });
 

