@@ -105,6 +105,21 @@ export interface LocalRuntimeOptions {
   applicationLimits?: ApplicationLimits;
   /** Links asked for again from expired-link pages, per client (30 an hour as on AWS unless a test says otherwise). */
   linkRenewalClientLimit?: RateLimit;
+  /**
+   * Fault injection (test/e2e/faults.test.ts): asked before every S3 and SES call, below the SDK's
+   * retries; an error it returns is what the stand-in "answered" to that attempt.
+   */
+  injectFault?: (service: 's3' | 'ses', commandName: string) => Error | undefined;
+  /** Fault injection: wraps the local key vault (KMS on AWS), e.g. to make its keys fail for a while. */
+  wrapKeyVault?: (vault: ReturnType<typeof openLocalKeyVault>) => ReturnType<typeof openLocalKeyVault>;
+  /**
+   * The load bench's probes (test/bench/load.ts): handed the SDK clients (to add middlewares that
+   * count units and requests) and each function's handler (to time it); they change no answer.
+   */
+  probes?: {
+    clients?: (clients: { dynamo: ReturnType<typeof createDynamoClient>; apiDynamo: ReturnType<typeof createDynamoClient>; s3: ReturnType<typeof createS3Client>; ses: ReturnType<typeof createSesClient> }) => void;
+    handler?: <H extends (...args: never[]) => Promise<unknown>>(functionName: string, handler: H) => H;
+  };
 }
 
 export interface LocalRuntime {
@@ -208,6 +223,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return next(args);
       }, { step: 'initialize', name: 'countApiRoundTrips' });
     }
+    if (options.injectFault) {
+      const inject = options.injectFault;
+      const faulty = (service: 's3' | 'ses') => (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+        const fault = inject(service, String(context.commandName));
+        return fault ? Promise.reject(fault) : next(args);
+      };
+      clients.s3.middlewareStack.add(faulty('s3') as never, { step: 'deserialize', name: 'injectFault' });
+      clients.ses.middlewareStack.add(faulty('ses') as never, { step: 'deserialize', name: 'injectFault' });
+    }
+    options.probes?.clients?.(clients);
     stops.push(async () => {
       for (const client of Object.values(clients)) client.destroy();
     });
@@ -217,7 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ensureBucket(clients.s3, localPkiBucket),
       ensureBucket(clients.s3, localDocumentsBucket),
     ]);
-    const { sealer, pseudonymizer, caSigner, tsaSigner, serviceSealSigner, keyWrapper } = openLocalKeyVault(dataDir);
+    const { sealer, pseudonymizer, caSigner, tsaSigner, serviceSealSigner, keyWrapper } = (options.wrapKeyVault ?? ((vault) => vault))(openLocalKeyVault(dataDir));
     const tenants = new DynamoTenantDirectory(clients.apiDynamo, localTableName);
     const users = new DynamoUserDirectory(clients.apiDynamo, localTableName);
     const sessions = new DynamoSessionStore(clients.apiDynamo, localTableName);
@@ -264,7 +289,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       settings: { webBaseUrl },
     });
     const definition = ApprovalFlow.renderDefinition(Duration.seconds(options.reviewTimeoutSeconds ?? 14 * 86_400));
-    const approvalFlow = new LocalFlowRunner(definition, flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }), join(dataDir, 'flows', 'waiting.json'));
+    const approvalFlow = new LocalFlowRunner(definition, options.probes?.handler?.('flows', flowsHandler) ?? flowsHandler, (error) => logger.error('Approval flow failed', { error: error as Error }), join(dataDir, 'flows', 'waiting.json'));
     approvalFlow.restore();
     stops.push(async () => approvalFlow.stop());
 
@@ -441,6 +466,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }),
       docs: createDocsHandler(),
     };
+    const probeHandler = options.probes?.handler;
+    if (probeHandler) for (const [name, handler] of Object.entries(handlers)) handlers[name] = probeHandler(name, handler);
     const gateway: Server = await startGateway({
       port: options.apiPort,
       tables: routeTables,

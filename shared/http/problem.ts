@@ -50,17 +50,23 @@ const throttlingNames = new Set([
   'ServiceUnavailable', 'InternalServerError', 'LimitExceededException',
 ]);
 
+/** A dependency that did not answer at all (S3, KMS, SES unreachable): as busy for the caller, who may retry. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /**
  * Every failure, typed or not, as an AppError. Unknown errors become INTERNAL_ERROR and are
  * reported by the caller; a busy dependency becomes 503 so clients retry instead of giving up.
  */
 export function toAppError(error: unknown): { appError: AppError; unexpected: boolean } {
   if (isAppError(error)) return { appError: error, unexpected: false };
-  const candidate = error as { statusCode?: number; expose?: boolean; name?: string; $retryable?: unknown };
+  const candidate = error as { statusCode?: number; expose?: boolean; name?: string; $retryable?: unknown; $fault?: string; code?: unknown };
   if (candidate && typeof candidate.statusCode === 'number' && candidate.expose && middyStatusCodes[candidate.statusCode]) {
     return { appError: new AppError(middyStatusCodes[candidate.statusCode]!), unexpected: false };
   }
-  if (candidate && (throttlingNames.has(candidate.name ?? '') || candidate.$retryable)) {
+  // An AWS service failing on its side ($fault "server", e.g. KMSInternalException) or not reachable is
+  // an outage, not a bug of the request: 503, so the caller retries (still logged as unexpected).
+  const outage = candidate && (candidate.$fault === 'server' || (typeof candidate.code === 'string' && unreachableCodes.has(candidate.code)));
+  if (candidate && (throttlingNames.has(candidate.name ?? '') || candidate.$retryable || outage)) {
     return { appError: new AppError('SERVICE_UNAVAILABLE'), unexpected: true };
   }
   return { appError: new AppError('INTERNAL_ERROR'), unexpected: true };

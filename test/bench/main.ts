@@ -26,6 +26,10 @@
  *      (target ≤ 1 s), and where the time goes.
  *   9. Billing (test/bench/billing.ts): the statement of a tenant's month of 100,000 events,
  *      in-process and over HTTP (target ≤ 300 ms), and a frozen month's reads.
+ *  10. Load (test/bench/load.ts): a province's month of mixed traffic compressed, p50/p95/p99 per
+ *      route at 10 k and 100 k users, and each flow's billed units (test/bench/results/flows.json).
+ *  11. Fuzz (test/bench/fuzz.ts): the fuzz sweep's generator at 20,000 requests (or 5 minutes):
+ *      requests/s, the status histogram and any 5xx.
  */
 import '../../infra/local/preamble.js';
 import { execFileSync } from 'node:child_process';
@@ -48,6 +52,8 @@ import { pages } from './pages.js';
 import { signing } from './signing.js';
 import { verification } from './verification.js';
 import { billing } from './billing.js';
+import { fuzz } from './fuzz.js';
+import { load } from './load.js';
 import { localCaSettings } from '../../infra/local/runtime.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { openssl } from '../e2e/certificates-flow.js';
@@ -705,3 +711,5 @@ if (wanted('pages')) await pages();
 if (wanted('signing')) await signing();
 if (wanted('verification')) await verification();
 if (wanted('billing')) await billing();
+if (wanted('fuzz')) await fuzz();
+if (wanted('load')) await load();

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userItem } from '../../shared/adapters/aws/table-items.js';
 import { FixtureRegistry } from '../../shared/adapters/local/fixture-registry.js';
+import { HttpRegistry } from '../../shared/adapters/aws/http-registry.js';
+import { freePort } from '../../infra/local/ports.js';
 import { RegistryUnavailableError, type CivilServiceRegistry } from '../../shared/ports/registry.js';
 import { nikSealingContext } from '../../shared/domain/identity.js';
 import { messageComposer } from '../../shared/outbox.js';
@@ -155,6 +157,16 @@ describe('the approval workflow on the local flow runner', () => {
     expect(ctx.failures).toEqual([]);
   });
 
+  it('hands the application to a verifier when the real registry adapter finds nothing listening (registry down)', async () => {
+    // Fault injection (issue #12): the HTTP adapter as deployed, pointed at a port nobody listens on.
+    const ctx = await setup(Duration.days(14), undefined, new HttpRegistry(`http://127.0.0.1:${await freePort()}`, async () => 'credential', 500));
+    const user = await ctx.submittedUser({ fullName: 'Siti Aminah', nik: '7271015503850001', nip: '198503152010012003' });
+    await ctx.runner.start(user.userId);
+    await expect.poll(() => ctx.statusOf(user.userId), { timeout: 10_000 }).toBe('AWAITING_REVIEW');
+    expect((await ctx.users.findUser(user.userId))?.screening?.outcome).toBe('REGISTRY_UNAVAILABLE');
+    expect(ctx.failures).toEqual([]);
+  });
+
   it('ends in the failure path, not silently, when a step keeps failing', async () => {
     const ctx = await setup();
     await ctx.runner.start('no-such-user');
@@ -186,6 +198,37 @@ describe('the approval workflow on the local flow runner', () => {
     }).toBe(true);
     await restarted.finished(user.userId);
     expect(await ctx.statusOf(user.userId)).toBe('APPROVED');
+    expect(ctx.failures).toEqual([]);
+  });
+
+  it('restarted with several reviews waiting: each resumes once, and one whose deadline passed while it was down expires', async () => {
+    // Fault injection (issue #12): the runner stops with three reviews waiting and starts again.
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'tte-flow-')), 'waiting.json');
+    const ctx = await setup(Duration.seconds(8), stateFile);
+    const [late, approved, rejected] = [await ctx.submittedUser(), await ctx.submittedUser(), await ctx.submittedUser()];
+    const lateStarted = Date.now();
+    await ctx.runner.start(late.userId);
+    await expect.poll(() => ctx.statusOf(late.userId), { timeout: 4000 }).toBe('AWAITING_REVIEW');
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    for (const user of [approved, rejected]) await ctx.runner.start(user.userId);
+    for (const user of [approved, rejected]) await expect.poll(() => ctx.statusOf(user.userId), { timeout: 2000 }).toBe('AWAITING_REVIEW');
+    const tokenOf = async (user: UserRecord) => (await ctx.users.findUser(user.userId))!.reviewTaskToken!;
+    const tokens = { approved: await tokenOf(approved), rejected: await tokenOf(rejected) };
+    ctx.runner.stop();
+    await Promise.all([late, approved, rejected].map((user) => ctx.runner.finished(user.userId)));
+    // Down past the first review's deadline, not the others'.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, lateStarted + 8500 - Date.now())));
+
+    const restarted = new LocalFlowRunner(ctx.definition, ctx.flows, (error) => ctx.failures.push(error), stateFile, 1);
+    expect(restarted.restore()).toBe(3);
+    await restarted.resume(tokens.approved, { decision: 'APPROVE', actorId: 'verifier-1' });
+    await restarted.resume(tokens.rejected, { decision: 'REJECT', reason: 'Foto KTP tidak terbaca', actorId: 'verifier-1' });
+    await Promise.all([late, approved, rejected].map((user) => restarted.finished(user.userId)));
+    expect([await ctx.statusOf(late.userId), await ctx.statusOf(approved.userId), await ctx.statusOf(rejected.userId)]).toEqual(['EXPIRED', 'APPROVED', 'REJECTED']);
+    expect([await ctx.outboxTo(late.email), await ctx.outboxTo(approved.email), await ctx.outboxTo(rejected.email)])
+      .toEqual([['applicationExpired'], ['accountInfo', 'setPassphrase'], ['applicationRejected']]);
+    expect(await ctx.approvalsCounted()).toBe(1);
+    expect(restarted.restore()).toBe(0); // nothing left waiting on disk
     expect(ctx.failures).toEqual([]);
   });
 });

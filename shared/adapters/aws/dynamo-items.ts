@@ -70,11 +70,21 @@ export async function withConflictRetry<T>(run: () => Promise<T>, attempts = 5):
       return await run();
     } catch (error) {
       const codes = cancellationCodes(error);
-      const conflicted = codes?.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+      // A transaction cancelled because the table was busy (throttled) wrote nothing either: the SDK
+      // does not retry a cancellation, so it is tried again here like a conflict.
+      const conflicted = codes?.some((code) => code !== undefined && busyCancellationCodes.has(code)) && !codes.includes('ConditionalCheckFailed');
       if (!conflicted || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt + Math.random() * 20));
     }
   }
+}
+
+/** Cancellation reasons that say nothing about the items: another transaction or the table's capacity was in the way. */
+const busyCancellationCodes = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** A transaction still cancelled only for capacity after its retries: the service is busy (503), not in conflict. */
+export function cancelledForCapacity(reasons: { code?: string; failed: boolean }[]): boolean {
+  return reasons.some((reason) => reason.code === 'ThrottlingError' || reason.code === 'ProvisionedThroughputExceeded') && !reasons.some((reason) => reason.failed);
 }
 
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -94,6 +104,7 @@ export async function transactWrite(
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (!reasons) throw error;
+    if (cancelledForCapacity(reasons)) throw new AppError('SERVICE_UNAVAILABLE');
     throw explain(reasons) ?? new AppError('CONFLICT', [], { internal: `${name} transaction cancelled: ${reasons.map((r) => r.code).join(',')}` });
   }
 }
