@@ -9,7 +9,7 @@ import type { Clock, IdGenerator } from './ports/runtime.js';
 import type { Role } from './domain/user.js';
 
 export interface UnlockDeps {
-  certificates: Pick<CertificateStore, 'takePassphraseAttempt' | 'returnPassphraseAttempt' | 'lockKey' | 'clearPassphraseFailures'>;
+  certificates: Pick<CertificateStore, 'recordPassphraseFailure' | 'lockKey' | 'clearPassphraseFailures'>;
   keyWrapper: KeyWrapper;
   composer: MessageComposer;
   clock: Clock;
@@ -20,27 +20,19 @@ export interface UnlockDeps {
  * Opens the holder's signing key with their passphrase: the only way to the key, for a passphrase
  * change here and for signing later.
  * - A locked key answers KEY_LOCKED without trying the passphrase.
- * - Each try takes one of the key's five attempts BEFORE the passphrase is tried, so requests sent
- *   at once cannot try more than five passphrases between them; with none left: KEY_LOCKED.
- * - A wrong passphrase keeps its attempt; the fifth in a row locks the key, e-mails the holder once
- *   and answers KEY_LOCKED; the others PASSPHRASE_INVALID with the attempts left.
- * - A right passphrase clears the count; a try the key service could not make gives its attempt back.
+ * - A wrong passphrase is counted (exactly, however many race); the fifth in a row locks the key,
+ *   e-mails the holder once and answers KEY_LOCKED; the others PASSPHRASE_INVALID.
+ * - A right passphrase clears the count.
  * The caller owns the returned PKCS#8 and should zero it when done.
  */
 export async function unlockSigningKey(deps: UnlockDeps, holder: { userId: string; tenantId: string; email: string; fullName: string; role: Role }, key: SigningKeyRecord, passphrase: string): Promise<Uint8Array> {
   if (key.lockedAt) throw new AppError('KEY_LOCKED');
-  const failures = await deps.certificates.takePassphraseAttempt(key);
-  let opened: Uint8Array | 'WRONG_PASSPHRASE';
-  try {
-    opened = await openSigningKey(deps.keyWrapper, key.sealed, passphrase, signingKeyContext(key.userId, key.keyId));
-  } catch (error) {
-    await deps.certificates.returnPassphraseAttempt(key);
-    throw error;
-  }
+  const opened = await openSigningKey(deps.keyWrapper, key.sealed, passphrase, signingKeyContext(key.userId, key.keyId));
   if (opened !== 'WRONG_PASSPHRASE') {
-    await deps.certificates.clearPassphraseFailures(key);
+    if (key.failedPassphrases > 0) await deps.certificates.clearPassphraseFailures(key);
     return opened;
   }
+  const failures = await deps.certificates.recordPassphraseFailure(key);
   if (failures < MAX_PASSPHRASE_FAILURES) {
     throw new AppError('PASSPHRASE_INVALID', [], { extensions: { attemptsLeft: MAX_PASSPHRASE_FAILURES - failures } });
   }

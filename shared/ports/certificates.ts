@@ -116,17 +116,11 @@ export interface CertificateStore {
   /** Records the fresh selfie on the link (while the link is unused). */
   saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void>;
   commit(change: CertificateChange): Promise<void>;
-  /**
-   * Takes one of the key's passphrase attempts before a passphrase is tried, while fewer than the
-   * maximum are taken and the key is unlocked; returns the count with it (exact under races).
-   * None left, or locked: KEY_LOCKED; the key replaced or gone: CONFLICT.
-   */
-  takePassphraseAttempt(key: SigningKeyRecord): Promise<number>;
-  /** Gives an attempt back when the passphrase could not be tried at all (the key service failed). */
-  returnPassphraseAttempt(key: SigningKeyRecord): Promise<void>;
+  /** Counts one wrong passphrase on this key; returns the count after it (exact under races). */
+  recordPassphraseFailure(key: SigningKeyRecord): Promise<number>;
   /** Locks the key unless locked already; true for the one caller that locked it. */
   lockKey(key: SigningKeyRecord, at: string, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean>;
-  /** A right passphrase: the count starts over (its own attempt included). */
+  /** A right passphrase: the count starts over. */
   clearPassphraseFailures(key: SigningKeyRecord): Promise<void>;
 }
 

@@ -296,26 +296,23 @@ describe('DynamoCertificates.commit: a failed guard says which error it means', 
 describe('DynamoCertificates: wrong passphrases and the lock', () => {
   const key = signingKey(OLD_SERIAL, { failedPassphrases: 3 });
 
-  it('takePassphraseAttempt counts atomically on this key, before the try, while attempts are left and it is not locked', async () => {
+  it('recordPassphraseFailure counts atomically on this key while it is not locked, and returns the new count', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: { failedPassphrases: 4 } });
-    await expect(store().takePassphraseAttempt(key)).resolves.toBe(4);
+    await expect(store().recordPassphraseFailure(key)).resolves.toBe(4);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       TableName: TABLE,
       Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' },
       UpdateExpression: 'ADD failedPassphrases :one',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt) AND (attribute_not_exists(failedPassphrases) OR failedPassphrases < :max)',
-      ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId, ':max': 5 },
+      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
+      ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId },
       ReturnValues: 'UPDATED_NEW',
     });
   });
 
-  it.each([
-    ['this key is locked', { ...key, failedPassphrases: 5, lockedAt: AT }],
-    ['every attempt is taken by tries still running', { ...key, failedPassphrases: 5 }],
-  ])('answers KEY_LOCKED when the attempt was refused because %s', async (_case, current) => {
+  it('answers KEY_LOCKED when the count was refused because this key is locked', async () => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand).resolves({ Item: { pk: `USER#${USER}`, sk: 'SIGNINGKEY', ...current } });
-    await expect(store().takePassphraseAttempt(key)).rejects.toMatchObject({ code: 'KEY_LOCKED', status: 423 });
+    dynamo.on(GetCommand).resolves({ Item: { pk: `USER#${USER}`, sk: 'SIGNINGKEY', ...key, failedPassphrases: 5, lockedAt: AT } });
+    await expect(store().recordPassphraseFailure(key)).rejects.toMatchObject({ code: 'KEY_LOCKED', status: 423 });
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' }, ConsistentRead: true });
   });
 
@@ -325,25 +322,13 @@ describe('DynamoCertificates: wrong passphrases and the lock', () => {
   ])('answers CONFLICT, not KEY_LOCKED, when %s', async (_case, read) => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
     dynamo.on(GetCommand).resolves(read);
-    await expect(store().takePassphraseAttempt(key)).rejects.toMatchObject({ code: 'CONFLICT' });
-  });
-
-  it('returnPassphraseAttempt gives one back on this unlocked key, never below zero', async () => {
-    dynamo.on(UpdateCommand).resolves({});
-    await store().returnPassphraseAttempt(key);
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
-      TableName: TABLE,
-      Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' },
-      UpdateExpression: 'ADD failedPassphrases :minusOne',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt) AND failedPassphrases > :zero',
-      ExpressionAttributeValues: { ':minusOne': -1, ':keyId': key.keyId, ':zero': 0 },
-    });
+    await expect(store().recordPassphraseFailure(key)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('passes other failures through', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     dynamo.on(UpdateCommand).rejects(throttled);
-    await expect(store().takePassphraseAttempt(key)).rejects.toBe(throttled);
+    await expect(store().recordPassphraseFailure(key)).rejects.toBe(throttled);
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 

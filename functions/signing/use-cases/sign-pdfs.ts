@@ -16,7 +16,7 @@ import { unlockSigningKey } from '../../../shared/signing-keys.js';
 import { resolveSigner, type SignerDeps, type SignerReference } from './signer.js';
 
 export interface SigningDeps extends SignerDeps {
-  certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'takePassphraseAttempt' | 'returnPassphraseAttempt' | 'lockKey' | 'clearPassphraseFailures'>;
+  certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'recordPassphraseFailure' | 'lockKey' | 'clearPassphraseFailures'>;
   keyWrapper: KeyWrapper;
   composer: MessageComposer;
   ledger: SignatureLedger;

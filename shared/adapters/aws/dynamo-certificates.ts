@@ -1,5 +1,4 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { MAX_PASSPHRASE_FAILURES } from '../../domain/certificates.js';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
 import { auditEntry } from '../../audit.js';
@@ -139,33 +138,22 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
     await transactWrite(this.db, 'certificateChange', transaction.items, transaction.explain);
   }
 
-  async takePassphraseAttempt(key: SigningKeyRecord): Promise<number> {
+  async recordPassphraseFailure(key: SigningKeyRecord): Promise<number> {
     try {
       const result = await this.db.send(new UpdateCommand({
         TableName: this.tableName,
         Key: keys.signingKey(key.userId),
         UpdateExpression: 'ADD failedPassphrases :one',
-        ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt) AND (attribute_not_exists(failedPassphrases) OR failedPassphrases < :max)',
-        ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId, ':max': MAX_PASSPHRASE_FAILURES },
+        ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
+        ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId },
         ReturnValues: 'UPDATED_NEW',
       }));
       return Number(result.Attributes?.failedPassphrases);
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // Locked, or every attempt taken by tries still running: either way no try is left now.
       const current = await this.findSigningKey(key.userId);
-      throw new AppError(current?.keyId === key.keyId ? 'KEY_LOCKED' : 'CONFLICT');
+      throw new AppError(current?.keyId === key.keyId && current.lockedAt ? 'KEY_LOCKED' : 'CONFLICT');
     }
-  }
-
-  async returnPassphraseAttempt(key: SigningKeyRecord): Promise<void> {
-    await ifConditionHolds(this.db, new UpdateCommand({
-      TableName: this.tableName,
-      Key: keys.signingKey(key.userId),
-      UpdateExpression: 'ADD failedPassphrases :minusOne',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt) AND failedPassphrases > :zero',
-      ExpressionAttributeValues: { ':minusOne': -1, ':keyId': key.keyId, ':zero': 0 },
-    }));
   }
 
   async lockKey(key: SigningKeyRecord, at: string, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean> {
