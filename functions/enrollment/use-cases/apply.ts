@@ -21,7 +21,6 @@ export const APPLICATION_ADDRESS_SCOPE = 'application-address';
 /** The verifiers are told of held applications, up to a limit per tenant (a flood mails them a few times, not a thousand). */
 const HELD_NOTICE_SCOPE = 'application-held-notice';
 
-
 export interface ApplicationLimits {
   /** Per client IP: beyond it, 429 (it tells the client about itself, nothing about any address). */
   perClient: RateLimit;
