@@ -1,4 +1,5 @@
 import type { Actor } from '../../../shared/domain/actor.js';
+import { noticesToVerifiers } from '../../../shared/verifier-notices.js';
 import { consoleUrl } from '../../../shared/domain/console-urls.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { checkUploadedPhoto, PHOTO_LINK_SECONDS, UPLOAD_URL_SECONDS } from '../../../shared/photo-upload.js';
@@ -131,11 +132,10 @@ export async function confirmSelfie(deps: AccountsDeps, input: { token: string; 
 }
 
 async function reviewRequests(deps: AccountsDeps, user: UserRecord, request: DeviceRequest): Promise<OutboxMessage[]> {
-  const [tenant, verifiers] = await Promise.all([deps.tenants.findTenant(user.tenantId), deps.tenants.listVerifierEmails(user.tenantId)]);
-  const reviewUrl = consoleUrl(deps.settings.webBaseUrl, '/device-requests');
-  return Promise.all(verifiers.map((email) => deps.composer.compose('otpDeviceReviewRequested', email, {
-    applicantName: displayName(user), tenantName: tenant?.name ?? '', kind: request.kind, reviewUrl,
-  }, {})));
+  const tenant = await deps.tenants.findTenant(user.tenantId);
+  return noticesToVerifiers(deps, user.tenantId, 'otpDeviceReviewRequested', {
+    applicantName: displayName(user), tenantName: tenant?.name ?? '', kind: request.kind, reviewUrl: consoleUrl(deps.settings.webBaseUrl, '/device-requests'),
+  });
 }
 
 /** What approval sends: a link to register the new device, or to set the account up again. */

@@ -1,4 +1,5 @@
 import type { Actor } from '../../../shared/domain/actor.js';
+import { noticesToVerifiers } from '../../../shared/verifier-notices.js';
 import { consoleUrl, consoleUserUrl } from '../../../shared/domain/console-urls.js';
 import { hasEnded } from '../../../shared/domain/certificates.js';
 import {
@@ -133,11 +134,9 @@ export async function requestDataChange(deps: DataChangeDeps, input: { actor: Ac
   const messages: OutboxMessage[] = [];
   if (byUser) {
     messages.push(await deps.composer.compose('dataChangeRequested', user.email, { fullName, changes: changesText(request), reason, held }, {}));
-    for (const email of await deps.tenants.listVerifierEmails(user.tenantId)) {
-      messages.push(await deps.composer.compose('dataChangeReviewRequested', email, {
-        applicantName: fullName, tenantName: tenant?.name ?? '', changes: changesText(request), reason, reviewUrl: consoleUrl(deps.settings.webBaseUrl, '/data-changes'),
-      }, {}));
-    }
+    messages.push(...await noticesToVerifiers(deps, user.tenantId, 'dataChangeReviewRequested', {
+      applicantName: fullName, tenantName: tenant?.name ?? '', changes: changesText(request), reason, reviewUrl: consoleUrl(deps.settings.webBaseUrl, '/data-changes'),
+    }));
   } else {
     const { token, link } = newLink(deps.settings.webBaseUrl, user, 'data-change', PROPOSAL_LINK_MS, now);
     tokens.push({ ...token, requestId: request.requestId });

@@ -1,4 +1,5 @@
 import { comparableName, nikSealingContext } from '../../../shared/domain/identity.js';
+import { noticesToVerifiers } from '../../../shared/verifier-notices.js';
 import { consoleUserUrl } from '../../../shared/domain/console-urls.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { newLink } from '../../../shared/links.js';
@@ -137,7 +138,6 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
   }
   if (user.status !== 'SUBMITTED') return; // decided meanwhile: nothing to wait for
   const tenant = await deps.tenants.findTenant(user.tenantId);
-  const verifiers = await deps.tenants.listVerifierEmails(user.tenantId);
   const screening: ScreeningResult = registryFailed
     ? { outcome: 'REGISTRY_UNAVAILABLE', checkedAt: at }
     : user.screening ?? { outcome: 'NOT_APPLICABLE', checkedAt: at };
@@ -147,13 +147,13 @@ export async function awaitReview(deps: ReviewDeps, userId: string, taskToken: s
     NOT_APPLICABLE: 'bukan ASN/Polri, perlu pemeriksaan verifikator',
     REGISTRY_UNAVAILABLE: 'data kepegawaian tidak dapat dihubungi, perlu pemeriksaan verifikator',
   }[screening.outcome];
-  const messages = await Promise.all(verifiers.map((email) => deps.composer.compose('reviewRequested', email, {
+  const messages = await noticesToVerifiers(deps, user.tenantId, 'reviewRequested', {
     applicantName: user.identity?.fullName ?? user.fullName,
     tenantName: tenant?.name ?? '',
     employmentType: user.employment?.employmentType ?? '-',
     screening: summary,
     reviewUrl: consoleUserUrl(deps.settings.webBaseUrl, user.userId),
-  }, {})));
+  });
   await transition(deps, user, ['SUBMITTED'], 'AWAITING_REVIEW', workflowActor, 'REVIEW_REQUESTED', {
     changes: { reviewTaskToken: taskToken, screening },
     messages,
