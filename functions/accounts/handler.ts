@@ -17,6 +17,7 @@ import { cachedTenants } from '../../shared/tenants.js';
 import { accountsRoutes } from './routes.js';
 import { completeAccountSetup, getAccountSetup } from './use-cases/account-setup.js';
 import { markCompromised } from './use-cases/compromise.js';
+import { reactivateStaff } from './use-cases/reactivate-staff.js';
 import type { AccountsDeps } from './use-cases/deps.js';
 import { PUBLIC_REQUEST_FLOOR_MS } from './use-cases/guards.js';
 import { exportPersonalData } from './use-cases/personal-data.js';
@@ -87,6 +88,7 @@ export function createAccountsHandler(ports: AccountsPorts): HttpHandler {
     listDeviceRequests: async ({ actor, query }) => ({ status: 200, body: await listDeviceRequests(deps, { actor, ...query }) }),
     decideDeviceRequest: async ({ actor, params, body }) => ({ status: 200, body: await decideDeviceRequest(deps, { actor, requestId: params.requestId, ...body }) }),
     markCompromised: async ({ actor, params, body }) => ({ status: 200, body: await markCompromised(deps, { actor, userId: params.userId, reason: body.reason }) }),
+    reactivateStaff: async ({ actor, params }) => ({ status: 202, body: await reactivateStaff(deps, { actor, userId: params.userId }) }),
   }, {
     authenticator: new Authenticator({ apiKeys: tenants, tenants, sessions: { store: deps.sessions, idleMinutes: deps.settings.sessionIdleMinutes }, clock: deps.clock }),
     logger: ports.logger,

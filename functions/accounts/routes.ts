@@ -55,7 +55,7 @@ export const accountsRoutes = defineRoutes('accounts', {
     responses: {
       200: { description: 'Password right', schema: z.object({ loginTicket: z.string(), devices: z.array(z.object({ deviceId: z.string(), name: z.string() })) }) },
       401: { description: 'INVALID_CREDENTIALS' },
-      423: { description: 'ACCOUNT_LOCKED (with lockedUntil) or ACCOUNT_DISABLED' },
+      423: { description: 'ACCOUNT_LOCKED (with lockedUntil) or ACCOUNT_DISABLED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
     },
   },
   loginWithOtp: {
@@ -73,7 +73,7 @@ export const accountsRoutes = defineRoutes('accounts', {
         }),
       },
       401: { description: 'INVALID_OTP, OTP_ALREADY_USED or LOGIN_TICKET_EXPIRED' },
-      423: { description: 'ACCOUNT_LOCKED or ACCOUNT_DISABLED' },
+      423: { description: 'ACCOUNT_LOCKED or ACCOUNT_DISABLED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
     },
   },
   logout: {
@@ -99,7 +99,7 @@ export const accountsRoutes = defineRoutes('accounts', {
     access: 'public',
     params: tokenParams,
     body: z.strictObject({ otp, newPassword, deviceId: deviceId.optional() }),
-    responses: { 204: { description: 'Password changed' }, 401: { description: 'INVALID_OTP or OTP_ALREADY_USED' }, 423: { description: 'ACCOUNT_LOCKED' }, ...linkProblems },
+    responses: { 204: { description: 'Password changed' }, 401: { description: 'INVALID_OTP or OTP_ALREADY_USED' }, 423: { description: 'ACCOUNT_LOCKED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' }, ...linkProblems },
   },
   getPersonalData: {
     method: 'GET',
@@ -218,7 +218,7 @@ export const accountsRoutes = defineRoutes('accounts', {
     responses: {
       201: { description: 'Registered', schema: device },
       401: { description: 'INVALID_CREDENTIALS or INVALID_OTP' },
-      423: { description: 'ACCOUNT_LOCKED' },
+      423: { description: 'ACCOUNT_LOCKED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
       ...linkProblems,
     },
   },
@@ -250,14 +250,26 @@ export const accountsRoutes = defineRoutes('accounts', {
   markCompromised: {
     method: 'POST',
     path: '/v1/users/{userId}/compromise',
-    summary: 'Mark an account compromised: DISABLED, sessions and links revoked, the user told',
+    summary: "Disable an account (compromised, or staff who left): DISABLED, sessions and links revoked, the person told. A verifier: the tenant's employees; an operator: also verifiers and other operators",
     access: ['VERIFIER', 'OPERATOR'],
     params: z.strictObject({ userId: z.string().min(1).max(64) }),
     body: z.strictObject({ reason: text(1000) }),
     responses: {
       200: { description: 'Disabled', schema: z.object({ status: z.literal('DISABLED') }) },
       404: problem,
-      409: { description: 'ACCOUNT_ALREADY_DISABLED or ACCOUNT_NOT_ACTIVE' },
+      409: { description: 'ACCOUNT_ALREADY_DISABLED, ACCOUNT_NOT_ACTIVE, CANNOT_DISABLE_SELF or LAST_OPERATOR' },
+    },
+  },
+  reactivateStaff: {
+    method: 'POST',
+    path: '/v1/users/{userId}/reactivation',
+    summary: 'Operator: restore a disabled verifier or operator; an account-setup link (72 h) sets a new password and authenticator, then the account is ACTIVE',
+    access: ['OPERATOR'],
+    params: z.strictObject({ userId: z.string().min(1).max(64) }),
+    responses: {
+      202: { description: 'Link sent; the account stays DISABLED until it is used', schema: z.object({ status: z.literal('DISABLED'), accountSetupExpiresAt: z.string() }) },
+      404: problem,
+      409: { description: 'ACCOUNT_NOT_DISABLED, or REACTIVATION_BY_REQUEST for an employee' },
     },
   },
 });

@@ -116,7 +116,7 @@ export const certificatesRoutes = defineRoutes('certificates', {
     credentials: sessionOnly,
     params: serialParams,
     responses: {
-      ...accepted, 404: problem, 409: { description: 'RENEWAL_NOT_OPEN (with renewalOpensAt), CERTIFICATE_EXPIRED or CERTIFICATE_NOT_ACTIVE' }, 423: { description: 'KEY_LOCKED (reset the passphrase instead)' },
+      ...accepted, 404: problem, 409: { description: 'RENEWAL_NOT_OPEN (with renewalOpensAt), CERTIFICATE_EXPIRED or CERTIFICATE_NOT_ACTIVE' }, 423: { description: 'KEY_LOCKED (reset the passphrase instead)' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
     },
   },
   revokeMyCertificate: {
@@ -136,7 +136,7 @@ export const certificatesRoutes = defineRoutes('certificates', {
     access: signedIn,
     credentials: sessionOnly,
     params: serialParams,
-    responses: { ...accepted, 404: problem, 409: { description: 'CERTIFICATE_NOT_ACTIVE' }, 423: { description: 'KEY_LOCKED (reset instead)' } },
+    responses: { ...accepted, 404: problem, 409: { description: 'CERTIFICATE_NOT_ACTIVE' }, 423: { description: 'KEY_LOCKED (reset instead)' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' } },
   },
   requestPassphraseReset: {
     method: 'POST',
@@ -170,7 +170,7 @@ export const certificatesRoutes = defineRoutes('certificates', {
       204: { description: 'Changed' },
       401: { description: 'PASSPHRASE_INVALID (with attemptsLeft)' },
       409: { description: 'CERTIFICATE_NOT_ACTIVE' },
-      423: { description: 'KEY_LOCKED' },
+      423: { description: 'KEY_LOCKED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
       ...linkProblems,
     },
   },

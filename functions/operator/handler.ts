@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoApiKeyRegistry } from '../../shared/adapters/aws/dynamo-api-keys.js';
 import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
+import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
+import { DynamoUserDirectory } from '../../shared/adapters/aws/dynamo-users.js';
 import { createKmsClient } from '../../shared/adapters/aws/clients.js';
 import { DynamoTenantRegistry } from '../../shared/adapters/aws/dynamo-tenant-registry.js';
 import { KmsSealer } from '../../shared/adapters/aws/kms-sealer.js';
@@ -65,7 +67,11 @@ export const handler = lambdaEntry(() => {
     settings: { webBaseUrl: base.config.WEB_BASE_URL },
   };
   const http = createOperatorHandler(ports);
-  const tasks = createAdminTasks({ ...ports, registry: ports.tenantRegistry, composer: messageComposer(ports) }, ports.logger);
+  // Only the admin tasks touch accounts (disableOperator): the HTTP routes never do.
+  const tasks = createAdminTasks({
+    ...ports, registry: ports.tenantRegistry, composer: messageComposer(ports),
+    users: new DynamoUserDirectory(base.dynamo, table), accounts: new DynamoAccountStore(base.dynamo, table),
+  }, ports.logger);
   // A direct invoke with a `task` (the deployment's administrator) or API Gateway's request.
   return async (event: unknown, context: unknown) => (isAdminTask(event) ? tasks(event) : http(event as never, context as never));
 });

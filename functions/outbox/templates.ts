@@ -217,17 +217,24 @@ const renderers: Renderers = {
     subject: 'Akun Dinonaktifkan',
     paragraphs: [
       `Yth. ${data.fullName},`,
-      `Akun TTE Anda telah dinonaktifkan pada ${formatJakartaTime(data.disabledAt)} karena diduga telah diakses atau disalahgunakan oleh pihak lain, dengan alasan berikut:`,
-      `"${data.reason}"`,
-      'Untuk melindungi Anda, semua sesi masuk dan tautan yang masih berlaku telah diakhiri, dan Anda tidak dapat menandatangani dokumen sampai akun dipulihkan.',
-      'Untuk memulihkan akun, ajukan "Pemulihan akun" melalui halaman "Perangkat OTP hilang / pemulihan akun" pada layanan TTE. Anda akan diminta mengambil swafoto terbaru, lalu verifikator instansi Anda akan memeriksanya.',
+      ...(data.staffRole ? [
+        `Akun TTE Anda telah dinonaktifkan oleh operator layanan pada ${formatJakartaTime(data.disabledAt)}, dengan alasan berikut:`,
+        `"${data.reason}"`,
+        'Semua sesi masuk dan tautan yang masih berlaku telah diakhiri.',
+        'Bila menurut Anda ini keliru, hubungi operator layanan TTE. Hanya operator yang dapat memulihkan akun ini.',
+      ] : [
+        `Akun TTE Anda telah dinonaktifkan pada ${formatJakartaTime(data.disabledAt)} karena diduga telah diakses atau disalahgunakan oleh pihak lain, dengan alasan berikut:`,
+        `"${data.reason}"`,
+        'Untuk melindungi Anda, semua sesi masuk dan tautan yang masih berlaku telah diakhiri, dan Anda tidak dapat menandatangani dokumen sampai akun dipulihkan.',
+        'Untuk memulihkan akun, ajukan "Pemulihan akun" melalui halaman "Perangkat OTP hilang / pemulihan akun" pada layanan TTE. Anda akan diminta mengambil swafoto terbaru, lalu verifikator instansi Anda akan memeriksanya.',
+      ]),
     ],
   }),
   accountReactivation: (data, secret) => ({
     subject: 'Pemulihan Akun',
     paragraphs: [
       `Yth. ${data.fullName},`,
-      'Permintaan pemulihan akun TTE Anda telah disetujui oleh verifikator.',
+      data.staffRole ? 'Operator layanan TTE telah memulihkan akun Anda.' : 'Permintaan pemulihan akun TTE Anda telah disetujui oleh verifikator.',
       `Nama pengguna (username) Anda: ${data.username}`,
       'Langkah berikutnya: buka tautan di bawah ini untuk membuat kata sandi baru dan mendaftarkan aplikasi autentikator (OTP) di ponsel Anda. Kata sandi lama dan semua perangkat OTP sebelumnya akan diganti dan tidak dapat dipakai lagi.',
       `Tautan ini berlaku sampai ${formatJakartaTime(data.expiresAt)}. Jangan teruskan e-mail ini kepada siapa pun.`,

@@ -5,6 +5,7 @@ import { defineRoutes } from '../../shared/http/route.js';
 import { officialEmail, text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { bsreRoutes } from './bsre-routes.js';
+import { base64Field } from './base64-field.js';
 
 // People sign their own documents (verifiers and operators are people too), in their session;
 // an agency's system signs for one of them with a `signing` key and that person's passphrase.
@@ -18,7 +19,7 @@ const signer = z.union([
 ]);
 
 
-const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+const base64 = base64Field();
 
 const signBody = z.strictObject({
   signer: signer.optional(),
@@ -75,7 +76,7 @@ export const signingRoutes = defineRoutes('signing', {
       409: { description: 'SIGNER_NOT_ELIGIBLE (with reason)' },
       413: { description: 'PAYLOAD_TOO_LARGE' },
       422: { description: 'PDF_INVALID, PDF_PASSWORD_REQUIRED or field errors' },
-      423: { description: 'KEY_LOCKED' },
+      423: { description: 'KEY_LOCKED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
     },
   },
   signHashes: {
@@ -95,7 +96,7 @@ export const signingRoutes = defineRoutes('signing', {
       200: { description: 'Signed', schema: z.object({ certificate: z.string(), chain: z.array(z.string()), signatures: z.array(z.string()) }) },
       401: { description: 'PASSPHRASE_INVALID (with attemptsLeft)' },
       409: { description: 'SIGNER_NOT_ELIGIBLE (with reason)' },
-      423: { description: 'KEY_LOCKED' },
+      423: { description: 'KEY_LOCKED' }, 503: { description: 'ATTEMPT_IN_PROGRESS (with Retry-After): another try for this account or key is being checked; send again' },
     },
   },
   getSignedDocument: {

@@ -80,6 +80,8 @@ export const actionLabels: Record<string, string> = {
   TENANT_REACTIVATED: 'Layanan instansi diaktifkan kembali',
   VERIFIER_INVITED: 'Verifikator diundang',
   OPERATOR_INVITED: 'Operator diundang',
+  STAFF_DISABLED: 'Akun staf dinonaktifkan',
+  STAFF_REACTIVATION_SENT: 'Tautan pemulihan akun staf dikirim',
   PRICE_LIST_SET: 'Daftar harga diubah',
   PROFILE_VIEWED: 'Profil dibuka',
   REQUEST_LETTER_UPLOADED: 'Surat permohonan diunggah',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateSecret } from 'otplib';
 import { hashPassword } from '../../shared/crypto/passwords.js';
 import { otpSecretSealingContext } from '../../shared/domain/otp.js';
@@ -34,6 +34,8 @@ export interface StaffCredentials {
 const demo = {
   tenant: {
     tenantId: 'tenant-contoh', name: 'Pemerintah Kabupaten Contoh', organizationName: 'Pemerintah Kabupaten Contoh', emailDomains: ['contoh.go.id'], billingEmail: 'keuangan@contoh.go.id',
+    // The agencies of the shipped registry fixture's people, so its registry matches approve on their own.
+    registryAgencies: ['Pemerintah Kabupaten Contoh', 'Kepolisian Daerah Contoh'],
   },
   verifier: { userId: 'staff-verifier-contoh', fullName: 'Verifikator Contoh', email: 'verifikator@contoh.go.id' },
   operator: { userId: 'staff-operator', fullName: 'Operator Diskominfo', email: 'operator@contoh.go.id' },
@@ -85,15 +87,15 @@ export async function seedDemo(deps: {
 
   await put({ ...keys.tenant(demo.tenant.tenantId), ...indexKeys.tenants(demo.tenant.tenantId), ...demo.tenant, status: 'ACTIVE', createdAt: now, updatedAt: now, version: 1 });
   // A data dir seeded before operators managed tenants: its tenant gains what it lacks (the index
-  // keys, billing address, status, version), and keeps whatever an operator changed since.
+  // keys, billing address, registry agencies, status, version), and keeps whatever an operator changed since.
   await deps.db.send(new UpdateCommand({
     TableName: deps.tableName,
     Key: keys.tenant(demo.tenant.tenantId),
-    UpdateExpression: 'SET gsi1pk = :indexPk, gsi1sk = :indexSk, billingEmail = if_not_exists(billingEmail, :billing), #status = if_not_exists(#status, :active), updatedAt = if_not_exists(updatedAt, :now), #version = if_not_exists(#version, :one)',
+    UpdateExpression: 'SET gsi1pk = :indexPk, gsi1sk = :indexSk, billingEmail = if_not_exists(billingEmail, :billing), registryAgencies = if_not_exists(registryAgencies, :agencies), #status = if_not_exists(#status, :active), updatedAt = if_not_exists(updatedAt, :now), #version = if_not_exists(#version, :one)',
     ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
     ExpressionAttributeValues: {
       ':indexPk': indexKeys.tenants(demo.tenant.tenantId).gsi1pk, ':indexSk': indexKeys.tenants(demo.tenant.tenantId).gsi1sk,
-      ':billing': demo.tenant.billingEmail, ':active': 'ACTIVE', ':now': now, ':one': 1,
+      ':billing': demo.tenant.billingEmail, ':agencies': demo.tenant.registryAgencies, ':active': 'ACTIVE', ':now': now, ':one': 1,
     },
   }));
   // The claims on the domains the tenant lists now (an operator may have changed them), unless another tenant holds one.
@@ -121,8 +123,8 @@ export async function seedDemo(deps: {
     const createdAt = !overwrite && typeof existing.Item?.createdAt === 'string' ? existing.Item.createdAt : now;
     await put({
       ...keys.user(person.userId),
-      // Staff are not in the employee lists; verifiers are in their tenant's verifier index.
-      ...(role === 'VERIFIER' ? indexKeys.verifiersOfTenant(tenantId, person.userId) : {}),
+      // Staff are not in the employee lists; verifiers are in their tenant's verifier index, operators in the platform's.
+      ...indexKeys.verifiersOfTenant(tenantId, person.userId),
       userId: person.userId,
       tenantId,
       role,
@@ -167,6 +169,9 @@ export async function seedDemo(deps: {
   };
   await put({ ...keys.apiKey(integratorLookup.keyHash), ...integratorLookup });
   await put({ ...keys.tenantApiKey(demo.tenant.tenantId, integrator.keyId), ...integratorKey, keyHash: integratorLookup.keyHash });
+  // A key written over the old records is one the tenant's live-key counter never saw: drop the
+  // counter, and the next key made counts the live keys afresh.
+  if (overwrite) await deps.db.send(new DeleteCommand({ TableName: deps.tableName, Key: keys.tenantApiKeyCount(demo.tenant.tenantId) }));
 
   const seed: SeedFile = {
     ...deps.urls,

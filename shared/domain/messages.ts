@@ -43,9 +43,9 @@ export interface MessageTemplates {
   /** The request was rejected by the verifier, with the reason. */
   otpDeviceRequestRejected: { data: { fullName: string; kind: 'ADD_DEVICE' | 'RESET_AUTHENTICATOR'; reason: string }; secret: Record<string, never> };
   /** "Akun Dinonaktifkan": marked compromised by a verifier or operator. */
-  accountDisabled: { data: { fullName: string; reason: string; disabledAt: string }; secret: Record<string, never> };
+  accountDisabled: { data: { fullName: string; reason: string; disabledAt: string; staffRole?: 'VERIFIER' | 'OPERATOR' }; secret: Record<string, never> };
   /** "Pemulihan Akun": reactivation approved; an account-setup link that replaces the password and every device (72 hours). */
-  accountReactivation: { data: { fullName: string; username: string; expiresAt: string }; secret: { link: string } };
+  accountReactivation: { data: { fullName: string; username: string; expiresAt: string; staffRole?: 'VERIFIER' | 'OPERATOR' }; secret: { link: string } };
   // Certificates: issuance, revocation, passphrases and the signing-key lock.
   /** "Sertifikat Elektronik Terbit", with the subject fields, serial and end of validity. */
   certificateIssued: { data: { fullName: string; commonName: string; organization: string; country: string; serialNumber: string; notAfter: string }; secret: Record<string, never> };

@@ -1,5 +1,7 @@
+import { AppError } from '../domain/errors.js';
 import type { Role, UserStatus } from '../domain/user.js';
 import type { FailureCounter, FailureKind, LockState } from '../domain/lockout.js';
+import type { AttemptLeases } from './attempts.js';
 import type { LinkTokenRecord } from './links.js';
 import type { OutboxMessage } from './outbox.js';
 import type { AuditEntry, Page, UserRecord } from './users.js';
@@ -12,6 +14,11 @@ export interface Credential extends LockState {
   passwordChangedAt: string;
   /** Changes of the password or the device set are conditional on the version read. */
   version: number;
+  /**
+   * Sessions ever started (each login's transaction adds one): a change that ends every session
+   * is conditional on the count it read before listing them, so no login slips in between.
+   */
+  sessionsStarted?: number;
 }
 
 /** What a person holds: an authenticator app, its TOTP secret sealed for this user and device. */
@@ -57,6 +64,8 @@ export interface LoginTicket {
   userId: string;
   createdAt: string;
   expiresAt: string;
+  /** The credential's version when the password was checked: the session needs it unchanged. */
+  credentialVersion?: number;
 }
 
 export type DeviceRequestKind = 'ADD_DEVICE' | 'RESET_AUTHENTICATOR';
@@ -102,15 +111,34 @@ export interface AccountChange {
   tokens?: readonly LinkTokenRecord[];
   user?: { next: UserRecord; fromStatuses: readonly UserStatus[] };
   startSession?: SessionRecord;
+  /**
+   * With startSession: the session starts only if the user is still ACTIVE (else ACCOUNT_DISABLED,
+   * or LOGIN_TICKET_EXPIRED) and the credential still at this version (else LOGIN_TICKET_EXPIRED),
+   * and it counts in the credential's sessionsStarted.
+   */
+  sessionGuard?: { credentialVersion: number };
   /** Login ticket used up by this change. */
   consumeTicket?: string;
   /** A pending device of a signed-in user, used up by this change. */
   consumeDeviceSetup?: string;
   endSessions?: readonly string[];
+  /**
+   * The credential's sessionsStarted read before endSessions was listed: CONFLICT if a login
+   * started a session since (the caller reads and lists again).
+   */
+  sessionsStartedSeen?: number;
+  /** A user who must still be ACTIVE when this commits (the operator who stays): LAST_OPERATOR otherwise. */
+  keepActive?: string;
   request?: { next: DeviceRequest; fromStatuses: readonly DeviceRequestStatus[] };
   audit: AuditEntry;
   messages?: readonly OutboxMessage[];
 }
+
+const SESSIONS_RACED = 'a session started after the sessions were listed';
+/** The store's refusal when a login started a session after the sessions to end were listed. */
+export const sessionsRaced = () => new AppError('CONFLICT', [], { internal: SESSIONS_RACED });
+/** True for that refusal: the caller reads, lists and commits again. */
+export const isSessionsRace = (error: unknown) => error instanceof AppError && error.message === `CONFLICT: ${SESSIONS_RACED}`;
 
 /** One slot per kind of self-service e-mail: a repeat of one request must not hold back another. */
 export type RequestSlot = 'passwordResetRequestedAt' | 'deviceRequestRequestedAt'
@@ -137,6 +165,12 @@ export interface LockoutStore {
   recordFailure(userId: string, kind: FailureKind, now: Date): Promise<FailureCounter>;
   /** Writes the lock unless one is in force; true for the one caller that wrote it. */
   lock(userId: string, lock: { until: string; cause: FailureKind }, now: Date, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean>;
+  /**
+   * The attempt lease for one kind of secret on this credential: one password (or one OTP code)
+   * tested at a time, only while no lock of that kind is in force and its counter is below the
+   * limit; a wrong one counted as recordFailure does, a right one leaves the counters alone.
+   */
+  attempts(userId: string, kind: FailureKind): AttemptLeases;
 }
 
 export interface SessionStore {

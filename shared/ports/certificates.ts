@@ -1,6 +1,7 @@
 import type { CertificateStatus, RevocationReason } from '../domain/certificates.js';
 import type { UsageCount } from '../domain/usage.js';
 import type { SealedSigningKey } from '../crypto/key-custody.js';
+import type { AttemptLeases } from './attempts.js';
 import type { Role } from '../domain/user.js';
 import type { DataChangeWrite } from './data-changes.js';
 import type { LinkTokenRecord } from './links.js';
@@ -116,12 +117,14 @@ export interface CertificateStore {
   /** Records the fresh selfie on the link (while the link is unused). */
   saveLinkSelfie(token: LinkTokenRecord, selfie: ConfirmedSelfie): Promise<void>;
   commit(change: CertificateChange): Promise<void>;
-  /** Counts one wrong passphrase on this key; returns the count after it (exact under races). */
-  recordPassphraseFailure(key: SigningKeyRecord): Promise<number>;
+  /**
+   * The passphrase attempt lease of this key: one passphrase tried at a time, only while the key is
+   * unlocked and below MAX_PASSPHRASE_FAILURES; a wrong one counted, a right one clears the count
+   * (refused with KEY_LOCKED if the key was locked meanwhile).
+   */
+  passphraseAttempts(key: SigningKeyRecord): AttemptLeases;
   /** Locks the key unless locked already; true for the one caller that locked it. */
   lockKey(key: SigningKeyRecord, at: string, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean>;
-  /** A right passphrase: the count starts over. */
-  clearPassphraseFailures(key: SigningKeyRecord): Promise<void>;
 }
 
 /** What the daily job needs: certificates by expiry day, in a query per day. */

@@ -12,6 +12,8 @@ import {
 } from '../../functions/accounts/use-cases/device-requests.js';
 import { addDevice, listDevices, removeDevice, startDeviceSetup } from '../../functions/accounts/use-cases/devices.js';
 import { loginWithOtp, loginWithPassword, logout } from '../../functions/accounts/use-cases/login.js';
+import { matchOtp } from '../../functions/accounts/use-cases/guards.js';
+import { ATTEMPT_LEASE_MS, attemptWait } from '../../shared/attempt-gate.js';
 import { requestPasswordReset, resetPassword } from '../../functions/accounts/use-cases/password-reset.js';
 import { accountsRoutes } from '../../functions/accounts/routes.js';
 import { approveApplicant } from '../../functions/enrollment/use-cases/review.js';
@@ -409,31 +411,132 @@ describe('lockouts', () => {
     ctx = await setup();
   });
 
-  it('counts twelve wrong passwords sent at once exactly, locks once and e-mails once; the right password is then refused until the lock ends', async () => {
+  /** The test deps with password checks and OTP-secret openings counted (decoy checks apart). */
+  const counting = () => {
+    const counter = { verified: 0, decoys: 0, opened: 0 };
+    const hashes = new Set<string>();
+    const deps: AccountsDeps = {
+      ...ctx.deps,
+      passwords: {
+        hash: (password) => ctx.deps.passwords.hash(password),
+        verify: async (hash, password) => {
+          if (hashes.has(hash)) counter.verified += 1;
+          else counter.decoys += 1;
+          return ctx.deps.passwords.verify(hash, password);
+        },
+      },
+      sealer: {
+        seal: (plaintext, context) => ctx.deps.sealer.seal(plaintext, context),
+        open: async (sealed, context) => {
+          counter.opened += 1;
+          return ctx.deps.sealer.open(sealed, context);
+        },
+      },
+    };
+    /** Checks against this user's own password hash count as verified; any other is the decoy. */
+    const watch = async (userId: string) => hashes.add(String((await ctx.credentialOf(userId)).passwordHash));
+    return { deps, counter, watch };
+  };
+
+  it('checks exactly five of twenty wrong passwords sent at once, locks once and e-mails once, and answers all INVALID_CREDENTIALS', async () => {
     const user = await ctx.activeUser('Siti Aminah');
+    const { deps, counter, watch } = counting();
+    await watch(user.userId);
     const lockedAt = ctx.clock.now();
-    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, index) => codeOf(loginWithPassword(ctx.deps, { email: user.email, password: `Salah#${index}x` }))));
-    expect(tally(outcomes)).toEqual({ INVALID_CREDENTIALS: 4, ACCOUNT_LOCKED: 8 });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, index) => codeOf(loginWithPassword(deps, { email: user.email, password: `Salah#${index}x` }))));
+    // The fifth failure locks, and says so only by e-mail: the answer is a wrong password's (security.md F6).
+    expect(tally(outcomes)).toEqual({ INVALID_CREDENTIALS: 20 });
+    expect(counter.verified).toBe(5);
+    // The fifteen refused paid for the decoy check, as an unknown address does.
+    expect(counter.decoys).toBe(15);
 
     const until = iso(lockedAt, 15 * MINUTE);
-    expect(await ctx.credentialOf(user.userId)).toMatchObject({ failedPasswords: { count: 12, windowStart: iso(lockedAt) }, lockedUntil: until, lockCause: 'password' });
+    const credential = await ctx.credentialOf(user.userId);
+    expect(credential).toMatchObject({ failedPasswords: { count: 5, windowStart: iso(lockedAt) }, lockedUntil: until, lockCause: 'password' });
+    expect(credential.passwordAttemptLease).toBeUndefined();
     const notices = await ctx.outbox(user.email, 'accountLocked');
     expect(notices).toHaveLength(1);
     expect(notices[0]?.data).toEqual({ fullName: 'Siti Aminah', cause: 'PASSWORD', lockedUntil: until });
     expect(await ctx.auditOf(user.userId, 'LOCKED_FAILED_PASSWORDS')).toHaveLength(1);
 
     ctx.clock.advance(MINUTE);
-    // Refused before the password is checked: the right one too, and a wrong one is not counted.
-    expect(await failureOf(loginWithPassword(ctx.deps, { email: user.email, password: PASSWORD }))).toMatchObject({ code: 'ACCOUNT_LOCKED', extensions: { lockedUntil: until } });
-    expect(await codeOf(loginWithPassword(ctx.deps, { email: user.email, password: 'Salah#lagi1' }))).toBe('ACCOUNT_LOCKED');
-    expect((await ctx.credentialOf(user.userId)).failedPasswords.count).toBe(12);
-    expect(await ctx.outbox(user.email, 'accountLocked')).toHaveLength(1);
+    // The right password among nineteen wrong ones while locked: none is checked, all answer as a wrong password.
+    const before = await ctx.snapshot();
+    const racing = await Promise.all(Array.from({ length: 20 }, (_, index) =>
+      codeOf(loginWithPassword(deps, { email: user.email, password: index === 11 ? PASSWORD : `Salah#lagi${index}` }))));
+    expect(tally(racing)).toEqual({ INVALID_CREDENTIALS: 20 });
+    expect(counter.verified).toBe(5);
+    expect(counter.decoys).toBe(35);
+    expect(await ctx.snapshot()).toEqual(before);
+    // A locked address and an unknown one answer alike.
+    expect(await failureOf(loginWithPassword(deps, { email: user.email, password: PASSWORD }))).toEqual(await failureOf(loginWithPassword(deps, { email: `nobody.${randomUUID()}@uji.go.id`, password: PASSWORD })));
 
     ctx.clock.set(new Date(lockedAt.getTime() + 15 * MINUTE + 1000));
     await ctx.logIn(user);
+    const cleared = await ctx.credentialOf(user.userId);
+    expect(cleared.failedPasswords).toBeUndefined();
+    expect(cleared.failedOtps).toBeUndefined();
+  });
+
+  it('lets twenty logins sent at once with the right password all through (checked one after another), none locked', async () => {
+    const user = await ctx.activeUser('Badai Masuk');
+    const { deps, counter, watch } = counting();
+    await watch(user.userId);
+    // Twenty argon2id checks take turns on this machine's cores (~100 ms each on a Lambda): wait longer here.
+    const patient = { ...deps, attemptWait: { ...attemptWait, maxWaitMs: 60_000 } };
+    const tickets = await Promise.all(Array.from({ length: 20 }, () => loginWithPassword(patient, { email: user.email, password: PASSWORD })));
+    expect(new Set(tickets.map((ticket) => ticket.loginTicket)).size).toBe(20);
+    expect(counter.verified).toBe(20);
     const credential = await ctx.credentialOf(user.userId);
     expect(credential.failedPasswords).toBeUndefined();
-    expect(credential.failedOtps).toBeUndefined();
+    expect(credential.lockedUntil).toBeUndefined();
+    expect(credential.passwordAttemptLease).toBeUndefined();
+  });
+
+  it('checks exactly five of twenty wrong codes sent at once; none after the lock, not even the right code racing wrong ones', async () => {
+    const user = await ctx.activeUser('Tebak Kode');
+    const { loginTicket } = await loginWithPassword(ctx.deps, { email: user.email, password: PASSWORD });
+    ctx.nextStep();
+    const { deps, counter } = counting();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => codeOf(loginWithOtp(deps, { loginTicket, otp: ctx.wrongCodeFor(user.secret) }))));
+    // One device: one secret opened per code checked.
+    expect(counter.opened).toBe(5);
+    expect(tally(outcomes)).toEqual({ INVALID_OTP: 4, ACCOUNT_LOCKED: 16 });
+    const credential = await ctx.credentialOf(user.userId);
+    expect(credential).toMatchObject({ failedOtps: { count: 5 }, lockCause: 'otp' });
+    expect(credential.otpAttemptLease).toBeUndefined();
+    expect(await ctx.outbox(user.email, 'accountLocked')).toHaveLength(1);
+
+    // Requests that read the account before the lock: the right code among nineteen wrong ones is not checked.
+    const before = await ctx.snapshot();
+    const userRecord = (await ctx.deps.users.findUser(user.userId))!;
+    const devices = await ctx.devicesOf(user.userId);
+    const racing = await Promise.all(Array.from({ length: 20 }, (_, index) =>
+      codeOf(matchOtp(deps, userRecord, devices, index === 3 ? ctx.codeFor(user.secret) : ctx.wrongCodeFor(user.secret), ctx.clock.now()))));
+    expect(tally(racing)).toEqual({ ACCOUNT_LOCKED: 20 });
+    expect(counter.opened).toBe(5);
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+
+  it('lets an OTP or password lease left by a crashed try lapse: after 15 s the next try is checked', async () => {
+    const user = await ctx.activeUser('Lambda Mati');
+    const now = ctx.clock.now();
+    for (const kind of ['password', 'otp'] as const) {
+      const crashed = { leaseId: `crashed-${kind}`, until: iso(now, ATTEMPT_LEASE_MS) };
+      expect(await ctx.deps.lockouts.attempts(user.userId, kind).take(crashed, now)).toEqual({ admitted: true, failures: 0 });
+    }
+    const hurried = { ...ctx.deps, attemptWait: { maxWaitMs: 200, firstDelayMs: 10, maxDelayMs: 50 } };
+    expect(await failureOf(loginWithPassword(hurried, { email: user.email, password: PASSWORD })))
+      .toMatchObject({ code: 'ATTEMPT_IN_PROGRESS', extensions: { retryAfterSeconds: 15 } });
+    expect((await ctx.credentialOf(user.userId)).failedPasswords).toBeUndefined();
+
+    ctx.clock.advance(ATTEMPT_LEASE_MS);
+    const { loginTicket } = await loginWithPassword(hurried, { email: user.email, password: PASSWORD });
+    ctx.nextStep();
+    await loginWithOtp(hurried, { loginTicket, otp: ctx.codeFor(user.secret) });
+    const credential = await ctx.credentialOf(user.userId);
+    expect(credential.passwordAttemptLease).toBeUndefined();
+    expect(credential.otpAttemptLease).toBeUndefined();
   });
 
   it('locks after five wrong codes; the right code and the right password are refused until the lock ends', async () => {
@@ -590,7 +693,9 @@ describe('password reset', () => {
     await ctx.logIn(user);
     expect(await ctx.deps.sessions.listUserSessions(user.userId)).toHaveLength(2);
     await Promise.all(Array.from({ length: 5 }, () => codeOf(loginWithPassword(ctx.deps, { email: user.email, password: 'Salah#2026' }))));
-    expect(await codeOf(loginWithPassword(ctx.deps, { email: user.email, password: PASSWORD }))).toBe('ACCOUNT_LOCKED');
+    // Under a password lock the right password is not even checked: it answers as a wrong one (security.md F6).
+    expect(await codeOf(loginWithPassword(ctx.deps, { email: user.email, password: PASSWORD }))).toBe('INVALID_CREDENTIALS');
+    expect(await ctx.credentialOf(user.userId)).toMatchObject({ failedPasswords: { count: 5 }, lockCause: 'password' });
     const token = await ctx.linkIn(user.email, 'passwordResetLink');
     const oldHash = (await ctx.credentialOf(user.userId)).passwordHash;
 

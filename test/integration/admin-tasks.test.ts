@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTenantRegistry } from '../../shared/adapters/aws/dynamo-tenant-registry.js';
+import { DynamoAccountStore } from '../../shared/adapters/aws/dynamo-accounts.js';
+import { DynamoSessionStore } from '../../shared/adapters/aws/dynamo-sessions.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import { createAdminTasks, isAdminTask } from '../../functions/operator/admin-tasks.js';
@@ -25,6 +27,9 @@ beforeAll(async () => {
     clock,
     ids: randomIds,
     settings: { webBaseUrl: 'https://tte.uji.go.id/web' },
+    users: table.users,
+    accounts: new DynamoAccountStore(table.dynamo, table.tableName),
+    sessions: new DynamoSessionStore(table.dynamo, table.tableName),
   }, quietLogger());
 });
 
@@ -41,9 +46,9 @@ describe('inviteOperator, a deployment task', () => {
     const items = await table.allItems();
     const user = items.find((item) => item.pk === `USER#${(result as { userId: string }).userId}` && item.sk === 'PROFILE');
     expect(user).toMatchObject({ role: 'OPERATOR', tenantId: PLATFORM_TENANT_ID, status: 'APPROVED', createdBy: 'deployment-admin' });
-    // An operator is in no tenant's lists.
+    // An operator is in no tenant's lists; only in the platform's staff index (who else is an operator).
     expect(user).not.toHaveProperty('gsi1pk');
-    expect(user).not.toHaveProperty('gsi2pk');
+    expect(user).toMatchObject({ gsi2pk: `TENANT#${PLATFORM_TENANT_ID}#VERIFIERS` });
     expect(items.filter((item) => String(item.pk).startsWith('OUTBOX#')).map((item) => [item.template, item.to])).toEqual([['accountInfo', 'dewi.lestari@diskominfo.example.go.id']]);
     expect(await latestLinkToken(table.allItems, sealer, 'dewi.lestari@diskominfo.example.go.id')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(items.filter((item) => item.action === 'OPERATOR_INVITED').map((item) => [item.actorId, item.actorRole])).toEqual([['deployment-admin', 'SYSTEM']]);

@@ -12,6 +12,8 @@ import { AppError } from '../../shared/domain/errors.js';
 import { hashToken, newLinkToken } from '../../shared/domain/tokens.js';
 import { publishCrl } from '../../shared/pki/crl-publisher.js';
 import { unlockSigningKey } from '../../shared/signing-keys.js';
+import { ATTEMPT_LEASE_MS, attemptWait, type AttemptWait } from '../../shared/attempt-gate.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   certificatesSetup, DAY, NEW_PASSPHRASE, openssl, PASSPHRASE, readCrl, WRONG_PASSPHRASE, type CertificatesContext, type TestHolder,
 } from './certificates-harness.js';
@@ -554,6 +556,134 @@ describe('passphrase change and the lock', () => {
     expect(await codeOf(unlockSigningKey(ctx.deps, holderOf(user), unlockedRead, WRONG_PASSPHRASE))).toBe('KEY_LOCKED');
     expect(await ctx.snapshot()).toEqual(before);
     expect(await getPassphraseChange(ctx.deps, { token })).toMatchObject({ keyLocked: true });
+  });
+
+  /** The test deps with a key wrapper that counts every unwrap: each passphrase tested is one unwrap, then the KDF. */
+  const countingUnwraps = (extra: Partial<typeof ctx.deps> & { attemptWait?: AttemptWait } = {}) => {
+    const counter = { unwraps: 0 };
+    const wrapper = ctx.deps.keyWrapper;
+    const deps = {
+      ...ctx.deps,
+      ...extra,
+      keyWrapper: {
+        wrap: (...args: Parameters<typeof wrapper.wrap>) => wrapper.wrap(...args),
+        unwrap: (...args: Parameters<typeof wrapper.unwrap>) => {
+          counter.unwraps += 1;
+          return (extra.keyWrapper ?? wrapper).unwrap(...args);
+        },
+      },
+    };
+    return { deps, counter };
+  };
+
+  it('tests exactly five of twenty wrong passphrases sent at once, and none after the lock, not even the right one racing wrong ones', async () => {
+    const user = await ctx.holder('Tebak Serentak');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    const { deps, counter } = countingUnwraps();
+    // Each request read the key unlocked before any guess was tested: without the lease, all twenty would be tested.
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, index) => codeOf(unlockSigningKey(deps, holderOf(user), key, `${WRONG_PASSPHRASE}${index}`))));
+    expect(counter.unwraps).toBe(5);
+    expect(outcomes.filter((code) => code === 'PASSPHRASE_INVALID'), outcomes.join(', ')).toHaveLength(4);
+    expect(outcomes.filter((code) => code === 'KEY_LOCKED'), outcomes.join(', ')).toHaveLength(16);
+    const locked = (await ctx.signingKeyOf(user.userId))!;
+    expect(locked).toMatchObject({ failedPassphrases: 5, lockedAt: ctx.clock.now().toISOString() });
+    expect(locked.attemptLease).toBeUndefined();
+    expect(await ctx.outbox(user.email, 'signingKeyLocked')).toHaveLength(1);
+
+    // The right passphrase among nineteen wrong ones, all with the read from before the lock: none is tested.
+    const before = await ctx.snapshot();
+    const racing = await Promise.all(Array.from({ length: 20 }, (_, index) =>
+      codeOf(unlockSigningKey(deps, holderOf(user), key, index === 7 ? PASSPHRASE : `${WRONG_PASSPHRASE}x${index}`))));
+    expect(racing).toEqual(Array.from({ length: 20 }, () => 'KEY_LOCKED'));
+    expect(counter.unwraps).toBe(5);
+    expect(await ctx.snapshot()).toEqual(before);
+  });
+
+  it('gives the key to twenty requests sent at once with the right passphrase (one after another), none KEY_LOCKED, and leaves no lease', async () => {
+    const user = await ctx.holder('Badai Ulang');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    // Here the twenty KDF runs share this machine's cores and take turns: each is ~100 ms on its own
+    // Lambda (2 s for all twenty, inside the 8 s wait), but can be several times that on a loaded
+    // test machine, so this test waits longer; the gate's own test covers the 8 s budget.
+    const { deps, counter } = countingUnwraps({ attemptWait: { ...attemptWait, maxWaitMs: 60_000 } });
+    const opened = await Promise.all(Array.from({ length: 20 }, () => unlockSigningKey(deps, holderOf(user), key, PASSPHRASE)));
+    expect(opened.every((pkcs8) => pkcs8 instanceof Uint8Array && pkcs8.length > 0)).toBe(true);
+    expect(counter.unwraps).toBe(20);
+    const after = (await ctx.signingKeyOf(user.userId))!;
+    expect(after.failedPassphrases).toBe(0);
+    expect(after.lockedAt).toBeUndefined();
+    expect(after.attemptLease).toBeUndefined();
+  });
+
+  it('lets a lease left by a crashed try lapse: tries wait, then answer ATTEMPT_IN_PROGRESS (503, Retry-After) counting nothing; after 15 s the key opens', async () => {
+    const user = await ctx.holder('Lambda Mati');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    // A try that took the lease and was killed before settling.
+    const now = ctx.clock.now();
+    const crashed = { leaseId: 'crashed-try', until: new Date(now.getTime() + ATTEMPT_LEASE_MS).toISOString() };
+    expect(await ctx.deps.certificates.passphraseAttempts(key).take(crashed, now)).toEqual({ admitted: true, failures: 0 });
+
+    const { deps, counter } = countingUnwraps({ attemptWait: { maxWaitMs: 300, firstDelayMs: 10, maxDelayMs: 50 } });
+    const started = performance.now();
+    const busy = await Promise.all([PASSPHRASE, WRONG_PASSPHRASE].map((passphrase) => unlockSigningKey(deps, holderOf(user), key, passphrase).catch((error: unknown) => error)));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    for (const error of busy) {
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: 'ATTEMPT_IN_PROGRESS', status: 503, extensions: { retryAfterSeconds: 15 }, headers: { 'retry-after': '15' } });
+    }
+    expect(counter.unwraps).toBe(0);
+    expect((await ctx.signingKeyOf(user.userId))?.failedPassphrases).toBe(0);
+
+    ctx.clock.advance(ATTEMPT_LEASE_MS - 1000);
+    expect(await failureOf(unlockSigningKey(deps, holderOf(user), key, PASSPHRASE))).toMatchObject({ code: 'ATTEMPT_IN_PROGRESS', extensions: { retryAfterSeconds: 1 } });
+    ctx.clock.advance(1000);
+    expect(await unlockSigningKey(deps, holderOf(user), key, PASSPHRASE)).toBeInstanceOf(Uint8Array);
+    expect((await ctx.signingKeyOf(user.userId))?.attemptLease).toBeUndefined();
+  });
+
+  it('does not test a guess once its lease is nearly over (the key service was slow), and counts nothing for it', async () => {
+    const user = await ctx.holder('Kunci Lambat');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    const wrapper = ctx.deps.keyWrapper;
+    const slow = {
+      wrap: (...args: Parameters<typeof wrapper.wrap>) => wrapper.wrap(...args),
+      unwrap: async (...args: Parameters<typeof wrapper.unwrap>) => {
+        const inner = await wrapper.unwrap(...args);
+        ctx.clock.advance(ATTEMPT_LEASE_MS - 4000);
+        return inner;
+      },
+    };
+    expect(await failureOf(unlockSigningKey({ ...ctx.deps, keyWrapper: slow }, holderOf(user), key, WRONG_PASSPHRASE))).toMatchObject({ code: 'ATTEMPT_IN_PROGRESS' });
+    const after = (await ctx.signingKeyOf(user.userId))!;
+    expect(after.failedPassphrases).toBe(0);
+    // Its lease was given back: the next try does not wait for it.
+    expect(after.attemptLease).toBeUndefined();
+    expect(await failureOf(unlockSigningKey(ctx.deps, holderOf(user), key, WRONG_PASSPHRASE))).toMatchObject({ code: 'PASSPHRASE_INVALID', extensions: { attemptsLeft: 4 } });
+  });
+
+  it('gives the lease back uncounted when the key service fails, so an outage never locks a key nor holds it', async () => {
+    const user = await ctx.holder('Layanan Kunci Gagal');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    const failing = { ...ctx.deps, keyWrapper: { wrap: ctx.deps.keyWrapper.wrap.bind(ctx.deps.keyWrapper), unwrap: async () => { throw Object.assign(new Error('KMS unavailable'), { name: 'KMSInternalException' }); } } };
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      await expect(unlockSigningKey(failing, holderOf(user), key, PASSPHRASE)).rejects.toThrow('KMS unavailable');
+    }
+    const after = (await ctx.signingKeyOf(user.userId))!;
+    expect(after).toMatchObject({ failedPassphrases: 0 });
+    expect(after.lockedAt).toBeUndefined();
+    expect(after.attemptLease).toBeUndefined();
+    expect(await unlockSigningKey(ctx.deps, holderOf(user), key, PASSPHRASE)).toBeInstanceOf(Uint8Array);
+  });
+
+  it('writes the lock a dead try left unwritten (five failures counted, no lock): KEY_LOCKED, one e-mail, nothing tested', async () => {
+    const user = await ctx.holder('Kunci Setengah');
+    const key = (await ctx.signingKeyOf(user.userId))!;
+    await ctx.dynamo.send(new UpdateCommand({ TableName: ctx.tableName, Key: keys.signingKey(user.userId), UpdateExpression: 'SET failedPassphrases = :five', ExpressionAttributeValues: { ':five': 5 } }));
+    const { deps, counter } = countingUnwraps();
+    expect(await Promise.all([1, 2, 3].map(() => codeOf(unlockSigningKey(deps, holderOf(user), key, PASSPHRASE))))).toEqual(['KEY_LOCKED', 'KEY_LOCKED', 'KEY_LOCKED']);
+    expect(counter.unwraps).toBe(0);
+    expect((await ctx.signingKeyOf(user.userId))?.lockedAt).toBe(ctx.clock.now().toISOString());
+    expect(await ctx.outbox(user.email, 'signingKeyLocked')).toHaveLength(1);
   });
 
   it('sends one link per kind for repeated requests: a change link asked a moment ago does not hold back the reset link', async () => {

@@ -296,39 +296,74 @@ describe('DynamoCertificates.commit: a failed guard says which error it means', 
 describe('DynamoCertificates: wrong passphrases and the lock', () => {
   const key = signingKey(OLD_SERIAL, { failedPassphrases: 3 });
 
-  it('recordPassphraseFailure counts atomically on this key while it is not locked, and returns the new count', async () => {
-    dynamo.on(UpdateCommand).resolves({ Attributes: { failedPassphrases: 4 } });
-    await expect(store().recordPassphraseFailure(key)).resolves.toBe(4);
+  const NOW = new Date(AT);
+  const lease = { leaseId: 'lease-1', until: '2026-11-22T03:00:15.000Z' };
+  const keyItem = { pk: `USER#${USER}`, sk: 'SIGNINGKEY' };
+
+  it('passphraseAttempts.take sets the lease in one conditional write: no live lease, this key, unlocked, below five failures', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...keyItem, ...key, attemptLease: lease } });
+    await expect(store().passphraseAttempts(key).take(lease, NOW)).resolves.toEqual({ admitted: true, failures: 3 });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       TableName: TABLE,
-      Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' },
-      UpdateExpression: 'ADD failedPassphrases :one',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
-      ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId },
-      ReturnValues: 'UPDATED_NEW',
+      Key: keyItem,
+      UpdateExpression: 'SET #lease = :lease',
+      ConditionExpression: '(attribute_not_exists(#lease) OR #lease.#leaseUntil <= :leaseNow) AND keyId = :keyId AND attribute_not_exists(lockedAt) AND (attribute_not_exists(failedPassphrases) OR failedPassphrases < :max)',
+      ExpressionAttributeNames: { '#lease': 'attemptLease', '#leaseUntil': 'until' },
+      ExpressionAttributeValues: { ':lease': lease, ':leaseNow': AT, ':keyId': key.keyId, ':max': 5 },
+      ReturnValues: 'ALL_NEW',
     });
   });
 
-  it('answers KEY_LOCKED when the count was refused because this key is locked', async () => {
+  it.each([
+    ['this key is locked', { ...key, failedPassphrases: 5, lockedAt: AT }, { admitted: false, reason: 'LOCKED', lockWritten: true }],
+    ['the fifth failure is counted and its lock not written yet', { ...key, failedPassphrases: 5 }, { admitted: false, reason: 'LOCKED', lockWritten: false }],
+    ['another try holds the lease', { ...key, attemptLease: { leaseId: 'other', until: '2026-11-22T03:00:09.000Z' } }, { admitted: false, reason: 'BUSY', leaseUntil: '2026-11-22T03:00:09.000Z' }],
+    ['the key was replaced by another (a reset)', signingKey(NEW_SERIAL), { admitted: false, reason: 'GONE' }],
+  ])('take reads the key to say why it was refused: %s', async (_case, current, expected) => {
     dynamo.on(UpdateCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand).resolves({ Item: { pk: `USER#${USER}`, sk: 'SIGNINGKEY', ...key, failedPassphrases: 5, lockedAt: AT } });
-    await expect(store().recordPassphraseFailure(key)).rejects.toMatchObject({ code: 'KEY_LOCKED', status: 423 });
-    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' }, ConsistentRead: true });
+    dynamo.on(GetCommand).resolves({ Item: { ...keyItem, ...current } });
+    await expect(store().passphraseAttempts(key).take(lease, NOW)).resolves.toEqual(expected);
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { Key: keyItem, ConsistentRead: true });
   });
 
-  it.each([
-    ['the key was replaced by another (a reset)', { Item: { pk: `USER#${USER}`, sk: 'SIGNINGKEY', ...signingKey(NEW_SERIAL), lockedAt: AT } }],
-    ['the key is gone (revoked)', {}],
-  ])('answers CONFLICT, not KEY_LOCKED, when %s', async (_case, read) => {
+  it('settle counts a wrong passphrase and drops the lease in one write while the lease is this try\'s', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: { ...keyItem, ...key, failedPassphrases: 4 } });
+    await expect(store().passphraseAttempts(key).settle(lease, 'WRONG', NOW)).resolves.toBe(4);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      Key: keyItem,
+      UpdateExpression: 'ADD failedPassphrases :one REMOVE #lease',
+      ConditionExpression: '#lease.#leaseId = :leaseId AND keyId = :keyId',
+      ExpressionAttributeNames: { '#lease': 'attemptLease', '#leaseId': 'leaseId' },
+      ExpressionAttributeValues: { ':leaseId': 'lease-1', ':keyId': key.keyId, ':one': 1 },
+    });
+  });
+
+  it('settle still counts a wrong passphrase when the lease was lost (it lapsed), leaving the other try\'s lease alone', async () => {
+    dynamo.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({ Attributes: { ...keyItem, ...key, failedPassphrases: 4 } });
+    await expect(store().passphraseAttempts(key).settle(lease, 'WRONG', NOW)).resolves.toBe(4);
+    expect(dynamo.commandCalls(UpdateCommand)[1]?.args[0].input).toMatchObject({
+      UpdateExpression: 'ADD failedPassphrases :one', ConditionExpression: 'keyId = :keyId', ExpressionAttributeValues: { ':keyId': key.keyId, ':one': 1 },
+    });
+    expect(dynamo.commandCalls(UpdateCommand)[1]?.args[0].input.ExpressionAttributeNames).toBeUndefined();
+  });
+
+  it('settle clears the count on a right passphrase only while the key is unlocked; a lock that landed meanwhile answers KEY_LOCKED', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: {} });
+    await expect(store().passphraseAttempts(key).settle(lease, 'RIGHT', NOW)).resolves.toBe(0);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET failedPassphrases = :zero REMOVE #lease',
+      ConditionExpression: '#lease.#leaseId = :leaseId AND keyId = :keyId AND attribute_not_exists(lockedAt)',
+    });
+    dynamo.reset();
     dynamo.on(UpdateCommand).rejects(conditionFailed());
-    dynamo.on(GetCommand).resolves(read);
-    await expect(store().recordPassphraseFailure(key)).rejects.toMatchObject({ code: 'CONFLICT' });
+    dynamo.on(GetCommand).resolves({ Item: { ...keyItem, ...key, failedPassphrases: 5, lockedAt: AT } });
+    await expect(store().passphraseAttempts(key).settle(lease, 'RIGHT', NOW)).rejects.toMatchObject({ code: 'KEY_LOCKED' });
   });
 
   it('passes other failures through', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     dynamo.on(UpdateCommand).rejects(throttled);
-    await expect(store().recordPassphraseFailure(key)).rejects.toBe(throttled);
+    await expect(store().passphraseAttempts(key).take(lease, NOW)).rejects.toBe(throttled);
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
   });
 
@@ -358,17 +393,6 @@ describe('DynamoCertificates: wrong passphrases and the lock', () => {
   it('lockKey does not take an outbox collision for "already locked"', async () => {
     dynamo.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
     await expect(store().lockKey(key, AT, extra)).rejects.toMatchObject({ code: 'CONFLICT' });
-  });
-
-  it('clearPassphraseFailures starts the count over on this key unless it is locked', async () => {
-    dynamo.on(UpdateCommand).resolves({});
-    await store().clearPassphraseFailures(key);
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
-      Key: { pk: `USER#${USER}`, sk: 'SIGNINGKEY' },
-      UpdateExpression: 'SET failedPassphrases = :zero',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
-      ExpressionAttributeValues: { ':zero': 0, ':keyId': key.keyId },
-    });
   });
 });
 

@@ -14,7 +14,7 @@ import type { UserRecord } from '../../../shared/ports/users.js';
 import type { AccountsDeps } from './deps.js';
 import { offerForLink } from './authenticator-offer.js';
 import { commitNewDevice } from './devices.js';
-import { assertNotLocked, auditEntry, countFailure, displayName, holdUntilFloor, self } from './guards.js';
+import { accountLocked, assertNotLocked, auditEntry, displayName, holdUntilFloor, self, tryCredential } from './guards.js';
 import { recordPersonalDataRead } from '../../../shared/audit.js';
 
 const REQUEST_LINK_MS = 24 * 3600_000;
@@ -25,10 +25,14 @@ const selfieFolder = (request: Pick<DeviceRequest, 'tenantId' | 'userId' | 'requ
   `kyc/${request.tenantId}/${request.userId}/device-requests/${request.requestId}/`;
 const activationSelfieKey = (user: UserRecord) => (user.selfiePhotoId ? activationPhotoKey(user, user.selfiePhotoId) : undefined);
 
-/** Who may ask: an active account for a new device, a disabled one to be restored. */
+/**
+ * Who may ask: an active account for a new device, a disabled employee's to be restored. A
+ * disabled verifier or operator is restored by an operator only (reactivateStaff), never by a
+ * colleague approving a selfie.
+ */
 function kindFor(user: UserRecord): DeviceRequestKind | undefined {
   if (user.status === 'ACTIVE') return 'ADD_DEVICE';
-  if (user.status === 'DISABLED') return 'RESET_AUTHENTICATOR';
+  if (user.status === 'DISABLED' && user.role === 'USER') return 'RESET_AUTHENTICATOR';
   return undefined;
 }
 
@@ -226,10 +230,14 @@ export async function registerRequestedDevice(deps: AccountsDeps, input: { token
   if (!pending) throw new AppError('DEVICE_SETUP_NOT_FOUND');
   const account = await deps.accounts.loadAccount(user.userId);
   if (!account.credential) throw new AppError('ACCOUNT_NOT_ACTIVE');
+  const { passwordHash } = account.credential;
+  // The link's holder may learn of a lock (they already hold the account's approved request).
   assertNotLocked(account.credential, now);
-  if (!(await deps.passwords.verify(account.credential.passwordHash, input.password))) {
-    await countFailure(deps, user, 'password', now, new AppError('INVALID_CREDENTIALS'));
-  }
+  const tried = await tryCredential(deps, user, 'password', now, async (stillHeld) => {
+    stillHeld();
+    return (await deps.passwords.verify(passwordHash, input.password)) ? { right: true, value: true } : { right: false };
+  });
+  if (!tried.right) throw tried.lockedUntil ? accountLocked(tried.lockedUntil) : new AppError('INVALID_CREDENTIALS');
   const at = now.toISOString();
   const device = await commitNewDevice(deps, { user, account, pending, deviceName: input.deviceName, otp: input.otp, now }, {
     consumeToken: token,

@@ -6,7 +6,7 @@ import { normaliseEmail } from '../../../shared/domain/user.js';
 import type { SessionRecord } from '../../../shared/ports/accounts.js';
 import type { UserRecord } from '../../../shared/ports/users.js';
 import type { AccountsDeps } from './deps.js';
-import { assertNotLocked, auditEntry, countFailure, matchOtp, self } from './guards.js';
+import { assertNotLocked, auditEntry, matchOtp, self, tryCredential } from './guards.js';
 
 // The password step proves little on its own: its ticket is good for the OTP step, briefly.
 const LOGIN_TICKET_MS = 5 * 60_000;
@@ -28,8 +28,10 @@ function assertMayLogIn(user: UserRecord, otherwise: AppError): void {
 
 /**
  * Login, step 1: e-mail and password.
- * 1. Unknown address, no password yet, or a wrong password: INVALID_CREDENTIALS alike.
- * 2. A locked account is refused before its password is checked; a wrong password counts.
+ * 1. Unknown address, no password yet, or a wrong password: INVALID_CREDENTIALS alike, locked or
+ *    not; a wrong password counts, under the account's password attempt lease (one at a time).
+ * 2. Under a password lock no password is checked (INVALID_CREDENTIALS, after the decoy check);
+ *    the right password under an OTP lock is told ACCOUNT_LOCKED.
  * 3. Right: a login ticket for the OTP step and the user's devices to choose from.
  */
 export async function loginWithPassword(deps: AccountsDeps, input: { email: string; password: string }) {
@@ -41,14 +43,23 @@ export async function loginWithPassword(deps: AccountsDeps, input: { email: stri
     throw new AppError('INVALID_CREDENTIALS');
   }
   const { user, account, credential } = found;
-  assertNotLocked(credential, now);
-  if (!(await deps.passwords.verify(credential.passwordHash, input.password))) {
-    await countFailure(deps, user, 'password', now, new AppError('INVALID_CREDENTIALS'));
+  const tried = await tryCredential(deps, user, 'password', now, async (stillHeld) => {
+    stillHeld();
+    return (await deps.passwords.verify(credential.passwordHash, input.password)) ? { right: true, value: true } : { right: false };
+  });
+  if (!tried.right) {
+    // Locked or not, a wrong password answers as an unknown address does (security.md F6); a try
+    // refused under a password lock pays for the decoy check, so its timing says nothing either.
+    if (tried.refused) await deps.passwords.verify(await decoy(deps), input.password);
+    throw new AppError('INVALID_CREDENTIALS');
   }
+  // Only the right password learns of a lock (an OTP lock: a password lock admits no password).
+  assertNotLocked(credential, now);
   assertMayLogIn(user, new AppError('INVALID_CREDENTIALS'));
   const loginTicket = newLinkToken();
   await deps.sessions.issueTicket({
     ticketHash: hashToken(loginTicket), userId: user.userId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + LOGIN_TICKET_MS).toISOString(),
+    credentialVersion: credential.version,
   });
   return { loginTicket, devices: account.devices.map(({ deviceId, name }) => ({ deviceId, name })) };
 }
@@ -94,6 +105,8 @@ export async function loginWithOtp(deps: AccountsDeps, input: { loginTicket: str
     acceptedOtp: { device, timeStep, at },
     consumeTicket: ticket.ticketHash,
     startSession: session,
+    // No session outlives a reset, a compromise or a disable that commits first (security.md F4).
+    sessionGuard: { credentialVersion: ticket.credentialVersion ?? credential.version },
     ...(clear.length ? { credential: { clear } } : {}),
     audit: auditEntry(deps, now, self(user), 'LOGGED_IN', user),
   });

@@ -3,6 +3,7 @@ import { meetsCredentialPolicy } from '../../../shared/domain/credential-policy.
 import { normaliseEmail } from '../../../shared/domain/user.js';
 import { newLink, usableLink } from '../../../shared/links.js';
 import type { AccountsDeps } from './deps.js';
+import { commitEndingSessions } from './end-sessions.js';
 import { assertNotLocked, auditEntry, displayName, holdUntilFloor, matchOtp, self } from './guards.js';
 
 const RESET_LINK_MS = 3600_000;
@@ -40,7 +41,8 @@ export async function requestPasswordReset(deps: AccountsDeps, input: { email: s
  *    user's devices proves it is them (an OTP lock blocks this; a password lock does not: this
  *    is how a locked-out person gets back in).
  * 2. One transaction: link used up, new password, counters and lock cleared, the code's time
- *    step recorded, every session ended, audit and "[TTE] Pembaruan Kata Sandi".
+ *    step recorded, every session ended (a login racing it gets none: commitEndingSessions),
+ *    audit and "[TTE] Pembaruan Kata Sandi".
  */
 export async function resetPassword(deps: AccountsDeps, input: { token: string; otp: string; newPassword: string; deviceId?: string }): Promise<void> {
   const now = deps.clock.now();
@@ -52,9 +54,9 @@ export async function resetPassword(deps: AccountsDeps, input: { token: string; 
   assertNotLocked(credential, now, 'otp');
   if (!meetsCredentialPolicy(input.newPassword)) throw new AppError('VALIDATION_FAILED', [{ field: 'newPassword', code: 'PASSWORD_POLICY' }]);
   const { device, timeStep } = await matchOtp(deps, user, account.devices, input.otp, now, input.deviceId);
-  const [passwordHash, sessions] = await Promise.all([deps.passwords.hash(input.newPassword), deps.sessions.listUserSessions(user.userId)]);
+  const passwordHash = await deps.passwords.hash(input.newPassword);
   const at = now.toISOString();
-  await deps.accounts.commit({
+  await commitEndingSessions(deps, user.userId, async ({ endSessions, sessionsStartedSeen }) => ({
     userId: user.userId,
     consumeToken: token,
     credential: {
@@ -63,8 +65,9 @@ export async function resetPassword(deps: AccountsDeps, input: { token: string; 
       clear: ['failedPasswords', 'failedOtps', 'lockedUntil', 'lockCause'],
     },
     acceptedOtp: { device, timeStep, at },
-    endSessions: sessions,
+    endSessions,
+    sessionsStartedSeen,
     audit: auditEntry(deps, now, self(user), 'PASSWORD_RESET', user),
     messages: [await deps.composer.compose('passwordChanged', user.email, { fullName: displayName(user), change: 'RESET', changedAt: at }, {})],
-  });
+  }));
 }

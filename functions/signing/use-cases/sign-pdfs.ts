@@ -1,5 +1,5 @@
 import type { RevocationProvider, TimestampAuthority } from '@libpdf/core';
-import { createHash } from 'node:crypto';
+import { createHash, type webcrypto } from 'node:crypto';
 import type { Actor } from '../../../shared/domain/actor.js';
 import { AppError } from '../../../shared/domain/errors.js';
 import { SIGNED_DOCUMENT_KEEP_HOURS, signingEligibility, type SignatureLevel } from '../../../shared/domain/signing.js';
@@ -16,7 +16,7 @@ import { unlockSigningKey } from '../../../shared/signing-keys.js';
 import { resolveSigner, type SignerDeps, type SignerReference } from './signer.js';
 
 export interface SigningDeps extends SignerDeps {
-  certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'recordPassphraseFailure' | 'lockKey' | 'clearPassphraseFailures'>;
+  certificates: Pick<CertificateStore, 'listUserCertificates' | 'findSigningKey' | 'passphraseAttempts' | 'lockKey'>;
   keyWrapper: KeyWrapper;
   composer: MessageComposer;
   ledger: SignatureLedger;
@@ -92,17 +92,61 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
   const { actor } = input;
   const signer = await resolveSigner(deps, actor, input.signer);
   const batchId = input.idempotencyKey ? sha256(`${actor.tenantId}\n${actor.actorId}\n${input.idempotencyKey}`).slice(0, 32) : deps.ids.newId();
+  const now = deps.clock.now();
+  // The signer's reads go out with the look for an earlier batch (they only read): a retry is
+  // still answered with its files whatever the reads find.
+  const eligible = heldUntilAwaited(eligibleSigner(deps, signer, now));
   if (input.idempotencyKey) {
     const earlier = await deps.ledger.findBatch(batchId);
     if (earlier) return replay(deps, earlier);
   }
+  const { certificate, unlock } = await eligible();
 
-  const now = deps.clock.now();
-  const { certificate, pkcs8 } = await authorise(deps, signer, input.passphrase, now);
-  const privateKey = await signingKeyFromPkcs8(pkcs8);
-  pkcs8.fill(0);
-  const party = { certificateDer: fromPem(certificate.pem, 'CERTIFICATE'), chainDer: [await deps.caCertificate()], privateKey };
-  const timestampAuthority = input.level === 'B-B' ? undefined : await deps.timestamps();
+  // The KDF runs on libuv's threadpool: while it derives, this thread opens every PDF and prepares
+  // its signature up to the ECDSA, which waits for the key (pdf-signature.ts). The passphrase is
+  // tried, counted and the key zeroed exactly as before; only the waiting overlaps.
+  const privateKey = unlock(input.passphrase).then(async (pkcs8) => {
+    try {
+      return await signingKeyFromPkcs8(pkcs8);
+    } finally {
+      pkcs8.fill(0);
+    }
+  });
+  const signing = signEvery(deps, input, certificate, now, privateKey);
+  const [opened, signedOrFailed] = await Promise.allSettled([privateKey, signing]);
+  // The passphrase answers first, as it did when it was tried before any document was read.
+  if (opened.status === 'rejected') throw opened.reason;
+  if (signedOrFailed.status === 'rejected') throw signedOrFailed.reason;
+  const signed = signedOrFailed.value;
+
+  // Each attempt stores under its own prefix: a concurrent retry that loses the record never
+  // overwrites the files of the one that won.
+  const attempt = deps.ids.newId();
+  const batch: SigningBatch = {
+    batchId, tenantId: signer.tenantId, userId: signer.actorId, ...(signer.actorId === actor.actorId ? {} : { requestedBy: actor.actorId }), certificateSerial: certificate.serialNumber, level: input.level, signedAt: now.toISOString(),
+    documents: signed.map(({ index, document, pdf }) => ({
+      documentId: `${batchId}.${index + 1}`,
+      name: document.name,
+      originalSha256: sha256(document.pdf),
+      signedSha256: sha256(pdf),
+      objectKey: `documents/${actor.tenantId}/${batchId}/${attempt}/${index + 1}.pdf`,
+    })),
+  };
+  // The files first, then their record with its usage: a record never names a file that is not
+  // there (a retry with the same key is answered from them), and a file without a record (a crash
+  // between the two) was never answered, so nothing signed goes unrecorded and the retry signs
+  // and counts once. Overlapping the two would let a record outlive a failed put.
+  await Promise.all(batch.documents.map((document, index) => deps.documents.put(document.objectKey, signed[index]!.pdf, 'application/pdf')));
+  if (!(await deps.ledger.record(batch))) return replay(deps, (await deps.ledger.findBatch(batchId))!);
+  return { signedAt: batch.signedAt, level: batch.level, documents: batch.documents.map((document, index) => ({ name: document.name, documentId: document.documentId, pdf: signed[index]!.pdf })) };
+}
+
+/** Every document of the request signed (all at once), each waiting for the key only at its ECDSA. */
+async function signEvery(
+  deps: SigningDeps, input: SignPdfsInput, certificate: CertificateRecord, now: Date, privateKey: Promise<webcrypto.CryptoKey>,
+): Promise<{ index: number; document: DocumentToSign; pdf: Uint8Array }[]> {
+  const [caCertificate, timestampAuthority] = await Promise.all([deps.caCertificate(), input.level === 'B-B' ? undefined : deps.timestamps()]);
+  const party = { certificateDer: fromPem(certificate.pem, 'CERTIFICATE'), chainDer: [caCertificate], privateKey };
   const appearanceOf = ({ appearance, reason, location }: SignatureDetails) => appearance && {
     ...appearance,
     lines: appearance.lines ?? [
@@ -110,9 +154,8 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
       ...(reason ? [`Alasan: ${reason}`] : []), ...(location ? [`Lokasi: ${location}`] : []),
     ],
   };
-  const attempt = deps.ids.newId();
   // All at once: while one waits on the TSA or the CRL, another computes (the request is 6 MB at most).
-  const signed = await Promise.all(input.documents.map(async (document, index) => {
+  return Promise.all(input.documents.map(async (document, index) => {
     const details = document.details ?? input;
     const appearance = appearanceOf(details);
     return {
@@ -133,22 +176,6 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
       }),
     };
   }));
-
-  // Each attempt stores under its own prefix: a concurrent retry that loses the record never
-  // overwrites the files of the one that won.
-  const batch: SigningBatch = {
-    batchId, tenantId: signer.tenantId, userId: signer.actorId, ...(signer.actorId === actor.actorId ? {} : { requestedBy: actor.actorId }), certificateSerial: certificate.serialNumber, level: input.level, signedAt: now.toISOString(),
-    documents: signed.map(({ index, document, pdf }) => ({
-      documentId: `${batchId}.${index + 1}`,
-      name: document.name,
-      originalSha256: sha256(document.pdf),
-      signedSha256: sha256(pdf),
-      objectKey: `documents/${actor.tenantId}/${batchId}/${attempt}/${index + 1}.pdf`,
-    })),
-  };
-  await Promise.all(batch.documents.map((document, index) => deps.documents.put(document.objectKey, signed[index]!.pdf, 'application/pdf')));
-  if (!(await deps.ledger.record(batch))) return replay(deps, (await deps.ledger.findBatch(batchId))!);
-  return { signedAt: batch.signedAt, level: batch.level, documents: batch.documents.map((document, index) => ({ name: document.name, documentId: document.documentId, pdf: signed[index]!.pdf })) };
 }
 
 /**
@@ -157,6 +184,16 @@ export async function signPdfs(deps: SigningDeps, input: SignPdfsInput): Promise
  * owns the PKCS#8 and zeroes it as soon as it is imported.
  */
 export async function authorise(deps: AuthoriseDeps, actor: Actor, passphrase: string, now: Date): Promise<{ certificate: CertificateRecord; pkcs8: Uint8Array }> {
+  const { certificate, unlock } = await eligibleSigner(deps, actor, now);
+  return { certificate, pkcs8: await unlock(passphrase) };
+}
+
+/**
+ * The first half of the authorisation, which reads only: the signer may sign (else
+ * SIGNER_NOT_ELIGIBLE with the reason) with this certificate, and `unlock` tries the passphrase on
+ * their key (counted toward the lock; see unlockSigningKey).
+ */
+async function eligibleSigner(deps: AuthoriseDeps, actor: Actor, now: Date): Promise<{ certificate: CertificateRecord; unlock: (passphrase: string) => Promise<Uint8Array> }> {
   const [user, certificates, key] = await Promise.all([
     deps.users.findUser(actor.actorId),
     deps.certificates.listUserCertificates(actor.actorId),
@@ -165,8 +202,17 @@ export async function authorise(deps: AuthoriseDeps, actor: Actor, passphrase: s
   const eligibility = signingEligibility(user?.tenantId === actor.tenantId ? user.status : undefined, certificates, now);
   if ('reason' in eligibility) throw new AppError('SIGNER_NOT_ELIGIBLE', [], { extensions: { reason: eligibility.reason } });
   if (!user || !key) throw new AppError('NO_SIGNING_KEY');
-  const pkcs8 = await unlockSigningKey(deps, { userId: user.userId, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: actor.role }, key, passphrase);
-  return { certificate: eligibility.certificate, pkcs8 };
+  const holder = { userId: user.userId, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: actor.role };
+  return { certificate: eligibility.certificate, unlock: (passphrase) => unlockSigningKey(deps, holder, key, passphrase) };
+}
+
+/**
+ * A promise started ahead of its use: its failure is held (not reported as unhandled when the
+ * request ends another way first) and thrown where the result is awaited.
+ */
+function heldUntilAwaited<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => {});
+  return () => promise;
 }
 
 type AuthoriseDeps = Pick<SigningDeps, 'users' | 'certificates' | 'keyWrapper' | 'composer' | 'clock' | 'ids'>;

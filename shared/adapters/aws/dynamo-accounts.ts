@@ -1,15 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
-import { windowFloor, type FailureCounter, type FailureKind } from '../../domain/lockout.js';
+import {
+  isExhausted, lockedUntil, lockoutPolicy, windowFloor, type FailureCounter, type FailureKind, type LockState,
+} from '../../domain/lockout.js';
 import { keys } from '../../data/table.js';
-import type {
-  Account, AccountChange, AccountStore, Credential, LockoutStore, OtpDevice, PendingDevice, RequestSlot,
+import {
+  sessionsRaced,
+  type Account, type AccountChange, type AccountStore, type Credential, type LockoutStore, type OtpDevice, type PendingDevice, type RequestSlot,
 } from '../../ports/accounts.js';
+import type { AttemptLeases } from '../../ports/attempts.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { AuditEntry } from '../../ports/users.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import { fromItem, guardedItems, ifConditionHolds, transactWrite, versionGuard } from './dynamo-items.js';
+import { holdsLease, liveLeaseUntil, readSlot, settleHolding, takeLease, type LeaseSlot } from './dynamo-attempt-leases.js';
 import {
   auditPut, consumeTokenUpdate, credentialItem, deviceItem, deviceRequestItem, deviceSetupItem, outboxItem, sessionItems, tokenItem, userItem,
 } from './table-items.js';
@@ -18,6 +23,8 @@ import {
 const SESSIONS_IN_TRANSACTION = 30;
 
 const counterAttribute: Record<FailureKind, 'failedPasswords' | 'failedOtps'> = { password: 'failedPasswords', otp: 'failedOtps' };
+/** The credential item's attributes holding the attempt lease of each kind. */
+const attemptLease: Record<FailureKind, string> = { password: 'passwordAttemptLease', otp: 'otpAttemptLease' };
 
 /**
  * A user's credential and OTP devices (the ACCOUNT# items of the user's partition), the pending
@@ -36,10 +43,12 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       ConsistentRead: true,
     }));
     const items = result.Items ?? [];
-    const credential = items.find((item) => item.sk === keys.credential(userId).sk);
+    const credentialRow = items.find((item) => item.sk === keys.credential(userId).sk);
+    // The attempt leases belong to the item, not the record: a credential written back must not revive one.
+    const { [attemptLease.password]: _password, [attemptLease.otp]: _otp, ...credential } = credentialRow ?? {};
     // Device keys hold their creation time, so the query returns them oldest first.
     const devices = items.filter((item) => String(item.sk).startsWith(keys.devicePrefix)).map((item) => fromItem<OtpDevice>(item));
-    return { ...(credential ? { credential: fromItem<Credential>(credential) } : {}), devices };
+    return { ...(credentialRow ? { credential: fromItem<Credential>(credential) } : {}), devices };
   }
 
   async commit(change: AccountChange): Promise<void> {
@@ -49,27 +58,45 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
     const { userId } = change;
 
     const credential = change.credential;
+    // A login and a change that ends every session meet on the credential item (see AccountChange).
+    const sessionGuard = change.startSession ? change.sessionGuard : undefined;
+    const seen = change.sessionsStartedSeen;
+    const seenCondition = seen === undefined ? undefined : seen === 0 ? 'attribute_not_exists(sessionsStarted)' : 'sessionsStarted = :seen';
     if (credential?.replace) {
       add({ Put: { TableName: table, Item: credentialItem(credential.replace) } });
-    } else if (credential) {
+    } else if (credential || sessionGuard) {
       const set: string[] = [];
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};
-      if (credential.password) {
+      const adds: string[] = [];
+      if (credential?.password) {
         set.push('passwordHash = :hash', 'passwordChangedAt = :changedAt');
         values[':hash'] = credential.password.passwordHash;
         values[':changedAt'] = credential.password.changedAt;
       }
       let condition = 'attribute_exists(pk)';
-      if (credential.expectedVersion !== undefined) {
+      if (credential?.expectedVersion !== undefined) {
         set.push('#version = :nextVersion');
         condition += ' AND #version = :version';
         names['#version'] = 'version';
         values[':version'] = credential.expectedVersion;
         values[':nextVersion'] = credential.expectedVersion + 1;
       }
-      const remove = [...(credential.clear ?? [])];
-      const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].filter(Boolean).join(' ');
+      if (sessionGuard) {
+        // The password checked for this login must still be the one in force (no reset since).
+        adds.push('sessionsStarted :one');
+        condition += ' AND #version = :sessionVersion';
+        names['#version'] = 'version';
+        values[':one'] = 1;
+        values[':sessionVersion'] = sessionGuard.credentialVersion;
+      }
+      if (seenCondition) {
+        condition += ` AND ${seenCondition}`;
+        if (seen) values[':seen'] = seen;
+      }
+      const remove = [...(credential?.clear ?? [])];
+      const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
+        .filter(Boolean).join(' ');
       if (expression) {
         add({
           Update: {
@@ -77,8 +104,36 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
             ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
             ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
           },
-        }, new AppError('CONFLICT'));
+        }, sessionGuard ? new AppError('LOGIN_TICKET_EXPIRED') : seenCondition ? sessionsRaced() : new AppError('CONFLICT'));
       }
+    }
+    if (seenCondition && !credential) {
+      // Nothing else touches the credential: check it (an account never set up has none, and no session).
+      add({
+        ConditionCheck: {
+          TableName: table, Key: keys.credential(userId), ConditionExpression: seenCondition,
+          ...(seen ? { ExpressionAttributeValues: { ':seen': seen } } : {}),
+        },
+      }, sessionsRaced());
+    }
+    // A session starts only for a user still ACTIVE; the stored status says which refusal applies.
+    const userCheck = sessionGuard && !change.user ? transaction.items.length : undefined;
+    if (sessionGuard && !change.user) {
+      add({
+        ConditionCheck: {
+          TableName: table, Key: keys.user(userId), ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':active': 'ACTIVE' },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      }, new AppError('LOGIN_TICKET_EXPIRED'));
+    }
+    if (change.keepActive) {
+      add({
+        ConditionCheck: {
+          TableName: table, Key: keys.user(change.keepActive), ConditionExpression: 'attribute_exists(pk) AND #status = :active',
+          ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':active': 'ACTIVE' },
+        },
+      }, new AppError('LAST_OPERATOR'));
     }
     for (const device of change.addDevices ?? []) {
       add({ Put: { TableName: table, Item: deviceItem(device), ConditionExpression: 'attribute_not_exists(pk)' } }, new AppError('CONFLICT'));
@@ -130,7 +185,10 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       add({ Put: { TableName: table, Item: outboxItem(message), ConditionExpression: 'attribute_not_exists(pk)' } });
     }
 
-    await transactWrite(this.db, 'accountChange', transaction.items, transaction.explain);
+    await transactWrite(this.db, 'accountChange', transaction.items, (reasons) => {
+      const user = userCheck === undefined ? undefined : reasons[userCheck];
+      return user?.failed && user.item?.status === 'DISABLED' ? new AppError('ACCOUNT_DISABLED') : transaction.explain(reasons);
+    });
     for (const sessionHash of sessions.slice(SESSIONS_IN_TRANSACTION)) {
       await this.db.send(new DeleteCommand({ TableName: table, Key: keys.session(sessionHash) }));
       await this.db.send(new DeleteCommand({ TableName: table, Key: keys.userSession(userId, sessionHash) }));
@@ -225,5 +283,61 @@ export class DynamoAccountStore implements AccountStore, LockoutStore {
       if (error instanceof AppError && error.code === 'ACCOUNT_LOCKED') return false;
       throw error;
     }
+  }
+
+  attempts(userId: string, kind: FailureKind): AttemptLeases {
+    const attribute = counterAttribute[kind];
+    const slot: LeaseSlot = { db: this.db, tableName: this.tableName, key: keys.credential(userId), attribute: attemptLease[kind] };
+    const counterNames = { '#counter': attribute, '#count': 'count' };
+    const countIn = (item: Record<string, unknown>, now: Date) => {
+      const counter = item[attribute] as FailureCounter | undefined;
+      return counter && counter.windowStart > windowFloor(now) ? counter.count : 0;
+    };
+    return {
+      take: async (lease, now) => {
+        // Only this kind's lock stops this kind's tries: a password may still be tried under an OTP lock (bounded by its own counter).
+        const taken = await takeLease(slot, lease, now, {
+          condition: 'attribute_exists(pk) AND NOT (lockCause = :kind AND lockedUntil > :now)'
+            + ' AND (attribute_not_exists(#counter) OR #counter.windowStart <= :floor OR #counter.#count < :max)',
+          names: counterNames,
+          values: { ':kind': kind, ':now': now.toISOString(), ':floor': windowFloor(now), ':max': lockoutPolicy.maxFailures },
+        });
+        if (taken) return { admitted: true, failures: countIn(taken, now) };
+        const current = await readSlot(slot);
+        if (!current) return { admitted: false, reason: 'GONE' };
+        const state = fromItem<LockState>(current);
+        const lockInForce = state.lockedUntil !== undefined && state.lockedUntil > now.toISOString();
+        if ((lockInForce && state.lockCause === kind) || isExhausted(state[attribute], now)) {
+          const until = lockedUntil(state, now);
+          return { admitted: false, reason: 'LOCKED', lockWritten: lockInForce, ...(until ? { lockedUntil: until.toISOString() } : {}) };
+        }
+        return { admitted: false, reason: 'BUSY', leaseUntil: liveLeaseUntil(current, slot.attribute, now) ?? now.toISOString() };
+      },
+      settle: async (lease, outcome, now) => {
+        if (outcome !== 'WRONG') {
+          // A right password or code leaves the counters to the login that completes (it clears both).
+          const after = await settleHolding(slot, lease.leaseId, { condition: 'attribute_exists(pk)' });
+          return after ? countIn(after, now) : 0;
+        }
+        const floor = windowFloor(now);
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const added = await settleHolding(slot, lease.leaseId, {
+            add: ['#counter.#count :one'], condition: 'attribute_exists(pk) AND #counter.windowStart > :floor', names: counterNames, values: { ':one': 1, ':floor': floor },
+          });
+          if (added) return countIn(added, now);
+          const fresh: FailureCounter = { count: 1, windowStart: now.toISOString() };
+          const started = await settleHolding(slot, lease.leaseId, {
+            set: ['#counter = :fresh'],
+            condition: 'attribute_exists(pk) AND (attribute_not_exists(#counter) OR #counter.windowStart <= :floor)',
+            names: { '#counter': attribute },
+            values: { ':fresh': fresh, ':floor': floor },
+          });
+          if (started) return 1;
+          // The lease lapsed and is not this try's any more: the guess was tested, so count it all the same.
+          if (!holdsLease(await readSlot(slot), slot.attribute, lease.leaseId)) return (await this.recordFailure(userId, kind, now)).count;
+        }
+        throw new AppError('CONFLICT', [], { internal: 'failure counter kept changing' });
+      },
+    };
   }
 }

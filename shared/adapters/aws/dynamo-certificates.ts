@@ -1,21 +1,25 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../../domain/errors.js';
+import { MAX_PASSPHRASE_FAILURES } from '../../domain/certificates.js';
 import { auditEntry } from '../../audit.js';
 import { indexKeys, keys } from '../../data/table.js';
 import type {
   CertificateChange, CertificateRecord, CertificateStore, ConfirmedSelfie, ExpiringCertificates, SigningKeyRecord,
 } from '../../ports/certificates.js';
+import type { AttemptLeases } from '../../ports/attempts.js';
 import type { LinkTokenRecord } from '../../ports/links.js';
 import type { OutboxMessage } from '../../ports/outbox.js';
 import type { AuditEntry } from '../../ports/users.js';
 import { fromItem, guardedItems, ifConditionHolds, queryAll, transactWrite, versionGuard, type TransactItems } from './dynamo-items.js';
 import { addDataChangeItems } from './dynamo-data-changes.js';
+import { liveLeaseUntil, readSlot, settleHolding, takeLease, updateWithoutLease, type LeaseSlot } from './dynamo-attempt-leases.js';
 import {
   auditPut, certificateItem, consumeTokenUpdate, outboxItem, revocationItem, signingKeyItem, tokenItem, usageIncrement,
 } from './table-items.js';
 
 const liveStatuses = ['ISSUED', 'SUSPENDED'];
+/** The signing key item's attribute holding the passphrase attempt lease. */
+const PASSPHRASE_LEASE = 'attemptLease';
 const DAILY_JOB = 'daily-notices';
 
 /**
@@ -42,7 +46,10 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
 
   async findSigningKey(userId: string): Promise<SigningKeyRecord | undefined> {
     const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.signingKey(userId), ConsistentRead: true }));
-    return result.Item ? fromItem<SigningKeyRecord>(result.Item) : undefined;
+    if (!result.Item) return undefined;
+    // The attempt lease belongs to the item, not the record: a record written back must not revive it.
+    const { [PASSPHRASE_LEASE]: _lease, ...item } = result.Item;
+    return fromItem<SigningKeyRecord>(item);
   }
 
   async holdLink(token: LinkTokenRecord, now: string, until: string): Promise<boolean> {
@@ -138,22 +145,45 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
     await transactWrite(this.db, 'certificateChange', transaction.items, transaction.explain);
   }
 
-  async recordPassphraseFailure(key: SigningKeyRecord): Promise<number> {
-    try {
-      const result = await this.db.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.signingKey(key.userId),
-        UpdateExpression: 'ADD failedPassphrases :one',
-        ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
-        ExpressionAttributeValues: { ':one': 1, ':keyId': key.keyId },
-        ReturnValues: 'UPDATED_NEW',
-      }));
-      return Number(result.Attributes?.failedPassphrases);
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const current = await this.findSigningKey(key.userId);
-      throw new AppError(current?.keyId === key.keyId && current.lockedAt ? 'KEY_LOCKED' : 'CONFLICT');
-    }
+  passphraseAttempts(key: SigningKeyRecord): AttemptLeases {
+    const slot: LeaseSlot = { db: this.db, tableName: this.tableName, key: keys.signingKey(key.userId), attribute: PASSPHRASE_LEASE };
+    const sameKey = { condition: 'keyId = :keyId', values: { ':keyId': key.keyId } };
+    const failuresIn = (item: Record<string, unknown>) => Number(item.failedPassphrases ?? 0);
+    return {
+      take: async (lease, now) => {
+        const taken = await takeLease(slot, lease, now, {
+          condition: 'keyId = :keyId AND attribute_not_exists(lockedAt) AND (attribute_not_exists(failedPassphrases) OR failedPassphrases < :max)',
+          values: { ':keyId': key.keyId, ':max': MAX_PASSPHRASE_FAILURES },
+        });
+        if (taken) return { admitted: true, failures: failuresIn(taken) };
+        const current = await readSlot(slot);
+        if (current?.keyId !== key.keyId) return { admitted: false, reason: 'GONE' };
+        if (current.lockedAt) return { admitted: false, reason: 'LOCKED', lockWritten: true };
+        if (failuresIn(current) >= MAX_PASSPHRASE_FAILURES) return { admitted: false, reason: 'LOCKED', lockWritten: false };
+        // Live, or it lapsed between the write and this read: either way, try again shortly.
+        return { admitted: false, reason: 'BUSY', leaseUntil: liveLeaseUntil(current, PASSPHRASE_LEASE, now) ?? now.toISOString() };
+      },
+      settle: async (lease, outcome) => {
+        if (outcome === 'UNTRIED') {
+          await settleHolding(slot, lease.leaseId, sameKey);
+          return key.failedPassphrases;
+        }
+        if (outcome === 'WRONG') {
+          const count = { ...sameKey, add: ['failedPassphrases :one'], values: { ...sameKey.values, ':one': 1 } };
+          // A guess tested is counted, even by a try that outlived its lease.
+          const after = await settleHolding(slot, lease.leaseId, count) ?? await updateWithoutLease(slot, count);
+          if (!after) throw new AppError('CONFLICT', [], { internal: 'the signing key was replaced during a passphrase try' });
+          return failuresIn(after);
+        }
+        // RIGHT: only on a key still unlocked, so a lock that landed after the lease was lost wins.
+        const clear = {
+          set: ['failedPassphrases = :zero'], condition: 'keyId = :keyId AND attribute_not_exists(lockedAt)', values: { ...sameKey.values, ':zero': 0 },
+        };
+        if (await settleHolding(slot, lease.leaseId, clear) ?? await updateWithoutLease(slot, clear)) return 0;
+        const current = await readSlot(slot);
+        throw new AppError(current?.keyId === key.keyId ? 'KEY_LOCKED' : 'CONFLICT');
+      },
+    };
   }
 
   async lockKey(key: SigningKeyRecord, at: string, extra: { audit: AuditEntry; message: OutboxMessage }): Promise<boolean> {
@@ -176,16 +206,6 @@ export class DynamoCertificates implements CertificateStore, ExpiringCertificate
       if (error instanceof AppError && error.code === 'KEY_LOCKED') return false;
       throw error;
     }
-  }
-
-  async clearPassphraseFailures(key: SigningKeyRecord): Promise<void> {
-    await ifConditionHolds(this.db, new UpdateCommand({
-      TableName: this.tableName,
-      Key: keys.signingKey(key.userId),
-      UpdateExpression: 'SET failedPassphrases = :zero',
-      ConditionExpression: 'keyId = :keyId AND attribute_not_exists(lockedAt)',
-      ExpressionAttributeValues: { ':zero': 0, ':keyId': key.keyId },
-    }));
   }
 
   async listExpiringOn(day: string): Promise<CertificateRecord[]> {

@@ -27,11 +27,11 @@ export function userItem(user: UserRecord) {
 
 /**
  * Employees are in their tenant's lists and review queue; a verifier only in the tenant's
- * verifier index (whatever changes them, a password or a device, keeps them there); operators in none.
+ * verifier index (whatever changes them, a password or a device, keeps them there); operators
+ * likewise in the platform's (no tenant lists it; it tells whether another operator is active).
  */
 function userIndexKeys(user: UserRecord) {
-  if (user.role === 'VERIFIER') return indexKeys.verifiersOfTenant(user.tenantId, user.userId);
-  if (user.role === 'OPERATOR') return {};
+  if (user.role === 'VERIFIER' || user.role === 'OPERATOR') return indexKeys.verifiersOfTenant(user.tenantId, user.userId);
   return {
     ...indexKeys.usersByStatus(user.tenantId, listingOf(user), user.updatedAt, user.userId),
     ...indexKeys.usersOfTenant(user.tenantId, user.createdAt, user.userId),
