@@ -97,7 +97,7 @@ export const enrollmentRoutes = defineRoutes('enrollment', {
   getUser: {
     method: 'GET',
     path: '/v1/users/{userId}',
-    summary: "A user of the verifier's tenant (an operator: of any tenant): profile, activation data, photos (links valid 5 minutes), registry result, history, the latest e-mails with their delivery status (`emails`, newest first) and whether mail to the address is blocked (`emailBlocked`); each read by someone else is audited",
+    summary: "A user of the verifier's tenant (an operator: of any tenant): profile, activation data, photos (links valid 5 minutes; left out for integrator keys), registry result, history, the latest e-mails with their delivery status (`emails`, newest first) and whether mail to the address is blocked (`emailBlocked`); each read by someone else is audited",
     access: [...userManagers, 'OPERATOR'],
     apiKeyScope: users,
     params: userIdParams,

@@ -27,6 +27,7 @@ function tenantView(tenant: Tenant) {
     status: tenant.status ?? 'ACTIVE',
     selfApplication: tenant.selfApplication ?? 'CLOSED',
     verifierContacts: tenant.verifierContacts ?? [],
+    registryAgencies: tenant.registryAgencies ?? [],
     createdAt: tenant.createdAt,
     updatedAt: tenant.updatedAt ?? tenant.createdAt,
   } as const;

@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { isValidEmailDomain, MAX_EMAIL_DOMAINS, MAX_VERIFIER_CONTACTS, normaliseDomain, selfApplicationModes, tenantStatuses } from '../../shared/domain/tenants.js';
+import {
+  comparableAgency, isValidEmailDomain, MAX_EMAIL_DOMAINS, MAX_REGISTRY_AGENCIES, MAX_VERIFIER_CONTACTS, normaliseDomain, selfApplicationModes, tenantStatuses,
+} from '../../shared/domain/tenants.js';
 import { userStatuses, type Role } from '../../shared/domain/user.js';
 import type { RouteSpec } from '../../shared/http/route.js';
 import { officialEmail, text } from '../../shared/http/schemas.js';
@@ -20,6 +22,15 @@ const emailDomains = z.array(emailDomain).max(MAX_EMAIL_DOMAINS).superRefine((do
   if (domains.length === 0) context.addIssue({ code: 'custom', params: fieldCode('REQUIRED'), message: 'required' });
   domains.forEach((domain, index) => {
     if (domains.indexOf(domain) !== index) context.addIssue({ code: 'custom', path: [index], params: fieldCode('DUPLICATE_VALUE'), message: 'duplicate' });
+  });
+});
+
+/** The agencies as the registry names them: each once (compared as screening compares them); empty clears them. */
+const registryAgencies = z.array(text(200)).max(MAX_REGISTRY_AGENCIES).superRefine((agencies, context) => {
+  const compared = agencies.map(comparableAgency);
+  compared.forEach((agency, index) => {
+    if (agency === '') context.addIssue({ code: 'custom', path: [index], params: fieldCode('VALUE_INVALID'), message: 'no letters or digits' });
+    else if (compared.indexOf(agency) !== index) context.addIssue({ code: 'custom', path: [index], params: fieldCode('DUPLICATE_VALUE'), message: 'duplicate' });
   });
 });
 
@@ -46,6 +57,7 @@ const tenant = z.object({
   status: z.enum(tenantStatuses),
   selfApplication: z.enum(selfApplicationModes),
   verifierContacts: z.array(z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() })),
+  registryAgencies: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -90,7 +102,7 @@ export const tenantRoutes = {
   updateTenant: {
     method: 'PATCH',
     path: '/v1/tenants/{tenantId}',
-    summary: `Change some of a tenant's fields; a new domain list claims the added domains and releases the removed ones. selfApplication: whether people may apply on their own at /web/apply with an address in its domains (CLOSED, the default; OPEN: the activation link goes out at once; REVIEW: a verifier confirms each application first). verifierContacts (at most ${MAX_VERIFIER_CONTACTS}, each a name with a mobile number or an e-mail address, or both): shown to the tenant's people on the help and error pages; the tenant's own verifiers may change these and nothing else (403 FORBIDDEN). ${suspension}`,
+    summary: `Change some of a tenant's fields; a new domain list claims the added domains and releases the removed ones. selfApplication: whether people may apply on their own at /web/apply with an address in its domains (CLOSED, the default; OPEN: the activation link goes out at once; REVIEW: a verifier confirms each application first). verifierContacts (at most ${MAX_VERIFIER_CONTACTS}, each a name with a mobile number or an e-mail address, or both): shown to the tenant's people on the help and error pages; the tenant's own verifiers may change these and nothing else (403 FORBIDDEN). registryAgencies (at most ${MAX_REGISTRY_AGENCIES}, operator only): the agencies of the tenant's people exactly as the civil-service registry names them in its records; a registry match approves an application on its own only when the record's agency is one of them (case, spacing and punctuation aside), otherwise a verifier decides. ${suspension}`,
     access: operatorsAndVerifiers,
     params: tenantParams,
     body: z.strictObject({
@@ -101,6 +113,7 @@ export const tenantRoutes = {
       status: tenantFields.status.optional(),
       selfApplication: z.enum(selfApplicationModes).optional(),
       verifierContacts: z.array(verifierContact).max(MAX_VERIFIER_CONTACTS).optional(),
+      registryAgencies: registryAgencies.optional(),
     }).refine((body) => Object.keys(body).length > 0, { path: ['body'], params: fieldCode('REQUIRED') }),
     responses: {
       200: { description: 'The tenant as it is now', schema: tenant },

@@ -22,6 +22,8 @@ export const keys = {
   tenantApiKey: (tenantId: string, keyId: string) => ({ pk: `TENANT#${tenantId}`, sk: `APIKEY#${keyId}` }),
   tenantPartition: (tenantId: string) => `TENANT#${tenantId}`,
   tenantApiKeyPrefix: 'APIKEY#',
+  /** How many live integrator keys the tenant has: the limit is a condition on this counter (not under APIKEY#). */
+  tenantApiKeyCount: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'APIKEYCOUNT' }),
   user: (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' }),
   userPartition: (userId: string) => `USER#${userId}`,
   emailUnique: (email: string) => ({ pk: `EMAIL#${email}`, sk: 'UNIQUE' }),

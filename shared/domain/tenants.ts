@@ -21,6 +21,17 @@ export interface VerifierContact {
 /** A tenant lists at most this many verifier contacts. */
 export const MAX_VERIFIER_CONTACTS = 5;
 
+/** A tenant names at most this many agencies as the civil-service registry names them. */
+export const MAX_REGISTRY_AGENCIES = 10;
+
+/**
+ * An agency name as compared with the registry's `agency` field: accents, case, punctuation and
+ * spacing aside ("Pemerintah  Kabupaten Contoh" is "PEMERINTAH KABUPATEN CONTOH"); digits count.
+ */
+export function comparableAgency(agency: string): string {
+  return agency.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
 /**
  * A tenant lists at most this many e-mail domains. Each one is a uniqueness item written in the
  * tenant's own transaction, and DynamoDB takes at most 100 items in one (a change may claim the

@@ -24,6 +24,12 @@ export interface Tenant {
   selfApplication?: SelfApplicationMode;
   /** Whom the tenant's people contact for help (absent: none listed). */
   verifierContacts?: VerifierContact[];
+  /**
+   * The agencies its people belong to as the civil-service registry names them (a record's
+   * `agency`). A registry match approves on its own only when the record's agency is one of these;
+   * absent or empty, every application goes to a verifier.
+   */
+  registryAgencies?: string[];
 }
 
 export interface ApiKeyRecord extends Actor {
@@ -45,8 +51,12 @@ export interface TenantApiKey {
 
 /** The integrator keys of each tenant: made, listed and revoked by its verifiers or an operator. */
 export interface ApiKeyRegistry {
-  /** Stores the key's hash for lookups and its description in the tenant's partition, with the audit entry. */
-  createApiKey(tenantId: string, key: TenantApiKey, keyHash: string, audit: AuditEntry): Promise<void>;
+  /**
+   * Stores the key's hash for lookups and its description in the tenant's partition, with the
+   * audit entry, unless the tenant already has `limit` live keys (API_KEY_LIMIT, nothing written):
+   * checked and counted in the same transaction, so concurrent creations never pass the limit.
+   */
+  createApiKey(tenantId: string, key: TenantApiKey, keyHash: string, audit: AuditEntry, limit: number): Promise<void>;
   listApiKeys(tenantId: string): Promise<TenantApiKey[]>;
   /** False when the tenant has no key with this id; revoking a revoked key changes nothing. */
   revokeApiKey(tenantId: string, keyId: string, revokedAt: string, audit: AuditEntry): Promise<boolean>;

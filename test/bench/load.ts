@@ -269,7 +269,8 @@ function syntheticRegistry(count: number) {
     return {
       employmentType: 'ASN', nik: `727102${day}${month}${year}${serial}`, nip: `19${year}${month}${day}${1900 + year + 20}011${String((index % 999) + 1).padStart(3, '0')}`,
       fullName: `Pegawai Beban ${String.fromCharCode(65 + (index % 26))}${String.fromCharCode(65 + (Math.floor(index / 26) % 26))}`,
-      position: 'Analis', unitName: 'Bidang Uji Beban', agency: 'Pemerintah Provinsi Contoh',
+      // The seeded tenant's agency: a match approves on its own only there.
+      position: 'Analis', unitName: 'Bidang Uji Beban', agency: 'Pemerintah Kabupaten Contoh',
     };
   });
 }

@@ -59,7 +59,9 @@ export async function addOtherTenant(runtime: LocalRuntime, label: string, tenan
   try {
     const at = new Date().toISOString();
     const put = (item: Record<string, unknown>) => db.send(new PutCommand({ TableName: runtime.tableName, Item: item }));
-    await put({ ...keys.tenant(tenantId), tenantId, name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], createdAt: at });
+    // A dinas of the regency the registry fixture's civil servants work for, named as BKN writes it
+    // (upper case; screening compares case aside): its registry matches approve on their own.
+    await put({ ...keys.tenant(tenantId), tenantId, name: 'Dinas Lain', organizationName: 'Dinas Lain', emailDomains: ['lain.go.id'], registryAgencies: ['PEMERINTAH KABUPATEN CONTOH'], createdAt: at });
     await put({ ...keys.apiKey(hashApiKey(verifierKey)), keyHash: hashApiKey(verifierKey), actorId: `verifier-${tenantId}`, role: 'VERIFIER', tenantId, label, createdAt: at });
   } finally {
     db.destroy();

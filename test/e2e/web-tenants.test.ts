@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser.js';
 import { Authenticators, accountsClient } from './accounts-flow.js';
 import { bootLocalRuntime, type Mail } from './runtime.js';
-import { lookAt, newTab, phone, type PhonePage } from './web-pages.js';
+import { expectAGoodPage, lookAt, newTab, phone, screenshots, type PhonePage } from './web-pages.js';
 
 let runtime: Awaited<ReturnType<typeof bootLocalRuntime>>;
 let browser: Browser;
@@ -27,6 +27,15 @@ async function lookAtRefused(tab: PhonePage, name: string): Promise<void> {
     if (/status of 4\d\d/.test(tab.consoleErrors[index]!)) tab.consoleErrors.splice(index, 1);
   }
   await lookAt(tab, name);
+}
+
+/**
+ * lookAt for a form low on a long page: Chromium tiles a full-page phone screenshot taller than
+ * 8,192 device pixels, so the picture is of the form itself (the page is checked whole).
+ */
+async function lookAtForm(tab: PhonePage, selector: string, name: string): Promise<void> {
+  await expectAGoodPage(tab.page, tab.consoleErrors.filter((error) => !/status of 4\d\d/.test(error)));
+  await tab.page.locator(selector).screenshot({ path: `${screenshots}/${name}.png` });
 }
 
 /** From a page that asked for a login: e-mail and password, then the code; back to that page. */
@@ -66,6 +75,10 @@ describe('the operator console', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Dinas Komunikasi dan Informatika Kota Palu');
     await expect(page.locator('.notice').textContent()).resolves.toContain('Instansi ditambahkan');
     const tenantPage = page.url().split('?')[0]!;
+    const tenantId = decodeURIComponent(new URL(tenantPage).pathname.split('/').pop()!);
+    // No registry agencies yet: the operator is told what that means for applications.
+    await expect(page.locator('.warning-text').textContent()).resolves.toContain('setiap pendaftaran pegawai instansi ini menunggu keputusan verifikator');
+    await expect(page.locator('.summary').textContent()).resolves.toContain('Nama di data kepegawaianBelum diisi');
 
     await page.getByLabel('Nama lengkap').fill('Rahmat Hidayat');
     await page.getByLabel('Email', { exact: true }).fill('rahmat.hidayat@palukota.go.id');
@@ -75,16 +88,56 @@ describe('the operator console', () => {
     await lookAt(operator, 'operator-tenant');
 
     // The tenant's data, changed: an emptied name is asked for, the form kept open with what was typed.
-    await page.getByText('Ubah nama, domain e-mail atau email penagihan').click();
-    await page.getByLabel('Nama instansi').fill('');
+    const editForm = page.getByText('Ubah nama, domain e-mail, email penagihan atau nama di data kepegawaian');
+    await editForm.click();
+    await page.getByLabel('Nama instansi', { exact: true }).fill('');
     await page.getByLabel('Email penagihan').fill('tagihan@palukota.go.id');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await expect(page.locator('.error-summary').textContent()).resolves.toContain('Nama instansi: Wajib diisi.');
     await expect(page.getByLabel('Email penagihan').inputValue()).resolves.toBe('tagihan@palukota.go.id');
-    await page.getByLabel('Nama instansi').fill('Dinas Komunikasi dan Informatika Kota Palu');
+    await page.getByLabel('Nama instansi', { exact: true }).fill('Dinas Komunikasi dan Informatika Kota Palu');
     await page.getByRole('button', { name: 'Simpan' }).click();
     await expect(page.locator('.notice').textContent()).resolves.toContain('Perubahan data instansi disimpan');
     await expect(page.locator('.summary').textContent()).resolves.toContain('tagihan@palukota.go.id');
+
+    // The agencies as the civil-service registry writes them, from the notice's link: two names, one a line.
+    const tenantByApi = async () => {
+      const answer = await people.send('GET', `/v1/tenants/${encodeURIComponent(tenantId)}`, { auth: { key: runtime.seed.operator.apiKey } });
+      expect(answer.status).toBe(200);
+      return answer.body as { registryAgencies: string[]; updatedAt: string };
+    };
+    expect((await tenantByApi()).registryAgencies).toEqual([]);
+    await page.getByRole('link', { name: 'Isi di bagian Data instansi' }).click();
+    const agencyBox = page.getByLabel('Nama instansi di data kepegawaian (BKN/SIPP)');
+    await editForm.click();
+    await agencyBox.fill('Pemerintah Kota Palu\n\n  Kepolisian Daerah Sulawesi Tengah \n');
+    await lookAtForm(operator, 'details:has(#f-registryAgencies)', 'operator-tenant-registry-agencies');
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Perubahan data instansi disimpan');
+    await expect(page.locator('.summary dt:text-is("Nama di data kepegawaian") + dd').innerText()).resolves.toBe('Pemerintah Kota Palu\nKepolisian Daerah Sulawesi Tengah');
+    await expect(page.locator('.warning-text').count()).resolves.toBe(0);
+    await lookAtForm(operator, '.summary', 'operator-tenant-registry-agencies-saved');
+    const saved = await tenantByApi();
+    expect(saved.registryAgencies).toEqual(['Pemerintah Kota Palu', 'Kepolisian Daerah Sulawesi Tengah']);
+
+    // A name twice as the registry compares them (case and punctuation aside): refused beside the field, by its line; nothing written.
+    await editForm.click();
+    await expect(agencyBox.inputValue()).resolves.toBe('Pemerintah Kota Palu\nKepolisian Daerah Sulawesi Tengah');
+    await agencyBox.fill('Pemerintah Kota Palu\nKepolisian Daerah Sulawesi Tengah\nPEMERINTAH  KOTA PALU.');
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await expect(page.locator('#e-registryAgencies').textContent()).resolves.toContain('Baris 3 ("PEMERINTAH  KOTA PALU.") sudah ada di baris sebelumnya');
+    await expect(page.locator('.error-summary').textContent()).resolves.toContain('Nama instansi di data kepegawaian (BKN/SIPP): Baris 3');
+    await expect(agencyBox.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(agencyBox.inputValue()).resolves.toBe('Pemerintah Kota Palu\nKepolisian Daerah Sulawesi Tengah\nPEMERINTAH  KOTA PALU.');
+    await lookAtForm(operator, 'details:has(#f-registryAgencies)', 'operator-tenant-registry-agencies-error');
+    expect(await tenantByApi()).toEqual(saved);
+
+    // More than ten: said so beside the field, nothing written.
+    await agencyBox.fill(Array.from({ length: 11 }, (_, index) => `Pemerintah Kabupaten Contoh ${index + 1}`).join('\n'));
+    await page.getByRole('button', { name: 'Simpan' }).click();
+    await expect(page.locator('#e-registryAgencies').textContent()).resolves.toContain('Paling banyak 10 nama, satu per baris; yang diisi 11.');
+    expect(await tenantByApi()).toEqual(saved);
+    await page.goto(tenantPage);
 
     await page.getByRole('link', { name: 'Instansi', exact: true }).click();
     await expect(page.locator('.cards').textContent()).resolves.toContain('Dinas Komunikasi dan Informatika Kota Palu');

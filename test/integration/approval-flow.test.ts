@@ -13,6 +13,7 @@ import { nikSealingContext } from '../../shared/domain/identity.js';
 import { messageComposer } from '../../shared/outbox.js';
 import { randomIds, systemClock } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
+import type { Tenant } from '../../shared/ports/tenants.js';
 import { createFlowsHandler } from '../../functions/flows/handler.js';
 import { approveApplicant } from '../../functions/enrollment/use-cases/review.js';
 import { DynamoUsageReader } from '../../shared/adapters/aws/dynamo-usage.js';
@@ -23,9 +24,15 @@ import { freshTable, putTenant, quietLogger, testSealer } from './harness.js';
 const fixtureFile = new URL('../../infra/local/registry-fixture.json', import.meta.url).pathname;
 
 /** The state machine definition from the CDK construct, run by the local flow runner. */
-async function setup(reviewTimeout = Duration.days(14), stateFile?: string, registry: CivilServiceRegistry = new FixtureRegistry(fixtureFile)) {
+async function setup(
+  reviewTimeout = Duration.days(14),
+  stateFile?: string,
+  registry: CivilServiceRegistry = new FixtureRegistry(fixtureFile),
+  // The fixture's ASN people work for this agency: their matches approve on their own.
+  tenantFields: Partial<Tenant> = { registryAgencies: ['Pemerintah Kabupaten Contoh'] },
+) {
   const table = await freshTable();
-  const tenant = await putTenant(table.dynamo, table.tableName);
+  const tenant = await putTenant(table.dynamo, table.tableName, tenantFields);
   const failures: unknown[] = [];
   const sealer = testSealer();
   const flows = createFlowsHandler({
@@ -36,7 +43,7 @@ async function setup(reviewTimeout = Duration.days(14), stateFile?: string, regi
   const definition = ApprovalFlow.renderDefinition(reviewTimeout);
   const runner = new LocalFlowRunner(definition, flows, (error) => failures.push(error), stateFile, 1);
   /** A submitted applicant; with `asn`, a civil servant with sealed NIK and NIP as activation leaves them. */
-  const submittedUser = async (asn?: { fullName: string; nik: string; nip: string }): Promise<UserRecord> => {
+  const submittedUser = async (asn?: { fullName: string; nik: string; nip: string }, extra: Partial<UserRecord> = {}): Promise<UserRecord> => {
     const at = new Date().toISOString();
     const userId = randomIds.newId();
     const user: UserRecord = {
@@ -51,6 +58,7 @@ async function setup(reviewTimeout = Duration.days(14), stateFile?: string, regi
           employmentType: 'ASN' as const, nip: asn.nip, position: 'Analis', unitName: 'Bidang', provinceCode: '72', provinceName: 'Sulawesi Tengah', cityCode: '72.71', cityName: 'Kota Palu',
         },
       } : {}),
+      ...extra,
     };
     await table.dynamo.send(new PutCommand({ TableName: table.tableName, Item: userItem(user) }));
     return user;
@@ -230,5 +238,78 @@ describe('the approval workflow on the local flow runner', () => {
     expect(await ctx.approvalsCounted()).toBe(1);
     expect(restarted.restore()).toBe(0); // nothing left waiting on disk
     expect(ctx.failures).toEqual([]);
+  });
+});
+
+describe('registry matches and the tenant\'s agency (security review F5)', () => {
+  const siti = { fullName: 'Siti Aminah', nik: '7271015503850001', nip: '198503152010012003' };
+
+  /** Runs the workflow until the applicant is approved or waits for a verifier: what became of them. */
+  const screened = async (ctx: Awaited<ReturnType<typeof setup>>, user: UserRecord) => {
+    await ctx.runner.start(user.userId);
+    await expect.poll(() => ctx.statusOf(user.userId)).toMatch(/^(APPROVED|AWAITING_REVIEW)$/);
+    const found = await ctx.users.findUserWithHistory(user.userId);
+    return {
+      status: found!.user.status, screening: found!.user.screening, actions: found!.history.map((entry) => entry.action),
+      mail: await ctx.outboxTo(user.email), approvals: await ctx.approvalsCounted(),
+    };
+  };
+
+  /** A verifier's approval of an application the workflow holds for review completes it. */
+  const approvedByVerifier = async (ctx: Awaited<ReturnType<typeof setup>>, userId: string) => {
+    await ctx.runner.resume((await ctx.users.findUser(userId))!.reviewTaskToken!, { decision: 'APPROVE', actorId: 'verifier-1' });
+    await ctx.runner.finished(userId);
+    return ctx.statusOf(userId);
+  };
+
+  it('approves a match whose registry agency is one the tenant names (case, spacing and punctuation aside)', async () => {
+    const ctx = await setup(Duration.days(14), undefined, undefined, { registryAgencies: ['Kepolisian Daerah Contoh', 'pemerintah kabupaten  CONTOH.'] });
+    const result = await screened(ctx, await ctx.submittedUser(siti));
+    expect(result).toMatchObject({ status: 'APPROVED', screening: { outcome: 'MATCH' }, mail: ['accountInfo', 'setPassphrase'], approvals: 1 });
+    expect(result.screening?.mismatches).toBeUndefined();
+    expect(result.actions).toEqual(['SCREENED_MATCH', 'APPLICATION_APPROVED']);
+  });
+
+  it('sends a match of another agency to a verifier, naming the registry\'s agency, and approves nothing until one decides', async () => {
+    const ctx = await setup(Duration.days(14), undefined, undefined, { registryAgencies: ['Pemerintah Kota Lain'] });
+    const user = await ctx.submittedUser(siti);
+    const result = await screened(ctx, user);
+    expect(result).toMatchObject({
+      status: 'AWAITING_REVIEW',
+      screening: { outcome: 'NO_MATCH', mismatches: ['Instansi di data BKN berbeda: Pemerintah Kabupaten Contoh'], registry: { agency: 'Pemerintah Kabupaten Contoh' } },
+      mail: [], approvals: 0,
+    });
+    expect(result.actions).toEqual(['SCREENED_NO_MATCH', 'REVIEW_REQUESTED']);
+    expect(await approvedByVerifier(ctx, user.userId)).toBe('APPROVED');
+  });
+
+  it('sends every match to a verifier while the tenant names no registry agency, saying so', async () => {
+    for (const tenantFields of [{}, { registryAgencies: [] }]) {
+      const ctx = await setup(Duration.days(14), undefined, undefined, tenantFields);
+      const result = await screened(ctx, await ctx.submittedUser(siti));
+      expect(result).toMatchObject({
+        status: 'AWAITING_REVIEW',
+        screening: {
+          outcome: 'NO_MATCH',
+          mismatches: ['Instansi di data BKN (Pemerintah Kabupaten Contoh) belum dapat dicocokkan: operator belum mengatur nama instansi ini di data kepegawaian'],
+        },
+        mail: [], approvals: 0,
+      });
+    }
+  });
+
+  it('a NIK that differs and another agency: the verifier is told both', async () => {
+    const ctx = await setup(Duration.days(14), undefined, undefined, { registryAgencies: ['Pemerintah Kota Lain'] });
+    const result = await screened(ctx, await ctx.submittedUser({ ...siti, nik: '7271015503850099' }));
+    expect(result.screening?.mismatches).toEqual(['NIK berbeda dengan data kepegawaian', 'Instansi di data BKN berbeda: Pemerintah Kabupaten Contoh']);
+  });
+
+  it('a self-application that matches is approved on its own, in OPEN and in REVIEW tenants (#13: REVIEW holds the link, not the screening)', async () => {
+    const agencies = { registryAgencies: ['Pemerintah Kabupaten Contoh'] };
+    const selfApplied = { selfApplication: { appliedAt: '2026-01-01T00:00:00.000Z' } };
+    for (const selfApplication of ['OPEN', 'REVIEW'] as const) {
+      const ctx = await setup(Duration.days(14), undefined, undefined, { ...agencies, selfApplication });
+      expect(await screened(ctx, await ctx.submittedUser(siti, selfApplied))).toMatchObject({ status: 'APPROVED', screening: { outcome: 'MATCH' } });
+    }
   });
 });

@@ -59,6 +59,8 @@ export async function putTenant(dynamo: ReturnType<typeof createDynamoClient>, t
     organizationName: tenant.organizationName ?? 'Pemerintah Provinsi Uji',
     emailDomains: tenant.emailDomains ?? ['uji.go.id'],
     createdAt: '2026-01-01T00:00:00.000Z',
+    ...(tenant.registryAgencies ? { registryAgencies: tenant.registryAgencies } : {}),
+    ...(tenant.selfApplication ? { selfApplication: tenant.selfApplication } : {}),
   };
   await dynamo.send(new PutCommand({ TableName: tableName, Item: { ...keys.tenant(record.tenantId), ...record } }));
   return record;

@@ -35,12 +35,15 @@ export interface GetUserDeps {
  *    out) before anything is: the letter carries the person's data as the photos do.
  * 3. The latest e-mails (newest first) with what SES reported of them, and whether mail to the
  *    address is held after a spam complaint.
+ * An integrator key (an agency system) gets no photo links: identity photos are for the people
+ * who verify, and the audit entry names only what was handed out.
  */
 export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: string }) {
   const found = await deps.users.findUserWithHistory(input.userId);
   if (!found || !isVisibleTo(found.user, input.actor)) throw new AppError('USER_NOT_FOUND');
   const { user, history } = found;
-  const photoIds = [user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined);
+  const showsPhotos = input.actor.role !== 'INTEGRATOR';
+  const photoIds = showsPhotos ? [user.ktpPhotoId, user.selfiePhotoId].filter((id): id is string => id !== undefined) : [];
   const letter = user.requestLetterId && deps.letterFiles ? await deps.letters?.findLetter(user.requestLetterId) : undefined;
   const handedOut = [...photoIds.map(kindOfPhotoId), ...(letter ? ['LETTER'] : [])];
   await recordPersonalDataRead(deps, input.actor, 'PROFILE_VIEWED', user, handedOut.length ? { target: handedOut.join(',') } : {});
@@ -72,7 +75,7 @@ export async function getUser(deps: GetUserDeps, input: { actor: Actor; userId: 
       identity: { fullName: user.identity.fullName, nik: `************${user.identity.nikLast4}`, birthDate: user.identity.birthDate, gender: user.identity.gender },
     } : {}),
     ...(user.employment ? { employment } : {}),
-    photos,
+    ...(showsPhotos ? { photos } : {}),
     ...(requestLetter ? { requestLetter } : {}),
     ...(user.employmentPrefill ? { employmentPrefill: user.employmentPrefill } : {}),
     ...(user.selfApplication ? { selfApplication: user.selfApplication } : {}),

@@ -7,10 +7,11 @@ import { auditEntry } from '../../../shared/audit.js';
 import type { UserStatus } from '../../../shared/domain/user.js';
 import type { MessageComposer } from '../../../shared/outbox.js';
 import type { AuditEntry, ScreeningResult, UserChange, UserDirectory, UserRecord } from '../../../shared/ports/users.js';
-import type { TenantDirectory } from '../../../shared/ports/tenants.js';
+import type { Tenant, TenantDirectory } from '../../../shared/ports/tenants.js';
+import { comparableAgency } from '../../../shared/domain/tenants.js';
 import type { OutboxMessage } from '../../../shared/ports/outbox.js';
 import type { LinkTokenRecord } from '../../../shared/ports/links.js';
-import type { CivilServiceRegistry } from '../../../shared/ports/registry.js';
+import type { CivilServiceRecord, CivilServiceRegistry } from '../../../shared/ports/registry.js';
 import type { Clock, IdGenerator } from '../../../shared/ports/runtime.js';
 import type { Sealer } from '../../../shared/ports/sealer.js';
 
@@ -78,12 +79,26 @@ async function transition(
 }
 
 /**
+ * The record's agency against the tenant's: NIP, NIK and name are no secrets, so without this
+ * anyone with an address in the tenant's domains could enrol a civil servant of another agency.
+ * A tenant that names no agency has every match looked at by a verifier.
+ */
+function agencyMismatch(tenant: Tenant | undefined, record: CivilServiceRecord): string[] {
+  const source = record.employmentType === 'ASN' ? 'BKN' : 'SIPP';
+  const agencies = (tenant?.registryAgencies ?? []).map(comparableAgency);
+  if (agencies.length === 0) return [`Instansi di data ${source} (${record.agency}) belum dapat dicocokkan: operator belum mengatur nama instansi ini di data kepegawaian`];
+  return agencies.includes(comparableAgency(record.agency)) ? [] : [`Instansi di data ${source} berbeda: ${record.agency}`];
+}
+
+/**
  * Screening: an ASN is looked up by NIP, a Polri officer by NRP. A match needs the number
- * found, the NIK equal and the names equal after normalisation; anything else goes to a verifier,
- * with what did not match. Registry failures propagate (the workflow retries, then falls back).
+ * found, the NIK equal, the names equal after normalisation and the record's agency one of the
+ * tenant's (a self-application too: a REVIEW tenant's verifier has already confirmed the applicant
+ * before the link went out). Anything else goes to a verifier, with what did not match. Registry failures propagate (the workflow
+ * retries, then falls back).
  */
 export async function screenApplicant(
-  deps: Pick<ReviewDeps, 'users' | 'clock' | 'ids'> & { registry: CivilServiceRegistry; sealer: Sealer },
+  deps: Pick<ReviewDeps, 'users' | 'clock' | 'ids'> & { registry: CivilServiceRegistry; sealer: Sealer; tenants: Pick<TenantDirectory, 'findTenant'> },
   userId: string,
 ): Promise<ScreeningResult> {
   const user = await loadUser(deps, userId);
@@ -99,9 +114,11 @@ export async function screenApplicant(
       result = { outcome: 'NO_MATCH', checkedAt, mismatches: [employment.employmentType === 'ASN' ? 'NIP tidak ditemukan' : 'NRP tidak ditemukan'] };
     } else {
       const nik = await deps.sealer.open(user.identity.nikSealed, nikSealingContext(user.userId));
+      const tenant = await deps.tenants.findTenant(user.tenantId);
       const mismatches = [
         ...(record.nik === nik ? [] : ['NIK berbeda dengan data kepegawaian']),
         ...(comparableName(record.fullName) === comparableName(user.identity.fullName) ? [] : ['Nama berbeda dengan data kepegawaian']),
+        ...agencyMismatch(tenant, record),
       ];
       result = {
         outcome: mismatches.length === 0 ? 'MATCH' : 'NO_MATCH',

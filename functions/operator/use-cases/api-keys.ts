@@ -25,12 +25,11 @@ export async function createApiKey(
   input: { actor: Actor; tenantId: string; name: string; scopes: ApiKeyScope[] },
 ): Promise<TenantApiKey & { secret: string; apiKey: string }> {
   const tenantId = await tenantOf(deps, input.actor, input.tenantId);
-  const live = (await deps.apiKeys.listApiKeys(tenantId)).filter((key) => !key.revokedAt);
-  if (live.length >= MAX_LIVE_API_KEYS_PER_TENANT) throw new AppError('API_KEY_LIMIT');
   const now = deps.clock.now();
   const { keyId, secret, apiKey } = newIntegratorKey();
   const key: TenantApiKey = { keyId, name: input.name, scopes: input.scopes, createdAt: now.toISOString(), createdBy: input.actor.actorId };
-  await deps.apiKeys.createApiKey(tenantId, key, hashApiKey(apiKey), auditEntry(deps, now, input.actor, 'API_KEY_CREATED', { tenantId }, { target: keyId }));
+  // The limit is checked where the key is written, in its transaction (API_KEY_LIMIT, nothing written).
+  await deps.apiKeys.createApiKey(tenantId, key, hashApiKey(apiKey), auditEntry(deps, now, input.actor, 'API_KEY_CREATED', { tenantId }, { target: keyId }), MAX_LIVE_API_KEYS_PER_TENANT);
   return { ...key, secret, apiKey };
 }
 

@@ -24,6 +24,8 @@ export interface TenantFields {
   status: TenantStatus;
   selfApplication: SelfApplicationMode;
   verifierContacts: VerifierContact[];
+  /** As the civil-service registry names the tenant's agencies (screening compares them). */
+  registryAgencies: string[];
 }
 
 /** What a tenant's own verifier may change on it: how its people reach them. */
@@ -48,7 +50,7 @@ async function existing(deps: Pick<TenantDeps, 'registry'>, tenantId: string): P
  */
 export async function createTenant(
   deps: TenantDeps,
-  input: { actor: Actor } & Omit<TenantFields, 'status' | 'selfApplication' | 'verifierContacts'> & { status?: TenantStatus },
+  input: { actor: Actor } & Omit<TenantFields, 'status' | 'selfApplication' | 'verifierContacts' | 'registryAgencies'> & { status?: TenantStatus },
 ): Promise<Tenant> {
   const { actor, ...fields } = input;
   const now = deps.clock.now();
@@ -100,10 +102,12 @@ export async function updateTenant(deps: TenantDeps, input: { actor: Actor; tena
   const previous = await existing(deps, input.tenantId);
   const current: Partial<TenantFields> = {
     ...previous, status: previous.status ?? 'ACTIVE', selfApplication: previous.selfApplication ?? 'CLOSED', verifierContacts: previous.verifierContacts ?? [],
+    registryAgencies: previous.registryAgencies ?? [],
   };
   const changed = (Object.keys(changes) as (keyof TenantFields)[]).filter((field) => {
     if (field === 'emailDomains') return !sameList(changes.emailDomains!, previous.emailDomains);
     if (field === 'verifierContacts') return !sameContacts(changes.verifierContacts!, current.verifierContacts!);
+    if (field === 'registryAgencies') return !sameList(changes.registryAgencies!, current.registryAgencies!);
     return changes[field] !== current[field];
   });
   if (changed.length === 0) return previous;

@@ -322,7 +322,7 @@ ${result.rejected.length > 0 ? html`<p>Perbaiki baris yang ditolak, lalu impor h
     const shown = [
       { kind: 'KTP', alt: 'Foto KTP', caption: 'KTP' },
       { kind: 'SELFIE', alt: 'Foto selfie', caption: 'Selfie saat aktivasi' },
-    ].map((entry) => ({ ...entry, url: user.photos.find((photo) => photo.kind === entry.kind)?.url }));
+    ].map((entry) => ({ ...entry, url: user.photos?.find((photo) => photo.kind === entry.kind)?.url }));
     if (shown.every((entry) => !entry.url)) return html`<p>${user.status === 'ERASED' ? 'Foto sudah dihapus.' : 'Foto belum diunggah.'}</p>`;
     return html`<div class="photo-pair">${shown.map((entry) => html`<figure>
 ${entry.url ? html`<a href="${entry.url}"><img src="${entry.url}" alt="${entry.alt}"></a>` : html`<p class="photo-missing">Belum diunggah</p>`}
