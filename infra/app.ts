@@ -59,6 +59,9 @@ export function buildStage(app: App, stageName: string): BuiltStage {
       tsaCommonName: settings.tsaCommonName,
       closedApplicationPhotoDays: settings.closedApplicationPhotoDays,
       erasedNikClaimDays: settings.erasedNikClaimDays,
+      waf: settings.waf,
+      pkiWafLimitPerFiveMinutes: settings.pkiWafLimitPerFiveMinutes,
+      dashboard: settings.dashboard,
     },
   });
   return { stage, settings, stateful, service };

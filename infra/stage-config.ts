@@ -18,6 +18,8 @@ const emailList = z.preprocess(
   z.array(z.email({ error: (issue) => `not an e-mail address: ${JSON.stringify(issue.input)}` })),
 );
 const httpsUrl = z.url({ protocol: /^https$/, error: (issue) => `not an https URL: ${JSON.stringify(issue.input)}` });
+/** A CLI value is a string: "true"/"false" there, a JSON boolean in cdk.json. */
+const flag = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean());
 const domainName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a lower-case domain name');
 
 export const stageSettingsSchema = z.strictObject({
@@ -54,6 +56,17 @@ export const stageSettingsSchema = z.strictObject({
   caOrganizationName: z.string().min(1),
   /** The TSA certificate's CN; the functions' default when empty. */
   tsaCommonName: z.string(),
+  /**
+   * A WAF web ACL on the API stage ($5 a month plus $1 a rule): the managed common rule set, a
+   * per-IP limit for everything and per-path limits (PDF verification, the PKI's signing routes).
+   * Without it only the functions' own per-client limits and the stage throttle stand (see
+   * docs/security.md §4.2); keep it on wherever the public can reach the API.
+   */
+  waf: flag,
+  /** Per-IP requests per five minutes on each of /pki/ocsp, /pki/ocsp/{request} and /pki/tsa at the WAF. */
+  pkiWafLimitPerFiveMinutes: z.coerce.number().int().min(100, 'WAF rate limits start at 100').max(2_000_000_000),
+  /** The CloudWatch dashboard ($3 a month beyond the account's first three): the alarms exist either way. */
+  dashboard: flag,
 });
 
 export type StageSettings = z.infer<typeof stageSettingsSchema>;

@@ -62,6 +62,14 @@ const configSchema = z.object({
   VERIFICATION_RATE_LIMIT: z.coerce.number().int().positive().default(30),
   VERIFICATION_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
   /**
+   * The public PKI routes that make a KMS signature (an OCSP answer not in the pki function's
+   * cache, a timestamp), per client IP: this many per window. A relying party checks a handful
+   * of certificates at a time and cached answers are not counted; the limit keeps a few addresses
+   * from spending the account's KMS Sign quota that issuance and signing need.
+   */
+  PKI_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  PKI_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().max(3600).default(60),
+  /**
    * After an erasure, how long the NIK's keyed-index claim is kept (it holds no NIK, only its
    * HMAC): meanwhile the same NIK cannot open a new account unnoticed; then it expires.
    */

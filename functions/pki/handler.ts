@@ -15,17 +15,28 @@ import { timestampAuthority, tsaSettingsFromConfig } from '../../shared/pki/tsa-
 import { sealSettingsFromConfig, serviceSeal, type ServiceSeal } from '../../shared/pki/seal-runtime.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantDirectory } from '../../shared/ports/tenants.js';
+import { DynamoRateLimiter } from '../../shared/adapters/aws/dynamo-rate-limiter.js';
+import type { RateLimit, RateLimiter } from '../../shared/ports/rate-limiter.js';
+import { cachedOcspResponder, ocspCacheControl } from './ocsp-cache.js';
 import { pkiRoutes } from './routes.js';
-import { answerOcsp, answerTimestamp, caCertificate, crl, decodeOcspPath, tsaCertificate, type PkiDeps } from './use-cases.js';
+import { answerTimestamp, caCertificate, crl, decodeOcspPath, tsaCertificate, type PkiDeps } from './use-cases.js';
 
 const CA_CACHE = 'public, max-age=86400';
 // A revocation publishes a new CRL at once; caches may keep one for five minutes at most.
 const CRL_CACHE = 'public, max-age=300';
 
-/** RFC 5019: GET answers are cacheable until shortly before their nextUpdate. */
-const ocspCache = (nextUpdate: Date, now: Date) => `public, max-age=${Math.max(0, Math.floor((nextUpdate.getTime() - now.getTime()) / 1000) - 60)}, no-transform, must-revalidate`;
+export interface PkiHandlerDeps extends PkiDeps {
+  logger: Logger;
+  tenants: TenantDirectory;
+  seal?: () => Promise<ServiceSeal>;
+  /** Per client (source IP): requests that make a KMS signature (uncached OCSP answers, timestamps). */
+  rateLimiter: RateLimiter;
+  rateLimit: RateLimit;
+}
 
-export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: TenantDirectory; seal?: () => Promise<ServiceSeal> }) {
+export function createPkiHandler(deps: PkiHandlerDeps) {
+  // One per instance: the same OCSP question with the same statuses is signed once per few minutes.
+  const ocsp = cachedOcspResponder(deps);
   // The seal certificate is made here, where the CA is, for the signing function that seals with
   // it but cannot make it: once a container (a cold start after a deployment does it at once) and
   // on every daily run. A failure only delays it: the next container or day tries again.
@@ -41,13 +52,13 @@ export function createPkiHandler(deps: PkiDeps & { logger: Logger; tenants: Tena
     getCaPem: async () => ({ status: 200, body: (await caCertificate(deps)).pem, headers: { 'content-type': 'application/x-pem-file', 'cache-control': CA_CACHE } }),
     getCaDer: async () => ({ status: 200, body: (await caCertificate(deps)).der, headers: { 'content-type': 'application/pkix-cert', 'cache-control': CA_CACHE } }),
     getCrl: async () => ({ status: 200, body: (await crl(deps)).der, headers: { 'content-type': 'application/pkix-crl', 'cache-control': CRL_CACHE } }),
-    postOcsp: async ({ body }) => ({ status: 200, body: (await answerOcsp(deps, body)).der, headers: { 'content-type': 'application/ocsp-response' } }),
-    getOcsp: async ({ params }) => {
-      const answer = await answerOcsp(deps, decodeOcspPath(params.request));
-      return { status: 200, body: answer.der, headers: { 'content-type': 'application/ocsp-response', 'cache-control': ocspCache(answer.nextUpdate, deps.clock.now()) } };
+    postOcsp: async ({ body, sourceIp }) => ({ status: 200, body: (await ocsp(body, sourceIp)).der, headers: { 'content-type': 'application/ocsp-response' } }),
+    getOcsp: async ({ params, sourceIp }) => {
+      const answer = await ocsp(decodeOcspPath(params.request), sourceIp);
+      return { status: 200, body: answer.der, headers: { 'content-type': 'application/ocsp-response', 'cache-control': ocspCacheControl(answer, deps.clock.now()) } };
     },
     // Every reply is a fresh token (its own serial and time): never cached.
-    postTsa: async ({ body }) => ({ status: 200, body: await answerTimestamp(deps, body), headers: { 'content-type': 'application/timestamp-reply', 'cache-control': 'no-store' } }),
+    postTsa: async ({ body, sourceIp }) => ({ status: 200, body: await answerTimestamp(deps, body, sourceIp), headers: { 'content-type': 'application/timestamp-reply', 'cache-control': 'no-store' } }),
     getTsaPem: async () => ({ status: 200, body: (await tsaCertificate(deps)).pem, headers: { 'content-type': 'application/x-pem-file', 'cache-control': CA_CACHE } }),
   }, {
     // Every PKI route is public; the authenticator only ever sees none.
@@ -85,5 +96,7 @@ export const handler = lambdaEntry(() => {
     tsa: timestampAuthority({ pki, signer: new KmsCaSigner(kms, required(config, 'TSA_KEY_ID')), clock: base.clock, settings: tsaSettingsFromConfig(config), authority }),
     // The seal key's public half only (GetPublicKey): this function certifies it, never signs with it.
     seal: serviceSeal({ pki, signer: new KmsCaSigner(kms, required(config, 'SERVICE_SEAL_KEY_ID')), clock: base.clock, settings: sealSettingsFromConfig(config), authority }),
+    rateLimiter: new DynamoRateLimiter(base.dynamo, config.TABLE_NAME, base.clock),
+    rateLimit: { limit: config.PKI_RATE_LIMIT, windowSeconds: config.PKI_RATE_WINDOW_SECONDS },
   });
 });

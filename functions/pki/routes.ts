@@ -2,7 +2,12 @@ import * as z from 'zod';
 import { defineRoutes } from '../../shared/http/route.js';
 
 const pem = { description: 'The CA certificate (PEM)', contentType: 'application/x-pem-file' };
-const ocspResponse = { description: 'A signed OCSP response: good, revoked (time, reason) or unknown per certificate; the nonce echoed', contentType: 'application/ocsp-response' };
+const ocspResponse = {
+  description: 'A signed OCSP response: good, revoked (time, reason) or unknown per certificate. A request\'s nonce is ignored (RFC 5019): the same question with the same statuses gets the same answer for up to 5 minutes; a revocation is answered at once',
+  contentType: 'application/ocsp-response',
+};
+/** Only requests that make a new signature count (docs/security.md F2). */
+const tooManySignatures = { description: 'TOO_MANY_REQUESTS: this address asked for more signatures (uncached OCSP answers and timestamps together) than the limit per window; Retry-After says when to try again' };
 
 /** The CA's public face: anyone may fetch the CA certificate and the CRL, ask OCSP, and timestamp. */
 export const pkiRoutes = defineRoutes('pki', {
@@ -33,15 +38,15 @@ export const pkiRoutes = defineRoutes('pki', {
     summary: 'OCSP (RFC 6960): application/ocsp-request in, application/ocsp-response out',
     access: 'public',
     bodyType: 'application/ocsp-request',
-    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' }, 415: { description: 'UNSUPPORTED_MEDIA_TYPE' } },
+    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' }, 415: { description: 'UNSUPPORTED_MEDIA_TYPE' }, 429: tooManySignatures },
   },
   getOcsp: {
     method: 'GET',
     path: '/pki/ocsp/{request}',
-    summary: 'OCSP over GET (RFC 6960 appendix A): the DER request, base64 and URL-encoded; cacheable until its nextUpdate',
+    summary: 'OCSP over GET (RFC 6960 appendix A): the DER request, base64 and URL-encoded; cacheable for what is left of its 5 minutes (Cache-Control max-age)',
     access: 'public',
     params: z.strictObject({ request: z.string().min(1).max(2000) }),
-    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' } },
+    responses: { 200: ocspResponse, 400: { description: 'OCSP_REQUEST_INVALID' }, 429: tooManySignatures },
   },
   postTsa: {
     method: 'POST',
@@ -56,6 +61,7 @@ export const pkiRoutes = defineRoutes('pki', {
       },
       413: { description: 'PAYLOAD_TOO_LARGE (a timestamp query is 8 KB at most)' },
       415: { description: 'UNSUPPORTED_MEDIA_TYPE' },
+      429: tooManySignatures,
     },
   },
   getTsaPem: {

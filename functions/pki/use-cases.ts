@@ -6,6 +6,11 @@ import { MAX_TIMESTAMP_REQUEST_BYTES, type TimestampAuthority } from '../../shar
 import type { CertificateStore } from '../../shared/ports/certificates.js';
 import { serviceSerialNumbers } from '../../shared/pki/seal-runtime.js';
 import type { Clock } from '../../shared/ports/runtime.js';
+import type { RateLimit, RateLimiter } from '../../shared/ports/rate-limiter.js';
+import { takeOrRefuse } from '../../shared/rate-limits.js';
+
+/** The rate-limit scope of the public routes that make the service sign with KMS (an uncached OCSP answer, a timestamp): one budget per client. */
+export const PKI_SIGN_RATE_SCOPE = 'pki-sign';
 
 export interface PkiDeps extends CrlDeps {
   certificates: Pick<CertificateStore, 'findCertificate'>;
@@ -29,17 +34,36 @@ export async function tsaCertificate(deps: Pick<PkiDeps, 'tsa'>) {
  * `rejection` TimeStampResp, as the protocol says, not with an HTTP error; only a body far larger
  * than any TimeStampReq is refused before parsing.
  */
-export async function answerTimestamp(deps: Pick<PkiDeps, 'tsa'>, requestDer: Uint8Array): Promise<Uint8Array> {
+export async function answerTimestamp(
+  deps: Pick<PkiDeps, 'tsa'> & { rateLimiter?: RateLimiter; rateLimit?: RateLimit },
+  requestDer: Uint8Array,
+  clientKey?: string,
+): Promise<Uint8Array> {
   if (requestDer.byteLength > MAX_TIMESTAMP_REQUEST_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', [], {
       detail: { id: `Permintaan cap waktu terlalu besar (maksimal ${MAX_TIMESTAMP_REQUEST_BYTES / 1024} KB).`, en: `A timestamp query is ${MAX_TIMESTAMP_REQUEST_BYTES / 1024} KB at most.` },
     });
   }
+  // Every granted reply is a KMS Sign: the client's count is taken first (429, nothing signed).
+  if (deps.rateLimiter && deps.rateLimit && clientKey !== undefined) await takeOrRefuse(deps.rateLimiter, PKI_SIGN_RATE_SCOPE, clientKey, deps.rateLimit);
   return (await deps.tsa()).respond(requestDer);
 }
 
 export async function crl(deps: PkiDeps) {
   return currentCrl(deps);
+}
+
+/** A serial's status from its certificate record (one consistent read), as OCSP answers it. */
+export function certificateStatus(deps: Pick<PkiDeps, 'certificates' | 'pki'>): (serialNumber: string) => Promise<CertificateStatusAnswer> {
+  return async (serialNumber) => {
+    const certificate = await deps.certificates.findCertificate(serialNumber);
+    // The TSA's and the seal's certificates are the CA's own, never revoked: good, so timestamps and seals validate (B-LT).
+    if (!certificate) return (await serviceSerialNumbers(deps.pki)).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
+    if (certificate.status === 'REVOKED' && certificate.revocation) {
+      return { status: 'revoked', revokedAt: new Date(certificate.revocation.at), reason: certificate.revocation.reason };
+    }
+    return { status: 'good' };
+  };
 }
 
 /**
@@ -50,17 +74,8 @@ export async function crl(deps: PkiDeps) {
  * unknown.
  */
 export async function answerOcsp(deps: PkiDeps, requestDer: Uint8Array): Promise<{ der: Uint8Array; nextUpdate: Date }> {
-  const lookup = async (serialNumber: string): Promise<CertificateStatusAnswer> => {
-    const certificate = await deps.certificates.findCertificate(serialNumber);
-    // The TSA's and the seal's certificates are the CA's own, never revoked: good, so timestamps and seals validate (B-LT).
-    if (!certificate) return (await serviceSerialNumbers(deps.pki)).includes(serialNumber) ? { status: 'good' } : { status: 'unknown' };
-    if (certificate.status === 'REVOKED' && certificate.revocation) {
-      return { status: 'revoked', revokedAt: new Date(certificate.revocation.at), reason: certificate.revocation.reason };
-    }
-    return { status: 'good' };
-  };
   try {
-    return await (await deps.authority()).ocsp(requestDer, lookup, deps.clock.now());
+    return await (await deps.authority()).ocsp(requestDer, certificateStatus(deps), deps.clock.now());
   } catch (error) {
     if (error instanceof OcspRequestInvalidError) throw new AppError('OCSP_REQUEST_INVALID', [], { internal: error.message });
     throw error;

@@ -15,13 +15,26 @@ export interface ApiProps {
   functions: Readonly<Record<string, IFunction>>;
   /** The stage name; the routes themselves carry the API version (/v1/...). */
   stageName: string;
+  /** A WAF web ACL on the stage (the stage setting `waf`); true when absent. */
+  waf?: boolean;
   /** Requests per five minutes per client IP before WAF blocks it. */
   rateLimitPerFiveMinutes?: number;
   /**
    * Tighter per-IP limits for expensive public routes (paths from the route tables): an outer
    * bound above the function's own per-client limit, for floods that should not reach it at all.
+   * One rule per entry (each rule is billed): `path` is matched at the URI's end, or anywhere in
+   * it with `match: 'CONTAINS'` (a path parameter after it); several `paths` count together.
    */
-  pathRateLimits?: readonly { path: string; limitPerFiveMinutes: number }[];
+  pathRateLimits?: readonly PathRateLimit[];
+}
+
+export type PathRateLimit = { limitPerFiveMinutes: number } & (
+  | { path: string; match?: 'ENDS_WITH' | 'CONTAINS' }
+  | { paths: readonly { path: string; match?: 'ENDS_WITH' | 'CONTAINS' }[] }
+);
+
+function pathMatch({ path, match }: { path: string; match?: 'ENDS_WITH' | 'CONTAINS' }): CfnWebACL.StatementProperty {
+  return { byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: match ?? 'ENDS_WITH', searchString: path, textTransformations: [{ priority: 0, type: 'NONE' }] } };
 }
 
 /**
@@ -33,6 +46,8 @@ export class Api extends Construct {
   readonly restApi: RestApi;
   /** The stage's access log: one JSON line per answer, with its status and route (resourcePath). */
   readonly accessLogs: LogGroup;
+  /** The stage's web ACL; none when the stage turns WAF off. */
+  readonly webAcl?: CfnWebACL;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -93,6 +108,33 @@ export class Api extends Construct {
       }
     }
 
+    if (props.waf !== false) this.webAcl = this.makeWebAcl(props);
+    else {
+      NagSuppressions.addResourceSuppressions(this.restApi.deploymentStage, [{
+        id: 'AwsSolutions-APIG3',
+        reason: 'This stage turns WAF off (stage setting waf=false, to save its $5 a month plus rules where the public does not reach it): the functions\' own per-client limits and the stage throttle remain; docs/security.md §4.2 says what is lost.',
+      }]);
+    }
+
+    const stack = Stack.of(this);
+    NagSuppressions.addResourceSuppressions(this.restApi, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Authorization is enforced in each function from the route table: API keys (hashed, tenant- and role-scoped) and, for link pages, single-use link tokens in the path.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'The service authenticates its own users (password + TOTP) and API keys; there is no Cognito user pool by design.',
+      },
+    ], true);
+    NagSuppressions.addResourceSuppressionsByPath(stack, `${this.restApi.node.path}/CloudWatchRole/Resource`, [{
+      id: 'AwsSolutions-IAM4',
+      reason: 'API Gateway account-level logging requires the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy.',
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+    }]);
+  }
+
+  private makeWebAcl(props: ApiProps): CfnWebACL {
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -129,10 +171,10 @@ export class Api extends Construct {
             rateBasedStatement: {
               limit: rule.limitPerFiveMinutes,
               aggregateKeyType: 'IP',
-              // The stage name comes first in the URI WAF sees: the path is matched at its end.
-              scopeDownStatement: {
-                byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: 'ENDS_WITH', searchString: rule.path, textTransformations: [{ priority: 0, type: 'NONE' }] },
-              },
+              // The stage name comes first in the URI WAF sees: the path is matched at its end (or anywhere).
+              scopeDownStatement: 'paths' in rule
+                ? { orStatement: { statements: rule.paths.map(pathMatch) } }
+                : pathMatch(rule),
             },
           },
           visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `tte-${props.stageName}-api-rate-path-${index + 1}`, sampledRequestsEnabled: true },
@@ -143,22 +185,6 @@ export class Api extends Construct {
       resourceArn: this.restApi.deploymentStage.stageArn,
       webAclArn: webAcl.attrArn,
     });
-
-    const stack = Stack.of(this);
-    NagSuppressions.addResourceSuppressions(this.restApi, [
-      {
-        id: 'AwsSolutions-APIG4',
-        reason: 'Authorization is enforced in each function from the route table: API keys (hashed, tenant- and role-scoped) and, for link pages, single-use link tokens in the path.',
-      },
-      {
-        id: 'AwsSolutions-COG4',
-        reason: 'The service authenticates its own users (password + TOTP) and API keys; there is no Cognito user pool by design.',
-      },
-    ], true);
-    NagSuppressions.addResourceSuppressionsByPath(stack, `${this.restApi.node.path}/CloudWatchRole/Resource`, [{
-      id: 'AwsSolutions-IAM4',
-      reason: 'API Gateway account-level logging requires the AWS managed AmazonAPIGatewayPushToCloudWatchLogs policy.',
-      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-    }]);
+    return webAcl;
   }
 }

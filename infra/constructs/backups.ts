@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
@@ -18,24 +17,20 @@ export interface BackupsProps {
 
 /**
  * Daily AWS Backup copies of the table and the photo bucket into a vault of this stage, encrypted
- * with a key of its own, kept `retentionDays`. Beside them: the table's PITR (35 days, to the
+ * with AWS Backup's own AWS managed key (aws/backup), kept `retentionDays`. That key is apart from
+ * the data key (a photo's backup survives the data key's deletion), no principal of the account can
+ * delete or disable it, and it costs nothing; what it cannot do is let another account read a copy
+ * (cross-account copies need a customer managed key: docs/security.md §4.4). Beside them: the table's PITR (35 days, to the
  * second) and the bucket's versioning (30 days of deleted versions); see docs/operations.md.
  */
 export class Backups extends Construct {
   readonly vault: BackupVault;
   readonly plan: BackupPlan;
-  readonly key: Key;
 
   constructor(scope: Construct, id: string, props: BackupsProps) {
     super(scope, id);
-    this.key = new Key(this, 'VaultKey', {
-      description: `TTE ${props.stage} backup vault: recovery points of the table and the photo bucket`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     this.vault = new BackupVault(this, 'Vault', {
       backupVaultName: `tte-${props.stage}-backups`,
-      encryptionKey: this.key,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.plan = new BackupPlan(this, 'Plan', {

@@ -7,12 +7,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { businessMetricNames, businessMetricsDimension, businessMetricsNamespace, type BusinessMetricName } from '../../shared/domain/business-metrics.js';
 import { ServiceFunction } from './service-function.js';
@@ -35,23 +35,25 @@ export interface MonitoringProps {
   /** The function on the table stream that sends the outbox's e-mails. */
   outbox: ServiceFunction;
   approvalFlow: IStateMachine;
+  /** The dashboard (the stage setting `dashboard`); true when absent. The alarms exist either way. */
+  dashboard?: boolean;
 }
 
 /**
- * What tells the operators something is wrong before an agency calls: one SNS topic (KMS-encrypted,
- * TLS only) with the alarms and the cost budget on it, and one dashboard. Made last in the stack:
+ * What tells the operators something is wrong before an agency calls: one SNS topic (TLS only)
+ * with the alarms and the cost budget on it, and one dashboard where the stage wants it. Made last in the stack:
  * it finds every ServiceFunction made before it (their 5xx and p95 alarms, their panels).
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
-  readonly dashboard: Dashboard;
+  readonly dashboard?: Dashboard;
   readonly budget: CfnBudget;
   /** Every alarm that reaches the topic, by a short name (tests, the alarm status widget). */
   readonly alarms = new Map<string, IAlarm>();
   /** The same alarms, in the array the status widget reads at synthesis (DLQs are added later). */
   private readonly alarmList: IAlarm[] = [];
   private readonly stage: string;
-  private readonly deadLetterWidget: GraphWidget;
+  private readonly deadLetterWidget?: GraphWidget;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -59,29 +61,18 @@ export class Monitoring extends Construct {
     const stack = Stack.of(this);
     const functions = stack.node.findAll().filter((construct): construct is ServiceFunction => construct instanceof ServiceFunction);
 
-    const key = new Key(this, 'TopicKey', {
-      description: `TTE ${props.stage} alarm topic: alarm and budget notifications`,
-      enableKeyRotation: true,
-    });
-    // CloudWatch alarms and AWS Budgets publish to the encrypted topic with their own service
-    // principals: each needs the key to encrypt the message, nothing else.
-    key.addToResourcePolicy(new PolicyStatement({
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
-    key.addToResourcePolicy(new PolicyStatement({
-      principals: [new ServicePrincipal('budgets.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-    }));
+    // No KMS key of its own ($1 a month and a key policy for CloudWatch and Budgets): the topic
+    // carries alarm names, thresholds and cost figures, never personal data, and then goes out as
+    // plain e-mail. The AWS managed aws/sns key cannot be used, as CloudWatch alarms may not use it.
     this.topic = new Topic(this, 'AlarmTopic', {
       topicName: `tte-${props.stage}-alarms`,
       displayName: `TTE ${props.stage} alarms`,
-      masterKey: key,
       enforceSSL: true,
     });
+    NagSuppressions.addResourceSuppressions(this.topic, [{
+      id: 'AwsSolutions-SNS2',
+      reason: 'Alarm and budget notifications only (alarm names, metric values, cost amounts; no personal data), delivered by e-mail in the clear anyway; a customer managed key would cost $1 a month for no protection, and CloudWatch alarms cannot publish to a topic under the AWS managed aws/sns key.',
+    }]);
     this.topic.addToResourcePolicy(new PolicyStatement({
       principals: [new ServicePrincipal('budgets.amazonaws.com')],
       actions: ['sns:Publish'],
@@ -224,6 +215,7 @@ export class Monitoring extends Construct {
     const ungrouped = businessMetricNames.filter((name) => !grouped.has(name));
     if (ungrouped.length > 0) groups.push(['Other business events per day', [...ungrouped]]);
 
+    if (props.dashboard === false) return;
     this.deadLetterWidget = new GraphWidget({ title: 'Dead-letter queues: messages waiting', width: 8, left: [] });
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `tte-${props.stage}`, defaultInterval: Duration.hours(24) });
     this.dashboard.addWidgets(new TextWidget({
@@ -304,7 +296,7 @@ export class Monitoring extends Construct {
    */
   watchDeadLetterQueue(name: string, queue: IQueue): Alarm {
     const depth = queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(5) });
-    this.deadLetterWidget.addLeftMetric(depth.with({ label: name }));
+    this.deadLetterWidget?.addLeftMetric(depth.with({ label: name }));
     const alarm = new Alarm(this, `${name}Messages`, {
       alarmName: `tte-${this.stage}-dlq-${name}`,
       alarmDescription: `The ${name} dead-letter queue holds a message: work was given up on after its retries. See docs/operations.md "Dead-letter queue".`,

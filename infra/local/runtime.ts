@@ -101,6 +101,8 @@ export interface LocalRuntimeOptions {
   onApiDynamoCommand?: (commandName: string) => void;
   /** Public PDF verification per client; the configuration's default (30 a minute) unless a test or the bench says otherwise. */
   verificationRateLimit?: RateLimit;
+  /** Public requests that make a KMS signature (uncached OCSP, timestamps) per client; the configuration's default (60 a minute) unless a test says otherwise. */
+  pkiRateLimit?: RateLimit;
   /** Self-applications per client and per address (20 and 3 an hour as on AWS unless a test says otherwise). */
   applicationLimits?: ApplicationLimits;
   /** Links asked for again from expired-link pages, per client (30 an hour as on AWS unless a test says otherwise). */
@@ -304,7 +306,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const certificates = new DynamoCertificates(clients.apiDynamo, localTableName);
     // The service's seal: a key file of its own (a KMS key on AWS), its certificate from the CA on first use.
     const seal = serviceSeal({ pki: pkiStore, signer: serviceSealSigner, clock: systemClock, settings: localSealSettings(), authority });
-    const pkiHandler = createPkiHandler({ ...crlDeps, certificates, authority, tsa, seal, tenants, logger: createLogger('pki') });
+    const pkiConfig = loadConfig({ TABLE_NAME: localTableName, WEB_BASE_URL: apiUrl });
+    const pkiHandler = createPkiHandler({
+      ...crlDeps, certificates, authority, tsa, seal, tenants, logger: createLogger('pki'),
+      rateLimiter: new DynamoRateLimiter(clients.apiDynamo, localTableName, systemClock),
+      rateLimit: options.pkiRateLimit ?? { limit: pkiConfig.PKI_RATE_LIMIT, windowSeconds: pkiConfig.PKI_RATE_WINDOW_SECONDS },
+    });
 
     // The daily schedules: once at start, then every 24 hours.
     const notices = createNoticesHandler({

@@ -14,6 +14,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { routeTables } from '../../functions/route-tables.js';
 import { verificationRoutes } from '../../functions/verification/routes.js';
+import { pkiRoutes } from '../../functions/pki/routes.js';
 import { sesDetailTypes } from '../../functions/delivery/ses-event.js';
 import { keys } from '../../shared/data/table.js';
 import { Api } from '../constructs/api.js';
@@ -58,6 +59,12 @@ export interface ServiceSettings {
   closedApplicationPhotoDays: number;
   /** Days an erased person's NIK index claim is kept (it holds an HMAC, never the NIK). */
   erasedNikClaimDays: number;
+  /** A WAF web ACL on the API stage (docs/security.md §4.2 says what is lost without it); true when absent. */
+  waf?: boolean;
+  /** Per-IP requests per five minutes on the PKI routes that sign (OCSP, TSA) at the WAF; 600 when absent. */
+  pkiWafLimitPerFiveMinutes?: number;
+  /** The CloudWatch dashboard; true when absent. */
+  dashboard?: boolean;
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -337,8 +344,18 @@ export class ServiceStack extends Stack {
         operator: operator.target, pki: pki.target, web: web.target, docs: docs.target,
       },
       stageName: settings.stage,
-      // Verification's own limit is 30 a minute per client (config); WAF stops floods well above it.
-      pathRateLimits: [{ path: verificationRoutes.routes.verifyPdf.path, limitPerFiveMinutes: 300 }],
+      waf: settings.waf ?? true,
+      pathRateLimits: [
+        // Verification's own limit is 30 a minute per client (config); WAF stops floods well above it.
+        { path: verificationRoutes.routes.verifyPdf.path, limitPerFiveMinutes: 300 },
+        // OCSP (POST, and GET with the request after the path) and the TSA make KMS signatures;
+        // the pki function limits signing requests per client (60 a minute) and answers OCSP from
+        // its cache without counting, so this outer bound sits above both (docs/security.md F2).
+        {
+          limitPerFiveMinutes: settings.pkiWafLimitPerFiveMinutes ?? 600,
+          paths: [{ path: pkiRoutes.routes.postOcsp.path, match: 'CONTAINS' }, { path: pkiRoutes.routes.postTsa.path }],
+        },
+      ],
     });
 
     // Every function's business metrics carry the stage as their one dimension (shared/adapters/aws/business-metrics.ts).
@@ -354,6 +371,7 @@ export class ServiceStack extends Stack {
       apiAccessLogs: this.api.accessLogs,
       outbox,
       approvalFlow: this.approvalFlow.stateMachine,
+      dashboard: settings.dashboard ?? true,
     });
     this.monitoring.watchDeadLetterQueue('outbox', deadLetters);
     this.monitoring.watchDeadLetterQueue('delivery', deliveryDeadLetters);

@@ -5,7 +5,7 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { businessMetricNames } from '../../shared/domain/business-metrics.js';
-import { functionsByContext, props, resourcesOf, synthesize, type CfnResource } from '../infra/support.js';
+import { functionsByContext, props, resourcesOf, synthesize, synthesizeStages, type CfnResource } from '../infra/support.js';
 import type { Inventory } from './cost-model.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -56,7 +56,7 @@ export function inventoryOf(templates: readonly Template[]): Inventory {
   };
   const functionContext = new Map<string, string>();
   for (const template of templates) {
-    for (const [id, key] of resourcesOf(template, 'AWS::KMS::Key')) inventory.kmsKeys.push({ id, kind: kmsKind(key) });
+    for (const [id, key] of resourcesOf(template, 'AWS::KMS::Key')) inventory.kmsKeys.push({ id, kind: kmsKind(key), rotates: props(key).EnableKeyRotation === true });
     for (const [id, alarm] of resourcesOf(template, 'AWS::CloudWatch::Alarm')) inventory.alarms.push({ id, metrics: alarmMetrics(alarm) });
     inventory.dashboards += resourcesOf(template, 'AWS::CloudWatch::Dashboard').length;
     inventory.secrets += resourcesOf(template, 'AWS::SecretsManager::Secret').length;
@@ -99,4 +99,12 @@ export function inventoryOf(templates: readonly Template[]): Inventory {
 export function deployedInventory(): Inventory {
   const { statefulTemplate, serviceTemplate } = synthesize();
   return inventoryOf([statefulTemplate, serviceTemplate]);
+}
+
+/**
+ * The inventory of each stage profile of cdk.json's "tte:stages" (they differ in WAF and the
+ * dashboard), from one synthesis of them side by side, as one account would hold them.
+ */
+export function stageInventories(stages: readonly string[]): Map<string, Inventory> {
+  return new Map([...synthesizeStages(stages)].map(([stage, built]) => [stage, inventoryOf([built.statefulTemplate, built.serviceTemplate])]));
 }

@@ -31,7 +31,8 @@ export const requiredPrices = [
 export type PriceName = (typeof requiredPrices)[number];
 
 export interface Inventory {
-  kmsKeys: { id: string; kind: 'symmetric' | 'asymmetric-sign' | 'hmac' }[];
+  /** `rotates`: automatic yearly rotation, each of whose first two rotations adds a key-month. */
+  kmsKeys: { id: string; kind: 'symmetric' | 'asymmetric-sign' | 'hmac'; rotates?: boolean }[];
   /** Each alarm with the number of metrics it reads (a metric-math alarm is billed per metric). */
   alarms: { id: string; metrics: number }[];
   dashboards: number;
@@ -100,10 +101,25 @@ export function checkPrices(file: PriceFile): void {
 
 const priceOf = (file: PriceFile, name: PriceName) => file.prices[name]!.value;
 
+/** CloudWatch's always-free tier, per account (docs/prices notes): alarm metrics, dashboards, custom metrics. */
+export const cloudWatchFreeTier = { alarmMetrics: 10, dashboards: 3, customMetrics: 10 } as const;
+
+export interface FloorOptions {
+  /** Years since deployment: rotating keys add a key-month per rotation, for their first two (year 2: +1, year 3 on: +2). */
+  year?: number;
+  /** Apply CloudWatch's always-free tier (right for one stage alone in its account). */
+  freeTier?: boolean;
+}
+
 /** The monthly cost of a deployment that serves nobody: what exists, not what runs. */
-export function idleFloor(inventory: Inventory, prices: PriceFile): Breakdown {
+export function idleFloor(inventory: Inventory, prices: PriceFile, options: FloorOptions = {}): Breakdown {
   const p = (name: PriceName) => priceOf(prices, name);
+  const free = options.freeTier ? cloudWatchFreeTier : { alarmMetrics: 0, dashboards: 0, customMetrics: 0 };
+  const rotations = Math.min(2, Math.max(0, Math.floor(options.year ?? 1) - 1));
+  const rotating = inventory.kmsKeys.filter((key) => key.rotates).length;
   const alarmMetrics = inventory.alarms.reduce((total, alarm) => total + alarm.metrics, 0);
+  const billedAlarmMetrics = Math.max(0, alarmMetrics - free.alarmMetrics);
+  const billedDashboards = Math.max(0, inventory.dashboards - free.dashboards);
   const rules = inventory.webAcls.reduce((total, acl) => total + acl.rules, 0);
   const kinds = (kind: Inventory['kmsKeys'][number]['kind']) => inventory.kmsKeys.filter((key) => key.kind === kind).length;
   const scheduled = Object.entries(inventory.scheduledRunsPerMonth);
@@ -112,13 +128,18 @@ export function idleFloor(inventory: Inventory, prices: PriceFile): Breakdown {
   const lines: Line[] = [
     {
       item: 'KMS customer managed keys',
-      quantity: `${inventory.kmsKeys.length} keys (${kinds('symmetric')} symmetric, ${kinds('asymmetric-sign')} ECC signing, ${kinds('hmac')} HMAC)`,
-      usd: inventory.kmsKeys.length * p('kms.keyMonth'),
+      quantity: `${inventory.kmsKeys.length} keys (${kinds('symmetric')} symmetric, ${kinds('asymmetric-sign')} ECC signing, ${kinds('hmac')} HMAC)`
+        + (rotations > 0 && rotating > 0 ? ` + ${rotating * rotations} rotated versions (year ${Math.floor(options.year ?? 1)})` : ''),
+      usd: (inventory.kmsKeys.length + rotating * rotations) * p('kms.keyMonth'),
     },
     { item: 'WAF web ACL', quantity: `${inventory.webAcls.length} web ACL`, usd: inventory.webAcls.length * p('waf.webAclMonth') },
     { item: 'WAF rules', quantity: `${rules} rules (a managed group counts as one)`, usd: rules * p('waf.ruleMonth') },
-    { item: 'CloudWatch alarms', quantity: `${inventory.alarms.length} alarms reading ${alarmMetrics} metrics`, usd: alarmMetrics * p('cloudwatch.alarmMetricMonth') },
-    { item: 'CloudWatch dashboards', quantity: `${inventory.dashboards}`, usd: inventory.dashboards * p('cloudwatch.dashboardMonth') },
+    {
+      item: 'CloudWatch alarms',
+      quantity: `${inventory.alarms.length} alarms reading ${alarmMetrics} metrics${options.freeTier ? ` (${alarmMetrics - billedAlarmMetrics} free)` : ''}`,
+      usd: billedAlarmMetrics * p('cloudwatch.alarmMetricMonth'),
+    },
+    { item: 'CloudWatch dashboards', quantity: `${inventory.dashboards}${options.freeTier ? ` (${inventory.dashboards - billedDashboards} free)` : ''}`, usd: billedDashboards * p('cloudwatch.dashboardMonth') },
     { item: 'Secrets Manager', quantity: `${inventory.secrets} secret`, usd: inventory.secrets * p('secretsmanager.secretMonth') },
     {
       item: 'Scheduled runs (daily jobs)',

@@ -3,7 +3,8 @@
  * against the targets of issue #12 (floor ≤ $5/month, ≤ $2 per 1,000 enrollments, ≤ $0.10 per
  * 1,000 signatures), each with its breakdown.
  *   - prices: the newest docs/prices/aws-ap-southeast-3-*.json (or --prices <file>);
- *   - the monthly floor: counted from the synthesized stacks (test/bench/cost-inventory.ts);
+ *   - the monthly floor: counted from the synthesized stacks of every stage profile in cdk.json's
+ *     "tte:stages" (they differ in WAF and the dashboard; test/bench/cost-inventory.ts);
  *   - per flow: the newest of docs/measured-flows.json and the load bench's test/bench/results/flows.json
  *     (or --flows <file>); with neither, one run of each flow on the local runtime is measured and
  *     written to docs/measured-flows.json (test/bench/cost-measure.ts). --measure measures afresh for
@@ -16,7 +17,8 @@ import {
   activeFloor, checkPrices, flowCost, formatRupiah, formatUsd, idleFloor, largestLine, rupiah, storagePerMonth, targets, verdict,
   type Breakdown, type Inventory, type MeasuredFlows, type PriceFile,
 } from './cost-model.js';
-import { deployedInventory } from './cost-inventory.js';
+import { stageInventories } from './cost-inventory.js';
+import { cdkContext } from '../infra/support.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -82,20 +84,28 @@ async function main() {
   const { path: pricesPath, prices } = priceFile();
   console.log(`Prices: ${pricesPath} (read ${prices.read}; ${Object.values(prices.prices).filter((price) => !price.jakartaConfirmed).length} of ${Object.keys(prices.prices).length} not confirmed for Jakarta: see the file's notes)`);
   console.log(`USD/IDR ${prices.exchangeRate.value.toLocaleString('id-ID')} of ${prices.exchangeRate.rateDate}: ${prices.exchangeRate.source}`);
-  const inventory: Inventory = deployedInventory();
+  const stages = Object.keys(cdkContext['tte:stages'] as Record<string, unknown>);
+  const inventories = stageInventories(stages);
   const { source, flows: measured } = await measuredFlows();
   console.log(`Flows: ${source}, measured ${measured.measuredAt} on ${measured.machine}`);
 
-  const floor = idleFloor(inventory, prices);
+  const rows: { label: string; usd: number; target?: number; driver: string }[] = [];
+  // Each stage profile's floor: what it holds differs (WAF, dashboard); the code and keys do not.
+  for (const [stage, stageInventory] of inventories) {
+    const waf = stageInventory.webAcls.length > 0 ? 'WAF' : 'no WAF';
+    const dashboard = stageInventory.dashboards > 0 ? 'dashboard' : 'no dashboard';
+    const floor = idleFloor(stageInventory, prices);
+    printBreakdown(`Idle deployment, per month — stage "${stage}" (${waf}, ${dashboard})`, floor, prices);
+    console.log(`  target ≤ $${targets.floorUsd.toFixed(2)}: ${verdict({ label: 'floor', usd: floor.usd, targetUsd: targets.floorUsd })}; largest line: ${largestLine(floor).item}`);
+    const alone = idleFloor(stageInventory, prices, { freeTier: true });
+    const later = idleFloor(stageInventory, prices, { year: 3 });
+    console.log(`  alone in its account, CloudWatch's free tier applied: ${formatUsd(alone.usd)} (${rp(alone.usd, prices)}); from year 3, with the rotating keys' two extra key versions: ${formatUsd(later.usd)}`);
+    rows.push({ label: `Idle deployment, per month: ${stage} (${waf}, ${dashboard})`, usd: floor.usd, target: targets.floorUsd, driver: `${largestLine(floor).item} (${largestLine(floor).quantity})` });
+  }
+  const inventory: Inventory = inventories.get('prod') ?? [...inventories.values()][0]!;
   const active = activeFloor(inventory, prices);
-  printBreakdown('Idle deployment, per month', floor, prices);
-  console.log(`  target ≤ $${targets.floorUsd.toFixed(2)}: ${verdict({ label: 'floor', usd: floor.usd, targetUsd: targets.floorUsd })}; largest line: ${largestLine(floor).item}`);
   printBreakdown('Added by any activity in a month (metrics are billed once published)', active, prices);
-
-  const rows: { label: string; usd: number; target?: number; driver: string }[] = [
-    { label: 'Idle deployment, per month', usd: floor.usd, target: targets.floorUsd, driver: `${largestLine(floor).item} (${largestLine(floor).quantity})` },
-    { label: 'Any month with traffic adds', usd: active.usd, driver: active.lines[0]!.quantity },
-  ];
+  rows.push({ label: 'Any month with traffic adds', usd: active.usd, driver: active.lines[0]!.quantity });
   const per1000: [string, string, number | undefined][] = [
     ['enrollment', 'Per 1,000 enrollments', targets.per1000EnrollmentsUsd],
     ['signature', 'Per 1,000 signatures', targets.per1000SignaturesUsd],

@@ -493,11 +493,12 @@ describe('OCSP over HTTP: its edges', () => {
     expect(posted).toContain('Revocation Reason: keyCompromise (0x1)');
     expect(gotten).toEqual(posted);
 
-    // With a nonce (openssl's default), openssl checks it came back.
+    // With a nonce (openssl's default): the responder ignores it (RFC 5019; its answers are cached
+    // and shared, docs/security.md F2), so openssl warns but accepts; never a wrong nonce.
     const withNonce = await tools.run(['ocsp', '-issuer', caFile, '-cert', leafFile, '-url', `${runtime.api}/pki/ocsp`, '-CAfile', caFile, '-resp_text']);
     expect(withNonce.output).toMatch(/Response verify OK/);
-    expect(withNonce.output).toMatch(/OCSP Nonce/);
-    expect(withNonce.output).not.toMatch(/WARNING: no nonce in response|nonce verify error/i);
+    expect(withNonce.output).toMatch(/WARNING: no nonce in response/);
+    expect(withNonce.output).not.toMatch(/nonce verify error/i);
   });
 });
 

@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.js';
 import { liveAliasName } from '../../infra/constructs/service-function.js';
 import { resolveStage, stageSettingsSchema } from '../../infra/stage-config.js';
+import { pkiRoutes } from '../../functions/pki/routes.js';
+import { verificationRoutes } from '../../functions/verification/routes.js';
 import { businessMetricNames, businessMetricsDimension, businessMetricsNamespace } from '../../shared/domain/business-metrics.js';
 import {
   actionsOf, apiResourcePaths, asArray, cdkContext, flatten, formatFindings, functionsByContext, grantsOf, logicalIdOf, methodPath,
@@ -129,7 +131,9 @@ describe('stages: two stages side by side in one account', () => {
 
   it('gives every physical name the stage, so none is shared', () => {
     expect(prodNames.length).toBeGreaterThan(30);
-    expect(prodNames.length).toBe(stagingNames.length);
+    // Staging has no dashboard (cdk.json "dashboard": false); everything else is named in both.
+    expect(prodNames.filter((name) => !name.startsWith('AWS::CloudWatch::Dashboard')).length).toBe(stagingNames.length);
+    expect(stagingNames.filter((name) => name.startsWith('AWS::CloudWatch::Dashboard'))).toEqual([]);
     // The SES identity is the stage's own mail domain (cdk.json gives each stage its own).
     for (const name of prodNames.filter((n) => !n.startsWith('AWS::SES::EmailIdentity'))) expect(name).toMatch(/prod/);
     for (const name of stagingNames.filter((n) => !n.startsWith('AWS::SES::EmailIdentity'))) expect(name).toMatch(/staging/);
@@ -237,24 +241,16 @@ describe('safe deploys: API functions behind the alias `live`, canary 10 % for 5
   });
 });
 
-describe('alarms: one encrypted, TLS-only topic', () => {
-  it('is one topic, encrypted with a KMS key of the stack, denying requests without TLS', () => {
+describe('alarms: one TLS-only topic', () => {
+  it('is one topic without a customer managed key (alarm figures only: no $1 key for it), denying requests without TLS', () => {
     expect(topics).toHaveLength(1);
-    const keyId = flatten(props(topics[0]![1]).KmsMasterKeyId).match(/^<(\w+)\.Arn>$/)?.[1] ?? '(no key)';
-    expect(resourceById(template, keyId).Type).toBe('AWS::KMS::Key');
-    expect(props(resourceById(template, keyId)).EnableKeyRotation).toBe(true);
+    expect(props(topics[0]![1]).KmsMasterKeyId).toBeUndefined();
+    // The service stack holds no KMS key at all: every key it uses is the stateful stack's.
+    expect(resourcesOf(template, 'AWS::KMS::Key')).toEqual([]);
     const statements = resourcesOf(template, 'AWS::SNS::TopicPolicy')
       .filter(([, policy]) => asArray(props(policy).Topics as unknown[]).some((topic) => flatten(topic) === `<${topicId}>`))
       .flatMap(([, policy]) => asArray((props(policy).PolicyDocument as { Statement: Record<string, unknown>[] }).Statement));
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
-  });
-
-  it('lets CloudWatch and Budgets encrypt to it', () => {
-    const keyId = flatten(props(topics[0]![1]).KmsMasterKeyId).match(/^<(\w+)\.Arn>$/)?.[1] ?? '(no key)';
-    const statements = (props(resourceById(template, keyId)).KeyPolicy as { Statement: { Principal?: { Service?: string }; Action: string[] }[] }).Statement;
-    for (const service of ['cloudwatch.amazonaws.com', 'budgets.amazonaws.com']) {
-      expect(statements.find((statement) => statement.Principal?.Service === service)?.Action.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
-    }
   });
 
   it('e-mails the stage\'s alarm recipients, and nobody when it has none', () => {
@@ -328,6 +324,63 @@ describe('alarms: one encrypted, TLS-only topic', () => {
       .flatMap(([, policy]) => asArray((props(policy).PolicyDocument as { Statement: { Effect: string; Principal?: { Service?: string }; Action: unknown }[] }).Statement))
       .filter((statement) => statement.Effect === 'Allow' && statement.Principal?.Service === 'budgets.amazonaws.com');
     expect(publish.flatMap((statement) => asArray(statement.Action as string[]))).toEqual(['sns:Publish']);
+  });
+});
+
+describe('WAF on a stage that has it (prod)', () => {
+  const apiStages = resourcesOf(template, 'AWS::ApiGateway::Stage');
+  it('associates a regional WAFv2 web ACL with the stage', () => {
+    const [restApiId] = resourcesOf(template, 'AWS::ApiGateway::RestApi')[0]!;
+    const [stageId] = apiStages[0]!;
+    const associations = resourcesOf(template, 'AWS::WAFv2::WebACLAssociation').map(([, association]) => props(association));
+    const forStage = associations.filter((association) => flatten(association.ResourceArn).endsWith(`/restapis/<${restApiId}>/stages/<${stageId}>`));
+    expect(forStage, JSON.stringify(associations)).toHaveLength(1);
+    const aclId = flatten(forStage[0]!.WebACLArn).match(/^<(\w+)\.Arn>$/)?.[1];
+    const acl = resourceById(template, aclId ?? '(no web ACL)');
+    expect(acl.Type).toBe('AWS::WAFv2::WebACL');
+    expect(props(acl).Scope).toBe('REGIONAL');
+  });
+
+  it('limits public PDF verification per IP at the WAF too, answering 429, scoped to the route table\'s path', () => {
+    const [, acl] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0]!;
+    type Rule = { Action?: { Block?: { CustomResponse?: { ResponseCode?: number } } }; Statement: { RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: { ByteMatchStatement?: { SearchString: string; PositionalConstraint: string } } } } };
+    const scoped = (props(acl).Rules as Rule[]).filter((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement?.ByteMatchStatement);
+    expect(scoped).toHaveLength(1);
+    const rate = scoped[0]!.Statement.RateBasedStatement!;
+    expect(rate.ScopeDownStatement!.ByteMatchStatement).toMatchObject({ SearchString: verificationRoutes.routes.verifyPdf.path, PositionalConstraint: 'ENDS_WITH' });
+    expect(rate.AggregateKeyType).toBe('IP');
+    // Above the function's own limit (30 a minute, 150 in five), so the function answers first.
+    expect(rate.Limit).toBeGreaterThan(150);
+    expect(scoped[0]!.Action?.Block?.CustomResponse?.ResponseCode).toBe(429);
+  });
+
+  type PathRule = { Name: string; Action?: { Block?: { CustomResponse?: { ResponseCode?: number } } }; Statement: { RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: { OrStatement?: { Statements: { ByteMatchStatement: { SearchString: string; PositionalConstraint: string } }[] } } } } };
+  it('limits the PKI routes that sign (OCSP POST and GET, the TSA) per IP in one rule, answering 429, at the stage\'s setting', () => {
+    const [, acl] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0]!;
+    const pkiRules = (props(acl).Rules as PathRule[]).filter((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement?.OrStatement);
+    expect(pkiRules).toHaveLength(1);
+    const rate = pkiRules[0]!.Statement.RateBasedStatement!;
+    expect(rate.ScopeDownStatement!.OrStatement!.Statements.map((statement) => statement.ByteMatchStatement)).toEqual([
+      expect.objectContaining({ SearchString: pkiRoutes.routes.postOcsp.path, PositionalConstraint: 'CONTAINS' }),
+      expect.objectContaining({ SearchString: pkiRoutes.routes.postTsa.path, PositionalConstraint: 'ENDS_WITH' }),
+    ]);
+    expect(pkiRoutes.routes.getOcsp.path.startsWith(pkiRoutes.routes.postOcsp.path)).toBe(true);
+    expect(rate).toMatchObject({ Limit: settings.pkiWafLimitPerFiveMinutes, AggregateKeyType: 'IP' });
+    // Above the function's own limit on signing requests (60 a minute, 300 in five minutes).
+    expect(settings.pkiWafLimitPerFiveMinutes).toBeGreaterThan(300);
+    expect(pkiRules[0]!.Action?.Block?.CustomResponse?.ResponseCode).toBe(429);
+  });
+
+  it('is on in prod and staging, off in dev, and the dashboard only in prod (cdk.json)', () => {
+    expect([stageSettingsOf('prod').waf, stageSettingsOf('staging').waf, stageSettingsOf('dev').waf]).toEqual([true, true, false]);
+    expect([stageSettingsOf('prod').dashboard, stageSettingsOf('staging').dashboard, stageSettingsOf('dev').dashboard]).toEqual([true, false, false]);
+    expect(resourcesOf(staging.serviceTemplate, 'AWS::WAFv2::WebACL')).toHaveLength(1);
+    expect(resourcesOf(staging.serviceTemplate, 'AWS::CloudWatch::Dashboard')).toEqual([]);
+  });
+
+  it('reads "waf" and "dashboard" from the command line as text too', () => {
+    expect(resolveStage(context({ 'tte:waf': 'false', 'tte:dashboard': 'true' }), 'prod').settings).toMatchObject({ waf: false, dashboard: true });
+    expect(() => resolveStage(context({ 'tte:waf': 'nope' }), 'prod')).toThrow(/waf/);
   });
 });
 
@@ -452,7 +505,7 @@ describe('backups: AWS Backup plan for the table and the photo bucket', () => {
   const tableId = logicalIdOf(prod.stateful, prod.stateful.table);
   const bucketId = logicalIdOf(prod.stateful, prod.stateful.photoBucket);
 
-  it('keeps daily backups for the stage\'s retention in a vault encrypted with a rotating key of its own', () => {
+  it('keeps daily backups for the stage\'s retention in a vault of its own under AWS Backup\'s managed key (no customer managed key)', () => {
     const plans = resourcesOf(stateful, 'AWS::Backup::BackupPlan');
     expect(plans).toHaveLength(1);
     const plan = props(plans[0]![1]).BackupPlan as { BackupPlanName: string; BackupPlanRule: { Lifecycle: { DeleteAfterDays: number }; ScheduleExpression: string; TargetBackupVault: unknown }[] };
@@ -464,8 +517,7 @@ describe('backups: AWS Backup plan for the table and the photo bucket', () => {
     const vault = resourceById(stateful, vaultId);
     expect(props(vault).BackupVaultName).toBe('tte-prod-backups');
     expect(vault.DeletionPolicy).toBe('Retain');
-    const keyId = flatten(props(vault).EncryptionKeyArn).match(/^<(\w+)\.Arn>$/)?.[1] ?? '(no key)';
-    expect(props(resourceById(stateful, keyId))).toMatchObject({ EnableKeyRotation: true });
+    expect(props(vault).EncryptionKeyArn).toBeUndefined();
   });
 
   it('selects exactly the table and the photo bucket (versioned, as S3 backup needs)', () => {

@@ -1,13 +1,12 @@
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { describe, expect, it } from 'vitest';
 import { routeTables } from '../../functions/route-tables.js';
-import { verificationRoutes } from '../../functions/verification/routes.js';
 import { bundlingOptions } from '../../infra/constructs/service-function.js';
 import { keys, tableDesign } from '../../shared/data/table.js';
 import {
   actionsOf, apiResourcePaths, asArray, contextNumber, contextString, flatten, formatFindings, functionsByContext, grantsOf,
   joinLiteral, logicalIdOf, methodPath, nagFindings, props, resourceById, resourcesOf, resourcesText, roleStatements,
-  synthesize, type FunctionInfo, type PolicyStatement,
+  synthesize, testStageSettings, type FunctionInfo, type PolicyStatement,
 } from './support.js';
 
 // One synthesis for the whole file.
@@ -163,29 +162,10 @@ describe('service stack: API', () => {
     expect(stage.TracingEnabled).toBe(true);
   });
 
-  it('associates a regional WAFv2 web ACL with the stage', () => {
-    const [restApiId] = resourcesOf(template, 'AWS::ApiGateway::RestApi')[0]!;
-    const [stageId] = stages[0]!;
-    const associations = resourcesOf(template, 'AWS::WAFv2::WebACLAssociation').map(([, association]) => props(association));
-    const forStage = associations.filter((association) => flatten(association.ResourceArn).endsWith(`/restapis/<${restApiId}>/stages/<${stageId}>`));
-    expect(forStage, JSON.stringify(associations)).toHaveLength(1);
-    const aclId = flatten(forStage[0]!.WebACLArn).match(/^<(\w+)\.Arn>$/)?.[1];
-    const acl = resourceById(template, aclId ?? '(no web ACL)');
-    expect(acl.Type).toBe('AWS::WAFv2::WebACL');
-    expect(props(acl).Scope).toBe('REGIONAL');
-  });
-
-  it('limits public PDF verification per IP at the WAF too, answering 429, scoped to the route table\'s path', () => {
-    const [, acl] = resourcesOf(template, 'AWS::WAFv2::WebACL')[0]!;
-    type Rule = { Action?: { Block?: { CustomResponse?: { ResponseCode?: number } } }; Statement: { RateBasedStatement?: { Limit: number; AggregateKeyType: string; ScopeDownStatement?: { ByteMatchStatement?: { SearchString: string; PositionalConstraint: string } } } } };
-    const scoped = (props(acl).Rules as Rule[]).filter((rule) => rule.Statement.RateBasedStatement?.ScopeDownStatement);
-    expect(scoped).toHaveLength(1);
-    const rate = scoped[0]!.Statement.RateBasedStatement!;
-    expect(rate.ScopeDownStatement!.ByteMatchStatement).toMatchObject({ SearchString: verificationRoutes.routes.verifyPdf.path, PositionalConstraint: 'ENDS_WITH' });
-    expect(rate.AggregateKeyType).toBe('IP');
-    // Above the function's own limit (30 a minute, 150 in five), so the function answers first.
-    expect(rate.Limit).toBeGreaterThan(150);
-    expect(scoped[0]!.Action?.Block?.CustomResponse?.ResponseCode).toBe(429);
+  it('has no WAF web ACL on a stage that turns it off (cdk.json dev: "waf": false); the prod stage\'s rules are tested in operations.test.ts', () => {
+    expect(testStageSettings.waf).toBe(false);
+    expect(resourcesOf(template, 'AWS::WAFv2::WebACL')).toEqual([]);
+    expect(resourcesOf(template, 'AWS::WAFv2::WebACLAssociation')).toEqual([]);
   });
 });
 

@@ -114,6 +114,19 @@ describe('cost model arithmetic', () => {
     expect(activeFloor(inventory, prices).usd).toBeCloseTo(0.6, 12);
   });
 
+  it('adds the rotating keys\' extra versions from year 2 (two at most), and applies CloudWatch\'s free tier when asked', () => {
+    const rotating: Inventory = { ...inventory, kmsKeys: [...inventory.kmsKeys, { id: 'r1', kind: 'symmetric', rotates: true }, { id: 'r2', kind: 'symmetric', rotates: true }] };
+    expect(line(idleFloor(rotating, prices), 'KMS customer managed keys')).toBe(5);
+    expect(line(idleFloor(rotating, prices, { year: 2 }), 'KMS customer managed keys')).toBe(5 + 2);
+    expect(line(idleFloor(rotating, prices, { year: 3 }), 'KMS customer managed keys')).toBe(5 + 4);
+    expect(line(idleFloor(rotating, prices, { year: 9 }), 'KMS customer managed keys')).toBe(5 + 4);
+    const many: Inventory = { ...inventory, alarms: Array.from({ length: 12 }, (_, i) => ({ id: `a${i}`, metrics: 1 })), dashboards: 4 };
+    const free = idleFloor(many, prices, { freeTier: true });
+    expect(line(free, 'CloudWatch alarms')).toBeCloseTo(2 * 0.1, 12);
+    expect(line(free, 'CloudWatch dashboards')).toBe(3);
+    expect(line(idleFloor(inventory, prices, { freeTier: true }), 'CloudWatch alarms')).toBe(0);
+  });
+
   it('prices what a flow leaves stored by the month, PITR on top of the table', () => {
     const stored = storagePerMonth(flow, 2, prices);
     expect(line(stored, 'DynamoDB storage + PITR')).toBeCloseTo(1 * (1 + 0.5), 12);
@@ -147,7 +160,7 @@ describe('inventory from a template', () => {
   it('counts keys by kind, metric-math alarms by their metrics, WAF rules, filters, memory and schedules', () => {
     const template = Template.fromJSON({
       Resources: {
-        Sym: { Type: 'AWS::KMS::Key', Properties: {} },
+        Sym: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
         Ca: { Type: 'AWS::KMS::Key', Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } },
         Mac: { Type: 'AWS::KMS::Key', Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' } },
         Plain: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'Errors' } },
@@ -164,6 +177,7 @@ describe('inventory from a template', () => {
     });
     const counted = inventoryOf([template]);
     expect(counted.kmsKeys.map((key) => key.kind).sort()).toEqual(['asymmetric-sign', 'hmac', 'symmetric']);
+    expect(counted.kmsKeys.filter((key) => key.rotates).map((key) => key.id)).toEqual(['Sym']);
     expect(counted.alarms.map((alarm) => alarm.metrics).sort()).toEqual([1, 2]);
     expect(counted.dashboards).toBe(1);
     expect(counted.webAcls).toEqual([{ id: 'Acl', rules: 2 }]);
