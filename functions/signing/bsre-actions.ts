@@ -6,6 +6,7 @@ import type { UserRecord } from '../../shared/ports/users.js';
 import type { bsreRoutes } from './bsre-routes.js';
 import { signedDocument, signPdfs, stampPlacement, type SignatureDetails, type SigningDeps } from './use-cases/sign-pdfs.js';
 import { signerStanding, type SignerReference } from './use-cases/signer.js';
+import { Base64Bytes, jsonBytesReply } from './json-bytes.js';
 
 type BsreRoutes = typeof bsreRoutes;
 
@@ -145,7 +146,7 @@ export function bsreActions(deps: SigningDeps): RouteActions<BsreRoutes> {
         ...(perFile ? {} : v2Details(shared)),
       });
       // `time`: how long the signing took, in milliseconds.
-      return { status: 200, body: { time: deps.clock.now().getTime() - started, file: signed.documents.map((document) => Buffer.from(document.pdf).toString('base64')) } };
+      return jsonBytesReply({ time: deps.clock.now().getTime() - started, file: signed.documents.map((document) => new Base64Bytes(document.pdf)) });
     },
     bsreUserStatusV2: async ({ actor, body }) => {
       const status = bsreStatus(await signerStanding(deps, actor, referenceOf(body)), deps.clock.now());

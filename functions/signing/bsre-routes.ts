@@ -5,6 +5,7 @@ import type { RouteSpec } from '../../shared/http/route.js';
 import { officialEmail } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { bsreErrorBody } from '../../shared/http/bsre-errors.js';
+import { base64Field } from './base64-field.js';
 
 /**
  * The BSrE eSign client service's paths and shapes (API.md "BSrE-compatible endpoints"), so an
@@ -16,7 +17,7 @@ const keysOnly = ['apiKey'] as const;
 const common = { access: integrator, credentials: keysOnly, apiKeyScope: 'signing', errorRenderer: bsreErrorBody } as const;
 
 const nik = z.string().refine((value) => /^\d{16}$/.test(value), { params: fieldCode('NIK_INVALID') });
-const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
+const base64 = base64Field();
 // Form fields arrive as text: numbers and booleans are read from it.
 const number = z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number);
 const optionalText = (max: number) => z.string().max(max).optional();

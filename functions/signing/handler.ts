@@ -24,6 +24,7 @@ import type { TenantDirectory } from '../../shared/ports/tenants.js';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { cachedTenants } from '../../shared/tenants.js';
 import { signingRoutes } from './routes.js';
+import { Base64Bytes, jsonBytesReply } from './json-bytes.js';
 import { bsreActions } from './bsre-actions.js';
 import { signHashes } from './use-cases/sign-hashes.js';
 import { signedDocument, signPdfs, stampPlacement, type SigningDeps } from './use-cases/sign-pdfs.js';
@@ -82,14 +83,11 @@ export function createSigningHandler(ports: SigningPorts): HttpHandler {
         ...(body.contactInfo ? { contactInfo: body.contactInfo } : {}),
         ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'].slice(0, 200) } : {}),
       });
-      return {
-        status: 200,
-        body: {
-          signedAt: signed.signedAt,
-          level: signed.level,
-          documents: signed.documents.map((document) => ({ name: document.name, documentId: document.documentId, pdfBase64: Buffer.from(document.pdf).toString('base64') })),
-        },
-      };
+      return jsonBytesReply({
+        signedAt: signed.signedAt,
+        level: signed.level,
+        documents: signed.documents.map((document) => ({ name: document.name, documentId: document.documentId, pdfBase64: new Base64Bytes(document.pdf) })),
+      });
     },
     signHashes: async ({ actor, body }) => {
       const signed = await signHashes(deps, { actor, ...(body.signer ? { signer: body.signer } : {}), passphrase: body.passphrase, hashes: body.hashes.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))) });

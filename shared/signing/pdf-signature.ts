@@ -11,7 +11,12 @@ export interface SigningParty {
   certificateDer: Uint8Array;
   /** The issuers above the signer's certificate, nearest first (here: the CA). */
   chainDer: readonly Uint8Array[];
-  privateKey: webcrypto.CryptoKey;
+  /**
+   * The key, or the key still being unsealed: everything up to the one ECDSA operation (opening the
+   * PDF, the signature revision, its digest, the signed attributes) runs meanwhile, and a key that
+   * never comes (a wrong passphrase) fails the signature there, before any timestamp is asked for.
+   */
+  privateKey: webcrypto.CryptoKey | Promise<webcrypto.CryptoKey>;
 }
 
 /** The service sealing its own documents: its seal certificate, and a key that never leaves its vault (KMS; a key file locally). */
@@ -33,7 +38,10 @@ export async function signingKeyFromPkcs8(pkcs8: Uint8Array): Promise<webcrypto.
  */
 export type SigningTimestampAuthority = TimestampAuthority & { readonly certificates?: readonly Uint8Array[] };
 
-/** The steps of one signature, for the bench's breakdown; `cms` is inside `signature`. */
+/**
+ * The steps of one signature, for the bench's breakdown; `cms` (the ECDSA alone) is inside
+ * `signature`, which also holds any wait for a key still being unsealed.
+ */
 export type SigningStep = 'open' | 'signature' | 'cms' | 'timestamp' | 'dss';
 
 export interface PdfSignatureRequest {
@@ -73,13 +81,22 @@ const SIGNATURE_SPACE_BYTES = 16 * 1024;
  */
 export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array> {
   const observe = request.observe ?? (() => {});
+  // A key that never comes fails the signature at its ECDSA, or not at all if the PDF failed first.
+  const { party } = request;
+  if ('privateKey' in party && party.privateKey instanceof Promise) party.privateKey.catch(() => {});
+  const longTerm = request.level === 'B-LT' || request.level === 'B-LTA';
+  if (longTerm && !request.timestampAuthority) throw new Error(`PAdES ${request.level} needs a timestamp authority`);
+  // The DSS's revocation data depends on the chains only: asked for now, it arrives while the PDF
+  // is prepared (and the key unsealed). Awaited, or its failure set aside, on every path.
+  const signerChain = [request.party.certificateDer, ...request.party.chainDer];
+  const signerRevocation = longTerm ? settledLater(revocationData(request.revocation, signerChain)) : undefined;
+  const knownTsaChain = request.timestampAuthority?.certificates;
+  const knownTsaRevocation = longTerm && knownTsaChain ? settledLater(revocationData(request.revocation, knownTsaChain)) : undefined;
   let started = performance.now();
   const document = await openPdf(request.pdf, request.password);
   const visible = request.appearance ? applyAppearance(document, request.appearance) : undefined;
   observe('open', performance.now() - started);
 
-  const longTerm = request.level === 'B-LT' || request.level === 'B-LTA';
-  if (longTerm && !request.timestampAuthority) throw new Error(`PAdES ${request.level} needs a timestamp authority`);
   let token: Uint8Array | undefined;
   let timestampMs = 0;
   const timestampAuthority = request.timestampAuthority && {
@@ -93,7 +110,7 @@ export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array>
   const signedBefore = signedFieldNames(document);
   started = performance.now();
   const result = await document.sign({
-    signer: timedSigner(partySigner(request.party), observe),
+    signer: partySigner(request.party, observe),
     ...(visible ? { fieldName: visible.fieldName } : {}),
     level: longTerm ? 'B-T' : request.level,
     signingTime: request.signingTime,
@@ -111,12 +128,11 @@ export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array>
   // sign() left the document at the signed bytes (adopted, not parsed again: infra/patches), so
   // the DSS update follows the signature's.
   const signatureContents = newSignatureContents(document, signedBefore);
-  const signerChain = [request.party.certificateDer, ...request.party.chainDer];
-  const tsaChain = [...(request.timestampAuthority!.certificates ?? certificatesOf(token!))];
-  const [signerRevocation, tsaRevocation] = await Promise.all([revocationData(request.revocation, signerChain), revocationData(request.revocation, tsaChain)]);
+  const tsaChain = [...(knownTsaChain ?? certificatesOf(token!))];
+  const [signerData, tsaRevocation] = await Promise.all([signerRevocation!(), knownTsaRevocation ? knownTsaRevocation() : revocationData(request.revocation, tsaChain)]);
   addDss(document, [
     // The signature's own entry names everything it needs, its timestamp's chain included.
-    { key: signatureContents, certificates: [...signerChain, ...tsaChain], ocsps: [...signerRevocation.ocsps, ...tsaRevocation.ocsps], crls: [...signerRevocation.crls, ...tsaRevocation.crls], at: request.signingTime },
+    { key: signatureContents, certificates: [...signerChain, ...tsaChain], ocsps: [...signerData.ocsps, ...tsaRevocation.ocsps], crls: [...signerData.crls, ...tsaRevocation.crls], at: request.signingTime },
     { key: token!, certificates: tsaChain, ...tsaRevocation, at: request.signingTime },
   ]);
   const bytes = await document.save({ incremental: true });
@@ -134,39 +150,47 @@ export async function signPdf(request: PdfSignatureRequest): Promise<Uint8Array>
   return archived.bytes;
 }
 
-/** The CMS signer of a party: WebCrypto for a person's unsealed key, the vault's Sign for a seal. */
-function partySigner(party: SigningParty | SealingParty): Signer {
-  if ('privateKey' in party) return new CryptoKeySigner(party.privateKey, party.certificateDer, 'EC', 'ECDSA', [...party.chainDer]);
+/**
+ * The CMS signer of a party: WebCrypto for a person's unsealed key (waited for here, the last
+ * moment it is needed), the vault's Sign for a seal. The ECDSA alone is timed as `cms`.
+ */
+function partySigner(party: SigningParty | SealingParty, observe: (step: SigningStep, milliseconds: number) => void): Signer {
+  const timed = async (sign: () => Promise<Uint8Array>) => {
+    const started = performance.now();
+    try {
+      return await sign();
+    } finally {
+      observe('cms', performance.now() - started);
+    }
+  };
+  const common: Omit<Signer, 'sign'> = { certificate: party.certificateDer, certificateChain: [...party.chainDer], keyType: 'EC', signatureAlgorithm: 'ECDSA' };
+  if ('privateKey' in party) {
+    return {
+      ...common,
+      sign: async (data, algorithm) => {
+        const signer = new CryptoKeySigner(await party.privateKey, party.certificateDer, 'EC', 'ECDSA', [...party.chainDer]);
+        return timed(() => signer.sign(data, algorithm));
+      },
+    };
+  }
   const { keySigner } = party;
   return {
-    certificate: party.certificateDer,
-    certificateChain: [...party.chainDer],
-    keyType: 'EC',
-    signatureAlgorithm: 'ECDSA',
+    ...common,
     sign: async (data, algorithm) => {
       // The vault signs SHA-256 digests (the CA's profile); the core asks for nothing else.
       if (algorithm !== 'SHA-256') throw new Error(`A vault key signs SHA-256 only, not ${algorithm}`);
-      return keySigner.signSha256(data);
+      return timed(() => keySigner.signSha256(data));
     },
   };
 }
 
-/** The signer with its ECDSA timed (the CMS's one private-key operation). */
-function timedSigner(signer: Signer, observe: (step: SigningStep, milliseconds: number) => void): Signer {
-  return {
-    certificate: signer.certificate,
-    certificateChain: signer.certificateChain,
-    keyType: signer.keyType,
-    signatureAlgorithm: signer.signatureAlgorithm,
-    sign: async (data, algorithm) => {
-      const started = performance.now();
-      try {
-        return await signer.sign(data, algorithm);
-      } finally {
-        observe('cms', performance.now() - started);
-      }
-    },
-  };
+/**
+ * A promise started ahead of its use: its failure is held (not reported as unhandled when the
+ * signature fails first) and thrown where the result is awaited.
+ */
+function settledLater<T>(promise: Promise<T>): () => Promise<T> {
+  promise.catch(() => {});
+  return () => promise;
 }
 
 /** Loads a PDF to sign: a file that had to be rebuilt to be read is refused, not signed over. */

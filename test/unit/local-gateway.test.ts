@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { Agent, request as httpRequest, type Server } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startGateway } from '../../infra/local/gateway.js';
@@ -131,5 +131,42 @@ describe('the local gateway: routing', () => {
     expect(response.status).toBe(500);
     expect(await response.json()).toMatchObject({ code: 'INTERNAL_ERROR' });
     expect(onError).toHaveBeenCalledWith(failure);
+  });
+});
+
+describe('the local gateway: keep-alive connections', () => {
+  /** POSTs on one keep-alive connection (one socket at most), as a client's connection pool reuses it. */
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  afterAll(() => agent.destroy());
+  const post = (path: string, body: Buffer) => new Promise<{ status: number; text: string; reused: boolean }>((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, text: Buffer.concat(chunks).toString(), reused: request.reusedSocket }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+
+  it('answers a body over API Gateway\'s 10 MB with a 413 the client reads (not a reset), and the connection serves the next request', async () => {
+    handlers.pki.mockResolvedValue({ statusCode: 200, headers: {}, body: 'ok' });
+    const tooLarge = Buffer.alloc(12 * 1024 * 1024, 'x');
+    // The refusal used to close the connection while fetch was still writing: ECONNRESET, most times.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const refused = await fetch(`${base}/pki/ocsp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tooLarge });
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    }
+    expect((await post('/pki/ocsp', tooLarge)).status).toBe(413);
+    expect(handlers.pki).not.toHaveBeenCalled();
+    const next = await post('/pki/ocsp', Buffer.from('{}'));
+    expect(next).toEqual({ status: 200, text: 'ok', reused: true });
+  });
+
+  it('reads the whole body of a request it refuses without a handler (unknown path), and the connection serves the next one', async () => {
+    handlers.pki.mockResolvedValue({ statusCode: 200, headers: {}, body: 'ok' });
+    const refused = await post('/pki/nothing', Buffer.alloc(3 * 1024 * 1024, 'x'));
+    expect(refused.status).toBe(404);
+    expect(await post('/pki/ocsp', Buffer.from('{}'))).toEqual({ status: 200, text: 'ok', reused: true });
   });
 });

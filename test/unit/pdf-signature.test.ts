@@ -6,7 +6,7 @@ import { signingKeyFromPkcs8, signPdf, type SigningStep, type SigningTimestampAu
 import { newTestCa, NOW, pkijs, SUBJECT } from './pki-support.js';
 import { createCertificateRequest } from '../../shared/pki/certificate-authority.js';
 import { execFile } from 'node:child_process';
-import { createHash, generateKeyPairSync, webcrypto } from 'node:crypto';
+import { createHash, generateKeyPairSync, verify, webcrypto, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +81,13 @@ function cmsOf(pdf: Uint8Array, nth = 0): pkijs.SignedData {
   const lengthOctets = padded[1]! & 0x80 ? padded[1]! & 0x7f : 0;
   const length = lengthOctets ? padded.subarray(2, 2 + lengthOctets).reduce((total, octet) => total * 256 + octet, 0) : padded[1]!;
   return new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(padded.subarray(0, 2 + lengthOctets + length)).content });
+}
+
+/** The bytes a signature covers: the file without its /Contents (the two ranges of its /ByteRange). */
+function signedBytes(pdf: Uint8Array, nth = 0): Buffer {
+  const text = Buffer.from(pdf).toString('latin1');
+  const [, a, b, c, d] = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)][nth]!.map(Number);
+  return Buffer.concat([pdf.subarray(a!, a! + b!), pdf.subarray(c!, c! + d!)]);
 }
 
 describe('a PAdES signature (B-B) as the signing core makes it', () => {
@@ -163,6 +170,44 @@ describe('a PAdES B-LT signature: its DSS', () => {
     const { party, ca, tsaCertificate, timestamps, revocation } = await longTermSigner();
     const signed = await signPdf({ pdf: await letter(), party, level: 'B-LT', signingTime: new Date(), timestampAuthority: { timestamp: timestamps.timestamp }, revocation });
     expect((await dssOf(signed)).certs.sort()).toEqual([party.certificateDer, ca.der, tsaCertificate.der].map(hex).sort());
+  });
+
+  it('prepares everything up to the ECDSA while the key is still being unsealed: the PDF opened and the CRL read before the key comes, the timestamp only after', async () => {
+    const { party, timestamps, revocation } = await longTermSigner();
+    const order: string[] = [];
+    let giveKey!: (key: webcrypto.CryptoKey) => void;
+    const key = new Promise<webcrypto.CryptoKey>((resolve) => { giveKey = resolve; });
+    const signing = signPdf({
+      pdf: await letter(), party: { ...party, privateKey: key }, level: 'B-LT', signingTime: new Date(),
+      timestampAuthority: { ...timestamps, timestamp: (digest, algorithm) => { order.push('timestamp'); return timestamps.timestamp(digest, algorithm); } },
+      revocation: { getCRL: () => { order.push('crl'); return revocation.getCRL(); } },
+      observe: (step) => order.push(step),
+    });
+    // Until the key comes, the signature waits at its ECDSA with everything before it done.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual(['crl', 'crl', 'open']);
+    order.push('key');
+    giveKey(party.privateKey as webcrypto.CryptoKey);
+    const signed = await signing;
+    expect(order.slice(3)).toEqual(['key', 'cms', 'timestamp', 'signature', 'timestamp', 'dss']);
+    // The ECDSA made with the key that came late covers the signed attributes, and they the file.
+    const info = cmsOf(signed).signerInfos[0]!;
+    const digest = info.signedAttrs!.attributes.find((attribute) => attribute.type === OID.messageDigest)!.values[0]!.valueBlock.valueHexView;
+    expect(hex(digest)).toBe(createHash('sha256').update(signedBytes(signed)).digest('hex'));
+    const publicKey = new X509Certificate(party.certificateDer).publicKey;
+    expect(verify('sha256', Buffer.from(info.signedAttrs!.encodedValue), { key: publicKey, dsaEncoding: 'der' }, info.signature.valueBlock.valueHexView)).toBe(true);
+  });
+
+  it('fails at the ECDSA, before any timestamp is asked for, when the key never comes (a wrong passphrase)', async () => {
+    const { party, timestamps, revocation } = await longTermSigner();
+    const asked: string[] = [];
+    const wrongPassphrase = new Error('PASSPHRASE_INVALID');
+    await expect(signPdf({
+      pdf: await letter(), party: { ...party, privateKey: Promise.reject(wrongPassphrase) }, level: 'B-LT', signingTime: new Date(),
+      timestampAuthority: { ...timestamps, timestamp: (digest, algorithm) => { asked.push('timestamp'); return timestamps.timestamp(digest, algorithm); } },
+      revocation,
+    })).rejects.toBe(wrongPassphrase);
+    expect(asked).toEqual([]);
   });
 
   it('fails rather than write a B-LT signature without its revocation data when the CRL cannot be read', async () => {
