@@ -174,7 +174,9 @@ describe('the user asks, the verifier decides', () => {
     expect(await mainText(desk)).toContain('Tidak ada perubahan data dengan status ini');
 
     expect((await signHash(holder.auth, siti.passphrase)).status).toBe(200);
-    const mails = (await people.mailsWith(siti.email, '[TTE] Perubahan Data Ditolak'));
+    // The outbox sends after the decision commits: wait for the e-mail, then check it came once.
+    await people.waitForNthMail(siti.email, '[TTE] Perubahan Data Ditolak', 1);
+    const mails = await people.mailsWith(siti.email, '[TTE] Perubahan Data Ditolak');
     expect(mails).toHaveLength(1);
     expect(mails[0]!.body.text).toContain('Lampirkan SK mutasi yang sudah ditandatangani');
     expect(mails[0]!.body.text).toContain('berlaku kembali');

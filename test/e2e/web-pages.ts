@@ -50,7 +50,10 @@ const pageStatusReport = /^Failed to load resource: the server responded with a 
 /** Checks the page, then keeps a full-page screenshot of it under `name`. */
 export async function lookAt(tab: PhonePage, name: string): Promise<void> {
   await expectAGoodPage(tab.page, tab.consoleErrors.filter((error) => !pageStatusReport.test(error)));
-  await tab.page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true });
+  // Chromium draws a full-page capture taller than 8,192 device pixels wrongly (the top again
+  // below that line): a page that long is captured at one device pixel per CSS pixel.
+  const height = await tab.page.evaluate<number>('document.documentElement.scrollHeight');
+  await tab.page.screenshot({ path: `${screenshots}/${name}.png`, fullPage: true, ...(height * 2 > 8192 ? { scale: 'css' as const } : {}) });
 }
 
 /**
