@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../browser.js';
-import { keys } from '../../shared/data/table.js';
 import { Authenticators, accountsClient, ahmadFauzi } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';
 import { client, otherEmployment, sampleSelfie } from './enrollment-flow.js';

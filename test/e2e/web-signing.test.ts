@@ -6,7 +6,7 @@ import { PDF } from '@libpdf/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presetPlacement, STAMP_HEIGHT, STAMP_WIDTH, type Placement, type StampPosition } from '../../functions/web/stamp.js';
+import { presetPlacement, STAMP_HEIGHT, STAMP_WIDTH, type Placement } from '../../functions/web/stamp.js';
 import { launchBrowser } from '../browser.js';
 import { accountsClient, ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { certificatesClient } from './certificates-flow.js';

@@ -31,12 +31,12 @@ import type { Actor } from '../../shared/domain/actor.js';
 import { newPhotoId } from '../../shared/domain/photo-ids.js';
 import { otpSecretSealingContext } from '../../shared/domain/otp.js';
 import { hashToken } from '../../shared/domain/tokens.js';
-import { messageComposer, outboxSealingContext } from '../../shared/outbox.js';
+import { messageComposer } from '../../shared/outbox.js';
 import type { DeviceRequest } from '../../shared/ports/accounts.js';
 import type { FaceMatcher } from '../../shared/ports/face-match.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
-import { codeOf, failureOf, freshTable, manualClock, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
+import { codeOf, failureOf, freshTable, manualClock, outboxReader, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
 
 const settings = {
   webBaseUrl: 'https://tte.uji.go.id', serviceName: 'TTE Uji', sessionIdleMinutes: 30, sessionMaxHours: 8, publicRequestFloorMs: 0,
@@ -128,18 +128,8 @@ async function setup(options: { faceMatcher?: FaceMatcher } = {}) {
   const devicesOf = async (userId: string) => (await accounts.loadAccount(userId)).devices;
   /** Every item, in key order: "nothing written" compares two of these. */
   const snapshot = async () => (await allItems()).sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
-  /** The e-mails queued for an address, oldest first. */
-  const outbox = async (to: string, template?: string) => (await allItems())
-    .filter((entry) => String(entry.pk).startsWith('OUTBOX#') && entry.to === to && (template === undefined || entry.template === template))
-    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  const { outbox, linkIn } = outboxReader(allItems, sealer);
   const templatesTo = async (to: string) => (await outbox(to)).map((message) => String(message.template)).sort();
-  /** The raw token of the latest e-mail of this template, opened from its sealed outbox data. */
-  const linkIn = async (to: string, template: string) => {
-    const message = (await outbox(to, template)).at(-1);
-    if (!message) throw new Error(`no ${template} e-mail to ${to}`);
-    const { link } = JSON.parse(await sealer.open(message.sealedData, outboxSealingContext(message.messageId))) as { link: string };
-    return link.split('/').at(-1)!;
-  };
   const auditOf = async (userId: string, action: string) => (await allItems())
     .filter((entry) => entry.pk === `USER#${userId}` && String(entry.sk).startsWith('AUDIT#') && entry.action === action);
   const sessionItemsOf = async (userId: string) => (await allItems())

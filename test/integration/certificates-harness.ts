@@ -22,7 +22,7 @@ import { openSigningKey, signingKeyContext } from '../../shared/crypto/key-custo
 import { keys } from '../../shared/data/table.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import type { UserStatus } from '../../shared/domain/user.js';
-import { messageComposer, outboxSealingContext } from '../../shared/outbox.js';
+import { messageComposer } from '../../shared/outbox.js';
 import type { CaSettings } from '../../shared/pki/ca-runtime.js';
 import { certificateAuthority } from '../../shared/pki/ca-runtime.js';
 import { publishCrl, type CrlDeps } from '../../shared/pki/crl-publisher.js';
@@ -31,7 +31,7 @@ import type { CertificateRecord, SigningKeyRecord } from '../../shared/ports/cer
 import type { CrlState } from '../../shared/ports/pki.js';
 import { randomIds } from '../../shared/ports/runtime.js';
 import type { UserRecord } from '../../shared/ports/users.js';
-import { freshTable, manualClock, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
+import { freshTable, manualClock, outboxReader, putTenant, quietLogger, s3Client, testSealer, verifierOf } from './harness.js';
 
 type EngineCrypto = ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'];
 pkijs.setEngine('node-webcrypto', new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: webcrypto as unknown as EngineCrypto }));
@@ -115,17 +115,7 @@ export async function certificatesSetup(options: { start?: Date; validityDays?: 
   const item = async (key: { pk: string; sk: string }) => (await dynamo.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
   /** Every item, in key order: "nothing written" compares two of these. */
   const snapshot = async () => (await allItems()).sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
-  /** The e-mails queued for an address, oldest first (optionally of one template). */
-  const outbox = async (to: string, template?: string) => (await allItems())
-    .filter((entry) => String(entry.pk).startsWith('OUTBOX#') && entry.to === to && (template === undefined || entry.template === template))
-    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-  /** The raw token of the latest e-mail of this template, opened from its sealed outbox data. */
-  const linkIn = async (to: string, template: string) => {
-    const message = (await outbox(to, template)).at(-1);
-    if (!message) throw new Error(`no ${template} e-mail to ${to}`);
-    const { link } = JSON.parse(await sealer.open(message.sealedData, outboxSealingContext(message.messageId))) as { link: string };
-    return link.split('/').at(-1)!;
-  };
+  const { outbox, linkIn } = outboxReader(allItems, sealer);
   const certificateOf = async (serial: string) => (await item(keys.certificate(serial))) as (CertificateRecord & Record<string, unknown>) | undefined;
   const signingKeyOf = async (userId: string) => (await item(keys.signingKey(userId))) as (SigningKeyRecord & Record<string, unknown>) | undefined;
   const crlState = () => pki.crlState() as Promise<CrlState>;

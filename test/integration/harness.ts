@@ -37,6 +37,23 @@ export async function latestLinkToken(allItems: () => Promise<Record<string, any
   return link.split('/').at(-1)!;
 }
 
+/**
+ * The e-mails queued in the table, read as a test needs them: `outbox(to, template?)` oldest first,
+ * `linkIn(to, template)` the raw token of the latest such e-mail, opened from its sealed data.
+ */
+export function outboxReader(allItems: () => Promise<Record<string, any>[]>, sealer: Sealer) {
+  const outbox = async (to: string, template?: string) => (await allItems())
+    .filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === to && (template === undefined || item.template === template))
+    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  const linkIn = async (to: string, template: string) => {
+    const message = (await outbox(to, template)).at(-1);
+    if (!message) throw new Error(`no ${template} e-mail to ${to}`);
+    const { link } = JSON.parse(await sealer.open(message.sealedData, outboxSealingContext(message.messageId))) as { link: string };
+    return link.split('/').at(-1)!;
+  };
+  return { outbox, linkIn };
+}
+
 export const s3Client = () => createS3Client(endpoints());
 export const sesClient = () => createSesClient(endpoints());
 export const testSealer = () => new AesGcmSealer(randomBytes(32));

@@ -22,10 +22,10 @@ import { argon2Hasher } from '../../shared/crypto/passwords.js';
 import { keys } from '../../shared/data/table.js';
 import type { Actor } from '../../shared/domain/actor.js';
 import { hashToken } from '../../shared/domain/tokens.js';
-import { messageComposer, outboxSealingContext } from '../../shared/outbox.js';
+import { messageComposer } from '../../shared/outbox.js';
 import type { AccountChange, AccountStore } from '../../shared/ports/accounts.js';
 import { randomIds } from '../../shared/ports/runtime.js';
-import { codeOf, freshTable, manualClock, putTenant, quietLogger, s3Client, testSealer } from './harness.js';
+import { codeOf, freshTable, manualClock, outboxReader, putTenant, quietLogger, s3Client, testSealer } from './harness.js';
 
 /**
  * Security review F3 and F4 against DynamoDB Local: staff accounts (verifiers, operators) can be
@@ -91,15 +91,7 @@ async function setup() {
   const inviteDeps = { registry, composer, clock, ids: randomIds, settings };
   const admin = createAdminTasks({ ...inviteDeps, users: table.users, accounts, sessions: deps.sessions }, quietLogger());
 
-  const outbox = async (to: string, template: string) => (await allItems())
-    .filter((item) => String(item.pk).startsWith('OUTBOX#') && item.to === to && item.template === template)
-    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-  const linkIn = async (to: string, template: string) => {
-    const message = (await outbox(to, template)).at(-1);
-    if (!message) throw new Error(`no ${template} e-mail to ${to}`);
-    const { link } = JSON.parse(await sealer.open(message.sealedData, outboxSealingContext(message.messageId))) as { link: string };
-    return link.split('/').at(-1)!;
-  };
+  const { outbox, linkIn } = outboxReader(allItems, sealer);
   const snapshot = async () => (await allItems()).sort((a, b) => `${a.pk} ${a.sk}`.localeCompare(`${b.pk} ${b.sk}`));
   const userOf = async (userId: string) => (await dynamo.send(new GetCommand({ TableName: tableName, Key: keys.user(userId), ConsistentRead: true }))).Item!;
   const sessionItemsOf = async (userId: string) => (await allItems())

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { hasEnded } from '../../../shared/domain/certificates.js';
 import { MAX_DOCUMENTS_PER_REQUEST, SIGNED_DOCUMENT_KEEP_HOURS, type IneligibleReason, type SignatureLevel } from '../../../shared/domain/signing.js';
 import type { Reply, RouteActions, RouteSpec, UploadedFile } from '../../../shared/http/route.js';
-import { html, type Html } from '../../../shared/web/html.js';
+import { html } from '../../../shared/web/html.js';
 import { accountsRoutes } from '../../accounts/routes.js';
 import { certificatesRoutes } from '../../certificates/routes.js';
 import { signingRoutes } from '../../signing/routes.js';
@@ -15,7 +15,7 @@ import { formatDateTime } from '../format.js';
 import { checkboxField, errorSummary, fileField, hiddenField, postForm, radioField, selectField, submitButton, textField, type FormState } from '../forms.js';
 import { Web, type WebDeps } from '../kit.js';
 import { formBody, page } from '../route-parts.js';
-import { centredPlacement, commonBox, presetPlacement, STAMP_HEIGHT, STAMP_WIDTH, stampPositionLabels, stampPositions, type PageBox, type StampPosition } from '../stamp.js';
+import { commonBox, presetPlacement, STAMP_HEIGHT, STAMP_WIDTH, stampPositionLabels, stampPositions, type PageBox, type StampPosition } from '../stamp.js';
 
 /**
  * Sizes. The form reaches this function through API Gateway (10 MB) as a Lambda event, and goes on
