@@ -12,7 +12,7 @@ import type { ApiKeyScope } from '../../shared/domain/api-keys.js';
 import { hashApiKey } from '../../shared/http/auth.js';
 import type { CredentialKind, RouteSpec } from '../../shared/http/route.js';
 import { accountsClient, sitiAminah, type Credentials } from './accounts-flow.js';
-import { allTableItems, bootLocalRuntime } from './runtime.js';
+import { allTableItems, bootLocalRuntime, isEmailDeliveryRecord } from './runtime.js';
 
 /**
  * Every non-public route of every route table, called with every kind of caller, and (where the
@@ -350,8 +350,6 @@ const outboxDelivery = [
   // What the dispatcher and SES's reports (delivery status) add to a message in the background.
   'userId', 'tenantId', 'subject', 'delivery', 'deliveryRank', 'suppressedAt',
 ];
-/** A recipient's e-mail list entry: written and moved on by the dispatcher and SES's reports, in the background. */
-const isDeliveryRecord = (item: Record<string, unknown>) => String(item.pk).startsWith('USER#') && String(item.sk).startsWith('EMAIL#');
 const sessionTouch = ['lastSeenAt', 'idleExpiresAt'];
 const isEmailCount = (item: Record<string, unknown>) => String(item.pk).startsWith('USAGE#') && String(item.sk).endsWith('#EMAIL_SENT');
 
@@ -366,7 +364,7 @@ function canonical(value: unknown): unknown {
 
 async function tableFingerprint(): Promise<Set<string>> {
   const items = await allTableItems(db, runtime.tableName);
-  return new Set(items.filter((item) => !isEmailCount(item) && !isDeliveryRecord(item)).map((item) => {
+  return new Set(items.filter((item) => !isEmailCount(item) && !isEmailDeliveryRecord(item)).map((item) => {
     const pk = String(item.pk);
     const ignored = pk.startsWith('OUTBOX#') ? outboxDelivery : pk.startsWith('SESSION#') && item.sk === 'SESSION' ? sessionTouch : [];
     const kept = Object.fromEntries(Object.entries(item).filter(([name]) => !ignored.includes(name)));

@@ -6,7 +6,7 @@ import { compileRoutes, matchRoute } from '../../shared/http/route-match.js';
 import type { RouteSpec } from '../../shared/http/route.js';
 import { MAX_BODY_BYTES } from '../../shared/http/service.js';
 import { accountsClient, sitiAminah } from './accounts-flow.js';
-import { allTableItems, type bootLocalRuntime } from './runtime.js';
+import { allTableItems, type bootLocalRuntime, isEmailDeliveryRecord } from './runtime.js';
 
 /**
  * The fuzz sweep's generator, shared by `fuzz-sweep.test.ts` (a bounded count, in `npm test`) and
@@ -510,7 +510,7 @@ const sessionTouch = ['lastSeenAt', 'idleExpiresAt'];
 const isBackground = (item: Record<string, unknown>) => {
   const pk = String(item.pk);
   const sk = String(item.sk);
-  return pk.startsWith('RATE#') || (pk.startsWith('USAGE#') && sk.endsWith('#EMAIL_SENT')) || (pk.startsWith('USER#') && sk.startsWith('EMAIL#'));
+  return pk.startsWith('RATE#') || (pk.startsWith('USAGE#') && sk.endsWith('#EMAIL_SENT')) || isEmailDeliveryRecord(item);
 };
 
 function canonical(value: unknown): unknown {

@@ -6,7 +6,7 @@ import { routeTables } from '../../functions/route-tables.js';
 import { localCredentials, localRegion } from '../../infra/local/stand-ins.js';
 import { createDynamoClient } from '../../shared/adapters/aws/clients.js';
 import type { RouteSpec } from '../../shared/http/route.js';
-import { allTableItems, bootLocalRuntime } from './runtime.js';
+import { allTableItems, bootLocalRuntime, isEmailDeliveryRecord } from './runtime.js';
 import { buildWorld, nobodysId, type Runtime, type Side, type World } from './isolation-world.js';
 
 /**
@@ -159,7 +159,7 @@ const sessionTouch = ['lastSeenAt', 'idleExpiresAt'];
 async function fingerprint(): Promise<Set<string>> {
   const items = await allTableItems(db, runtime.tableName);
   return new Set(items
-    .filter((item) => !(String(item.pk).startsWith('USAGE#') && String(item.sk).endsWith('#EMAIL_SENT')) && !(String(item.pk).startsWith('USER#') && String(item.sk).startsWith('EMAIL#')))
+    .filter((item) => !(String(item.pk).startsWith('USAGE#') && String(item.sk).endsWith('#EMAIL_SENT')) && !isEmailDeliveryRecord(item))
     .map((item) => {
       const pk = String(item.pk);
       const ignored = pk.startsWith('OUTBOX#') ? backgroundFields : pk.startsWith('SESSION#') ? sessionTouch : [];

@@ -70,6 +70,12 @@ export async function addOtherTenant(runtime: LocalRuntime, label: string, tenan
 }
 
 /** Every item of the runtime's table, read consistently page by page (only tests scan). */
+/**
+ * A user's e-mail delivery record (USER#…/EMAIL#…), which SES's reports move on by themselves
+ * after the mail went out: never a request's doing, so "nothing was written" leaves it out.
+ */
+export const isEmailDeliveryRecord = (item: Record<string, unknown>) => String(item.pk).startsWith('USER#') && String(item.sk).startsWith('EMAIL#');
+
 export async function allTableItems(db: DynamoDBDocumentClient, tableName: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;

@@ -10,7 +10,7 @@ import { hashApiKey } from '../../shared/http/auth.js';
 import { APPLICATION_CLIENT_SCOPE } from '../../functions/enrollment/use-cases/apply.js';
 import { ahmadFauzi, sitiAminah } from './accounts-flow.js';
 import { client } from './enrollment-flow.js';
-import { addOtherTenant, allTableItems, bootLocalRuntime, linkToken, mailTo } from './runtime.js';
+import { addOtherTenant, allTableItems, bootLocalRuntime, isEmailDeliveryRecord, linkToken, mailTo } from './runtime.js';
 
 /**
  * Self-application over HTTP (POST /v1/applications) with the deployed 400 ms floor and limits:
@@ -70,8 +70,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function tableItems(ignore?: RegExp): Promise<Set<string>> {
   const items = await allTableItems(db, runtime.tableName);
-  // Sessions slide, usage and outbox items change as mail goes out: none of them is the applications' doing.
-  return new Set(items.filter((item) => !/^(SESSION|USAGE|OUTBOX)#/.test(String(item.pk)) && !ignore?.test(String(item.pk)))
+  // Sessions slide, usage, outbox and delivery records change as mail goes out: none of them is the applications' doing.
+  return new Set(items.filter((item) => !/^(SESSION|USAGE|OUTBOX)#/.test(String(item.pk)) && !isEmailDeliveryRecord(item) && !ignore?.test(String(item.pk)))
     .map((item) => JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))));
 }
 
