@@ -5,7 +5,7 @@ import type { RouteSpec } from '../../shared/http/route.js';
 import { officialEmail } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { bsreErrorBody } from '../../shared/http/bsre-errors.js';
-import { base64Field } from './base64-field.js';
+import { base64Field } from '../../shared/http/base64-field.js';
 
 /**
  * The BSrE eSign client service's paths and shapes (API.md "BSrE-compatible endpoints"), so an

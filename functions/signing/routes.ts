@@ -5,7 +5,7 @@ import { defineRoutes } from '../../shared/http/route.js';
 import { officialEmail, text } from '../../shared/http/schemas.js';
 import { fieldCode } from '../../shared/validation.js';
 import { bsreRoutes } from './bsre-routes.js';
-import { base64Field } from './base64-field.js';
+import { base64Field } from '../../shared/http/base64-field.js';
 
 // People sign their own documents (verifiers and operators are people too), in their session;
 // an agency's system signs for one of them with a `signing` key and that person's passphrase.

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { MAX_SIGNING_REQUEST_BYTES } from '../../shared/domain/signing.js';
 import type { Role } from '../../shared/domain/user.js';
+import { base64Field } from '../../shared/http/base64-field.js';
 import { bsreErrorBody } from '../../shared/http/bsre-errors.js';
 import type { RouteSpec } from '../../shared/http/route.js';
 
@@ -27,7 +28,7 @@ export const bsreVerificationRoutes = {
     method: 'POST',
     path: '/api/v2/verify/pdf',
     summary: 'BSrE v2: verify a signed PDF ({file: base64}) → {conclusion, description, signatureCount, signatureInformations}',
-    body: z.object({ file: z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/) }),
+    body: z.object({ file: base64Field() }),
     responses: { 200: { description: 'The report in BSrE v2 shape' }, 400: bsreError, 422: bsreError },
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { MAX_SIGNING_REQUEST_BYTES } from '../../shared/domain/signing.js';
+import { base64Field } from '../../shared/http/base64-field.js';
 import { defineRoutes } from '../../shared/http/route.js';
 import { bsreVerificationRoutes } from './bsre-routes.js';
-
-const base64 = z.string().min(1).regex(/^[A-Za-z0-9+/]+={0,2}$/);
 
 const note = z.object({ code: z.string(), description: z.string() });
 const conclusion = z.enum(['VALID', 'INVALID', 'INDETERMINATE']);
@@ -60,7 +59,7 @@ export const verificationRoutes = defineRoutes('verification', {
     summary: 'Verify the signatures of a PDF (PAdES B-B to B-LTA, or any adbe.pkcs7.detached signer): the PDF as the body (application/pdf) or as JSON {pdfBase64}; public, limited per client',
     access: 'public',
     bodyType: ['application/pdf', 'application/json'],
-    body: z.strictObject({ pdfBase64: base64 }),
+    body: z.strictObject({ pdfBase64: base64Field() }),
     // The same bound as a signing request: a PDF the service signs can be checked here.
     maxBodyBytes: MAX_SIGNING_REQUEST_BYTES,
     responses: {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Field, isBase64 } from '../../functions/signing/base64-field.js';
+import { base64Field, isBase64 } from '../../shared/http/base64-field.js';
 import { Base64Bytes, jsonWithBytes } from '../../functions/signing/json-bytes.js';
 
 const pattern = /^[A-Za-z0-9+/]+={0,2}$/;

@@ -16,7 +16,7 @@ export function isBase64(value: string): boolean {
 }
 
 /**
- * A base64 field (the PDFs, images and files of the signing routes). The OpenAPI document still
+ * A base64 field (the PDFs, images and files of the signing and verification routes). The OpenAPI document still
  * states the pattern, which the fuzz generator and integrators read.
  */
 export const base64Field = () => z.string().min(1).refine(isBase64).meta({ pattern: base64Pattern.source });
