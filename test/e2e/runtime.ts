@@ -14,16 +14,28 @@ import { hashApiKey } from '../../shared/http/auth.js';
 export async function bootLocalRuntime(
   overrides: Partial<LocalRuntimeOptions> = {},
 ): Promise<LocalRuntime & { api: string; mail: string; shutdown(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tte-e2e-'));
-  const runtime = await startLocalRuntime({
-    dataDir,
-    apiPort: await freePort(),
-    mailPort: await freePort(),
-    s3Port: await freePort(),
-    dynamodbPort: await freePort(),
-    privacyMinReadSeconds: 60,
-    ...overrides,
-  });
+  // A free port is probed, then released: a test file booting in parallel can take it before a
+  // stand-in binds it (DynamoDB Local then exits). Such a start is tried again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tte-e2e-'));
+    try {
+      return withShutdown(await startLocalRuntime({
+        dataDir,
+        apiPort: await freePort(),
+        mailPort: await freePort(),
+        s3Port: await freePort(),
+        dynamodbPort: await freePort(),
+        privacyMinReadSeconds: 60,
+        ...overrides,
+      }), dataDir);
+    } catch (error) {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (attempt >= 3 || !/exited|EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+function withShutdown(runtime: LocalRuntime, dataDir: string): LocalRuntime & { api: string; mail: string; shutdown(): Promise<void> } {
   return {
     ...runtime,
     api: runtime.seed.apiUrl,
